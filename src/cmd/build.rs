@@ -1,0 +1,43 @@
+//! `gen build`.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use crate::error::{Diagnostic, Errors};
+use crate::markdown::Highlighter;
+use crate::output::write_site_atomically;
+use crate::pipeline::{build_site, BuildOptions};
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Include draft posts.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Publish under this URL instead of site.toml's base_url (e.g. https://example.com/blog/).
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// The output folder, relative to the site root unless absolute.
+    #[arg(long, default_value = "public")]
+    pub out: PathBuf,
+}
+
+pub fn run(root: &Path, args: BuildArgs) -> Result<i32, Errors> {
+    let opts = BuildOptions { drafts: args.drafts, base_url: args.base_url };
+    let highlighter = Highlighter::new();
+    let built = build_site(root, &opts, &highlighter)?;
+    let out = if args.out.is_absolute() { args.out.clone() } else { root.join(&args.out) };
+    write_site_atomically(&out, &built.files).map_err(|e| {
+        Diagnostic::file(&args.out, format!("cannot write the site: {e}")).with_help("check that the output folder's parent exists and is writable")
+    })?;
+    let s = built.stats;
+    eprintln!(
+        "Built {} posts, {} pages ({} files) in {} ms into {}",
+        s.posts,
+        s.pages,
+        s.files,
+        s.elapsed.as_millis(),
+        args.out.display()
+    );
+    Ok(0)
+}

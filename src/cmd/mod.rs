@@ -1,0 +1,43 @@
+//! The command line: parses arguments with clap and calls the pipeline. Nothing else
+//! lives here; each subcommand is a small function in its own module.
+
+mod build;
+mod new;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "gen", version, about = "A static-site generator whose shell snippets are indexed and tested")]
+pub struct Cli {
+    /// The site folder (the one holding site.toml).
+    #[arg(long, global = true, default_value = ".")]
+    pub root: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render the site into public/ (or --out); the output appears whole or not at all.
+    Build(build::BuildArgs),
+    /// Write a new draft post with front matter.
+    New(new::NewArgs),
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build(args) => build::run(&cli.root, args),
+        Command::New(args) => new::run(&cli.root, args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("{e}");
+            1
+        }
+    }
+}

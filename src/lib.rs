@@ -1,0 +1,16 @@
+//! gen: a static-site generator for technical blogs whose shell snippets are indexed
+//! and tested.
+//!
+//! The pipeline reads top-down, and dependencies point down this list only:
+//! [`config`] → [`content`] → [`markdown`] → [`site`] → [`render`] → [`output`].
+//! [`pipeline`] runs the stages in order; [`cmd`] parses the command line and calls it.
+
+pub mod cmd;
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod markdown;
+pub mod output;
+pub mod pipeline;
+pub mod render;
+pub mod site;

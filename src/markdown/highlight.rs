@@ -1,0 +1,199 @@
+//! Syntax highlighting with syntect: CSS classes (never inline styles), a stylesheet for a
+//! light and a dark scheme, syntaxes loaded once from syntect's bundled dumps, and a cache
+//! of highlighted blocks keyed by language and content.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+use syntect::highlighting::ThemeSet;
+use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::{SyntaxReference, SyntaxSet};
+use syntect::util::LinesWithEndings;
+
+/// Class names carry this prefix so they never collide with a theme's own CSS.
+pub const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+/// The languages whose blocks are shell sessions: `$ ` prompts, commands and output.
+pub fn is_console(lang: &str) -> bool {
+    matches!(lang, "console" | "shell-session")
+}
+
+/// The languages whose blocks are shell scripts.
+pub fn is_shell_script(lang: &str) -> bool {
+    matches!(lang, "sh" | "bash" | "shell" | "zsh")
+}
+
+/// Highlights code blocks; one per process, shared by every thread and every rebuild.
+pub struct Highlighter {
+    syntaxes: OnceLock<SyntaxSet>,
+    cache: Mutex<HashMap<u64, String>>,
+    highlighted: AtomicUsize,
+}
+
+impl Default for Highlighter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Highlighter {
+    pub fn new() -> Self {
+        Highlighter { syntaxes: OnceLock::new(), cache: Mutex::new(HashMap::new()), highlighted: AtomicUsize::new(0) }
+    }
+
+    /// The syntax set, loaded from syntect's dump on first use.
+    fn syntaxes(&self) -> &SyntaxSet {
+        self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines)
+    }
+
+    /// How many blocks were actually highlighted (cache misses) since creation.
+    pub fn highlight_count(&self) -> usize {
+        self.highlighted.load(Ordering::Relaxed)
+    }
+
+    fn syntax_for(&self, lang: &str) -> Option<&SyntaxReference> {
+        let ss = self.syntaxes();
+        let token = match lang {
+            "" | "text" | "plain" | "txt" => return None,
+            l if is_shell_script(l) || is_console(l) => "bash",
+            "apache" | "apacheconf" | "htaccess" => return None,
+            l => l,
+        };
+        ss.find_syntax_by_token(token)
+    }
+
+    /// Highlights `code` as `lang` into class-annotated HTML lines (no `<pre>` wrapper).
+    /// Unknown languages come back HTML-escaped.
+    pub fn highlight(&self, lang: &str, code: &str) -> String {
+        let key = {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            lang.hash(&mut h);
+            code.hash(&mut h);
+            h.finish()
+        };
+        if let Some(hit) = self.cache.lock().expect("highlight cache poisoned").get(&key) {
+            return hit.clone();
+        }
+        let html = if is_console(lang) { self.highlight_console(code) } else { self.highlight_plain_lang(lang, code) };
+        self.highlighted.fetch_add(1, Ordering::Relaxed);
+        self.cache.lock().expect("highlight cache poisoned").insert(key, html.clone());
+        html
+    }
+
+    fn highlight_plain_lang(&self, lang: &str, code: &str) -> String {
+        match self.syntax_for(lang) {
+            None => escape_html(code),
+            Some(syntax) => {
+                let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, self.syntaxes(), CLASS_STYLE);
+                for line in LinesWithEndings::from(code) {
+                    if gen.parse_html_for_line_which_includes_newline(line).is_err() {
+                        return escape_html(code);
+                    }
+                }
+                gen.finalize()
+            }
+        }
+    }
+
+    /// A shell session: prompts and output are marked, commands highlighted as bash.
+    fn highlight_console(&self, code: &str) -> String {
+        let mut out = String::with_capacity(code.len() * 2);
+        let mut continuing = false;
+        for line in code.lines() {
+            let command = line.strip_prefix("$ ").or(if line == "$" { Some("") } else { None });
+            if let Some(cmd) = command {
+                out.push_str("<span class=\"gp\">$ </span><span class=\"cmd\">");
+                out.push_str(self.highlight_plain_lang("bash", &format!("{cmd}\n")).trim_end_matches('\n'));
+                out.push_str("</span>\n");
+                continuing = cmd.ends_with('\\');
+            } else if continuing || line.starts_with("> ") {
+                out.push_str("<span class=\"cmd\">");
+                out.push_str(self.highlight_plain_lang("bash", &format!("{line}\n")).trim_end_matches('\n'));
+                out.push_str("</span>\n");
+                continuing = line.ends_with('\\');
+            } else {
+                out.push_str("<span class=\"go\">");
+                out.push_str(&escape_html(line));
+                out.push_str("</span>\n");
+            }
+        }
+        out
+    }
+
+    /// The stylesheet for the highlight classes: `light` by default, `dark` under
+    /// `prefers-color-scheme: dark`. Unknown theme names fall back to syntect defaults.
+    pub fn stylesheet(light: &str, dark: &str) -> String {
+        let themes = ThemeSet::load_defaults();
+        let pick = |name: &str, fallback: &str| {
+            themes.themes.get(name).or_else(|| themes.themes.get(fallback)).cloned().expect("syntect ships its default themes")
+        };
+        let light_css = css_for_theme_with_class_style(&pick(light, "InspiredGitHub"), CLASS_STYLE).unwrap_or_default();
+        let dark_css = css_for_theme_with_class_style(&pick(dark, "base16-ocean.dark"), CLASS_STYLE).unwrap_or_default();
+        let mut css = String::from("/* Generated by gen from syntect themes. */\n");
+        css.push_str(&light_css);
+        css.push_str("\n@media (prefers-color-scheme: dark) {\n");
+        css.push_str(&dark_css);
+        css.push_str("\n}\n");
+        css
+    }
+
+    /// Names of the themes syntect ships, for error messages.
+    pub fn theme_names() -> Vec<String> {
+        let mut names: Vec<String> = ThemeSet::load_defaults().themes.into_keys().collect();
+        names.sort();
+        names
+    }
+}
+
+/// Escapes `&`, `<`, `>` and `"` for HTML text and attributes.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bash_gets_classes_not_styles() {
+        let h = Highlighter::new();
+        let html = h.highlight("bash", "echo \"hi\" | grep h\n");
+        assert!(html.contains("class=\"hl-"), "{html}");
+        assert!(!html.contains("style="), "{html}");
+    }
+
+    #[test]
+    fn console_marks_prompts_and_output() {
+        let h = Highlighter::new();
+        let html = h.highlight("console", "$ docker ps\nCONTAINER ID   IMAGE\n");
+        assert!(html.starts_with("<span class=\"gp\">$ </span><span class=\"cmd\">"), "{html}");
+        assert!(html.contains("<span class=\"go\">CONTAINER ID   IMAGE</span>"), "{html}");
+    }
+
+    #[test]
+    fn unknown_language_is_escaped_and_cached() {
+        let h = Highlighter::new();
+        assert_eq!(h.highlight("nosuchlang", "<a>&"), "&lt;a&gt;&amp;");
+        h.highlight("nosuchlang", "<a>&");
+        assert_eq!(h.highlight_count(), 1);
+    }
+
+    #[test]
+    fn stylesheet_has_both_schemes() {
+        let css = Highlighter::stylesheet("InspiredGitHub", "base16-ocean.dark");
+        assert!(css.contains(".hl-"));
+        assert!(css.contains("@media (prefers-color-scheme: dark)"));
+    }
+}

@@ -1,0 +1,445 @@
+//! Markdown to HTML in one pass with pulldown-cmark: heading anchors, highlighted code,
+//! summaries, and the raw material later stages need (headings, code blocks, links),
+//! each located at its line in the post file.
+
+pub mod highlight;
+
+use std::path::Path;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::content::slugify;
+pub use highlight::{escape_html, Highlighter};
+
+/// A heading of a post, for anchors and tables of contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    /// The anchor id, unique within the post.
+    pub id: String,
+    pub text: String,
+    pub line: usize,
+}
+
+/// A fenced or indented code block as the author wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeBlock {
+    /// The language word of the fence info (`console`), lower-cased; "" when none.
+    pub lang: String,
+    /// Whatever follows the language in the info string (`{requires="docker 1.3+"}`), trimmed.
+    pub attrs: String,
+    /// 1-based column in the file where `attrs` starts on the fence line (0 when none).
+    pub attrs_column: usize,
+    /// The block's text, lines ending in `\n`.
+    pub code: String,
+    /// The line of the opening fence in the post file.
+    pub line: usize,
+    /// The line of the first line of `code` in the post file.
+    pub code_line: usize,
+    /// The id of the nearest heading above the block.
+    pub heading: Option<String>,
+    /// The text of the paragraph directly before the block, if the block follows one.
+    pub prose_before: Option<String>,
+}
+
+/// A link written in the post, for link checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub dest: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Rewrites link destinations while rendering (e.g. `other-post.md` to its URL).
+pub trait LinkResolver: Sync {
+    /// The URL to emit for `dest`, or `None` to leave it as written.
+    fn resolve(&self, dest: &str) -> Option<String>;
+}
+
+/// Leaves every link as written.
+pub struct KeepLinks;
+
+impl LinkResolver for KeepLinks {
+    fn resolve(&self, _dest: &str) -> Option<String> {
+        None
+    }
+}
+
+/// Renders one code block into HTML; the default highlights it in a `<pre>`.
+pub trait CodeBlockRenderer: Sync {
+    fn render(&self, block: &CodeBlock, index: usize, highlighter: &Highlighter) -> String;
+}
+
+/// `<pre><code>` with syntect classes.
+pub struct PlainCodeBlocks;
+
+impl CodeBlockRenderer for PlainCodeBlocks {
+    fn render(&self, block: &CodeBlock, _index: usize, highlighter: &Highlighter) -> String {
+        render_pre(block, highlighter)
+    }
+}
+
+/// The standard `<pre>` for a code block, highlighted.
+pub fn render_pre(block: &CodeBlock, highlighter: &Highlighter) -> String {
+    let lang = if block.lang.is_empty() { "text" } else { block.lang.as_str() };
+    format!(
+        "<pre class=\"code\" data-lang=\"{l}\"><code class=\"language-{l}\">{}</code></pre>\n",
+        highlighter.highlight(lang, &block.code),
+        l = escape_html(lang)
+    )
+}
+
+/// Everything one render of a post's Markdown produces.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RenderedMarkdown {
+    pub html: String,
+    /// HTML before `<!-- more -->`, else the first paragraph.
+    pub summary_html: String,
+    /// Whether the summary came from a `<!-- more -->` marker.
+    pub has_more_marker: bool,
+    pub headings: Vec<Heading>,
+    pub code_blocks: Vec<CodeBlock>,
+    pub links: Vec<Link>,
+    /// Words of prose (code excluded).
+    pub word_count: usize,
+}
+
+/// What a render needs besides the Markdown text.
+pub struct RenderContext<'a> {
+    pub highlighter: &'a Highlighter,
+    pub links: &'a dyn LinkResolver,
+    pub code_blocks: &'a dyn CodeBlockRenderer,
+    /// The line of the post file on which the Markdown body starts.
+    pub first_line: usize,
+}
+
+impl<'a> RenderContext<'a> {
+    pub fn new(highlighter: &'a Highlighter) -> Self {
+        RenderContext { highlighter, links: &KeepLinks, code_blocks: &PlainCodeBlocks, first_line: 1 }
+    }
+}
+
+/// The pulldown-cmark extensions gen enables.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Maps byte offsets of the Markdown body to lines and columns of the post file.
+struct LineIndex {
+    starts: Vec<usize>,
+    first_line: usize,
+}
+
+impl LineIndex {
+    fn new(text: &str, first_line: usize) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts, first_line }
+    }
+    fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset) - 1 + self.first_line
+    }
+    fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let idx = self.starts.partition_point(|&s| s <= offset) - 1;
+        let col = text.get(self.starts[idx]..offset).map_or(1, |s| s.chars().count() + 1);
+        (idx + self.first_line, col)
+    }
+}
+
+/// Splits a fence info string into its language and its attribute text.
+pub fn split_info(info: &str) -> (String, &str, usize) {
+    let info_trim = info.trim_start();
+    let lead = info.len() - info_trim.len();
+    let end = info_trim.find(|c: char| c.is_whitespace() || c == '{').unwrap_or(info_trim.len());
+    let lang = info_trim[..end].to_ascii_lowercase();
+    let rest = &info_trim[end..];
+    let rest_trim = rest.trim_start();
+    let attrs_offset = lead + end + (rest.len() - rest_trim.len());
+    (lang, rest_trim.trim_end(), attrs_offset)
+}
+
+/// Renders `markdown` (a post body) into HTML and the data later stages use.
+pub fn render_markdown(markdown: &str, cx: &RenderContext<'_>) -> RenderedMarkdown {
+    let index = LineIndex::new(markdown, cx.first_line);
+    let mut out = RenderedMarkdown::default();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut used_ids: std::collections::HashSet<String> = Default::default();
+
+    let mut depth = 0usize;
+    let mut summary_end: Option<usize> = None;
+    let mut first_paragraph_end: Option<usize> = None;
+    let mut last_paragraph: Option<(String, usize)> = None; // (text, events.len() after it)
+    let mut in_paragraph: Option<String> = None;
+
+    let mut heading: Option<(HeadingLevel, Option<String>, Vec<String>, usize, Vec<Event<'_>>, String)> = None;
+    let mut code: Option<(CodeBlock, usize)> = None;
+    let mut current_heading: Option<String> = None;
+
+    let parser = Parser::new_ext(markdown, options()).into_offset_iter();
+    for (event, range) in parser {
+        // Inside a code block: gather its text.
+        if let Some((block, _)) = code.as_mut() {
+            match event {
+                Event::Text(t) => {
+                    block.code.push_str(&t);
+                    continue;
+                }
+                Event::End(TagEnd::CodeBlock) => {
+                    let (block, _) = code.take().expect("in a code block");
+                    let html = cx.code_blocks.render(&block, out.code_blocks.len(), cx.highlighter);
+                    out.code_blocks.push(block);
+                    events.push(Event::Html(CowStr::from(html)));
+                    depth -= 1;
+                    continue;
+                }
+                _ => continue,
+            }
+        }
+        // Inside a heading: gather its inline events and text.
+        if let Some(h) = heading.as_mut() {
+            match event {
+                Event::End(TagEnd::Heading(_)) => {
+                    let (level, id, classes, line, inner, text) = heading.take().expect("in a heading");
+                    let base = id.unwrap_or_else(|| {
+                        let s = slugify(&text);
+                        if s.is_empty() { "section".to_string() } else { s }
+                    });
+                    let mut id = base.clone();
+                    let mut n = 1;
+                    while !used_ids.insert(id.clone()) {
+                        id = format!("{base}-{n}");
+                        n += 1;
+                    }
+                    let lvl = level as u8;
+                    let class_attr = if classes.is_empty() { String::new() } else { format!(" class=\"{}\"", escape_html(&classes.join(" "))) };
+                    events.push(Event::Html(CowStr::from(format!("<h{lvl} id=\"{}\"{class_attr}>", escape_html(&id)))));
+                    events.extend(inner);
+                    events.push(Event::Html(CowStr::from(format!(
+                        "<a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a></h{lvl}>\n",
+                        escape_html(&id)
+                    ))));
+                    current_heading = Some(id.clone());
+                    out.headings.push(Heading { level: lvl, id, text: text.trim().to_string(), line });
+                    depth -= 1;
+                    last_paragraph = None;
+                }
+                Event::Text(ref t) | Event::Code(ref t) => {
+                    h.5.push_str(t);
+                    h.4.push(event);
+                }
+                Event::Start(Tag::Link { .. }) | Event::End(TagEnd::Link) => {} // a heading is its own link
+                other => h.4.push(other),
+            }
+            continue;
+        }
+
+        match event {
+            Event::Start(Tag::Heading { level, id, classes, .. }) => {
+                depth += 1;
+                let line = index.line(range.start);
+                heading = Some((level, id.map(|s| s.to_string()), classes.iter().map(|c| c.to_string()).collect(), line, Vec::new(), String::new()));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                depth += 1;
+                let fence_line = index.line(range.start);
+                let (lang, attrs, attrs_column) = match &kind {
+                    CodeBlockKind::Fenced(info) => {
+                        let (lang, attrs, attrs_offset) = split_info(info);
+                        // The info string starts after the fence characters on the fence line.
+                        let fence_text = &markdown[range.start..];
+                        let info_start = fence_text.find(info.as_ref()).map_or(0, |i| range.start + i);
+                        let column = if attrs.is_empty() { 0 } else { index.line_col(markdown, info_start + attrs_offset).1 };
+                        (lang, attrs.to_string(), column)
+                    }
+                    CodeBlockKind::Indented => (String::new(), String::new(), 0),
+                };
+                let code_line = if matches!(kind, CodeBlockKind::Fenced(_)) { fence_line + 1 } else { fence_line };
+                let prose_before = match &last_paragraph {
+                    Some((text, at)) if *at == events.len() => Some(text.clone()),
+                    _ => None,
+                };
+                let block = CodeBlock {
+                    lang,
+                    attrs,
+                    attrs_column,
+                    code: String::new(),
+                    line: fence_line,
+                    code_line,
+                    heading: current_heading.clone(),
+                    prose_before,
+                };
+                code = Some((block, events.len()));
+            }
+            Event::Start(Tag::Paragraph) => {
+                depth += 1;
+                if depth == 1 {
+                    in_paragraph = Some(String::new());
+                }
+                events.push(Event::Start(Tag::Paragraph));
+            }
+            Event::End(TagEnd::Paragraph) => {
+                depth -= 1;
+                events.push(Event::End(TagEnd::Paragraph));
+                if depth == 0 {
+                    if first_paragraph_end.is_none() {
+                        first_paragraph_end = Some(events.len());
+                    }
+                    if let Some(text) = in_paragraph.take() {
+                        last_paragraph = Some((text, events.len()));
+                    }
+                }
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                depth += 1;
+                let (line, column) = index.line_col(markdown, range.start);
+                out.links.push(Link { dest: dest_url.to_string(), line, column });
+                let dest_url = match cx.links.resolve(&dest_url) {
+                    Some(url) => CowStr::from(url),
+                    None => dest_url,
+                };
+                events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+            }
+            Event::Html(ref html) if depth == 1 && html.trim() == "<!-- more -->" && matches!(events.last(), Some(Event::Start(Tag::HtmlBlock))) => {
+                if summary_end.is_none() {
+                    summary_end = Some(events.len() - 1);
+                }
+                events.push(Event::Html(CowStr::from("<span id=\"more\"></span>\n")));
+            }
+            Event::Text(ref t) => {
+                out.word_count += t.split_whitespace().count();
+                if let Some(p) = in_paragraph.as_mut() {
+                    p.push_str(t);
+                }
+                events.push(event);
+            }
+            Event::Code(ref t) => {
+                out.word_count += 1;
+                if let Some(p) = in_paragraph.as_mut() {
+                    p.push_str(t);
+                }
+                events.push(event);
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(p) = in_paragraph.as_mut() {
+                    p.push(' ');
+                }
+                events.push(event);
+            }
+            Event::Start(tag) => {
+                depth += 1;
+                events.push(Event::Start(tag));
+            }
+            Event::End(tag) => {
+                depth = depth.saturating_sub(1);
+                events.push(Event::End(tag));
+            }
+            other => events.push(other),
+        }
+    }
+    // An unterminated fence still ends at the end of the document.
+    if let Some((block, _)) = code.take() {
+        let html = cx.code_blocks.render(&block, out.code_blocks.len(), cx.highlighter);
+        out.code_blocks.push(block);
+        events.push(Event::Html(CowStr::from(html)));
+    }
+
+    let (end, marker) = match (summary_end, first_paragraph_end) {
+        (Some(e), _) => (e, true),
+        (None, Some(e)) => (e, false),
+        (None, None) => (0, false),
+    };
+    out.has_more_marker = marker;
+    let summary_events = events[..end].iter().filter(|e| !matches!(e, Event::FootnoteReference(_))).cloned();
+    pulldown_cmark::html::push_html(&mut out.summary_html, summary_events);
+    out.html.reserve(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    out
+}
+
+/// Estimated minutes to read `words` words (at least 1).
+pub fn reading_minutes(words: usize) -> usize {
+    words.div_ceil(200).max(1)
+}
+
+/// Path-free helper for tests and tools: render with defaults.
+pub fn render_simple(markdown: &str) -> RenderedMarkdown {
+    let h = Highlighter::new();
+    render_markdown(markdown, &RenderContext::new(&h))
+}
+
+#[allow(dead_code)]
+fn _assert_path(_: &Path) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_get_unique_ids_and_anchors() {
+        let r = render_simple("## Start boot2docker\n\ntext\n\n## Start boot2docker\n");
+        assert_eq!(r.headings.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), ["start-boot2docker", "start-boot2docker-1"]);
+        assert!(r.html.contains("<h2 id=\"start-boot2docker\">Start boot2docker<a class=\"anchor\" href=\"#start-boot2docker\""), "{}", r.html);
+    }
+
+    #[test]
+    fn explicit_heading_id_wins() {
+        let r = render_simple("## Hello {#greeting}\n");
+        assert_eq!(r.headings[0].id, "greeting");
+    }
+
+    #[test]
+    fn summary_from_marker_else_first_paragraph() {
+        let r = render_simple("First.\n\nSecond.\n\n<!-- more -->\n\nThird.\n");
+        assert!(r.has_more_marker);
+        assert_eq!(r.summary_html, "<p>First.</p>\n<p>Second.</p>\n");
+        let r = render_simple("# T\n\nFirst para.\n\nSecond.\n");
+        assert!(!r.has_more_marker);
+        assert_eq!(r.summary_html.trim_end(), "<h1 id=\"t\">T<a class=\"anchor\" href=\"#t\" aria-label=\"Link to this section\">#</a></h1>\n<p>First para.</p>");
+    }
+
+    #[test]
+    fn code_blocks_are_located_with_prose_and_heading() {
+        let md = "## Exec\n\n(Requires docker v1.3 or later)\n\n```console {requires=\"docker 1.3+\"}\n$ docker exec $CONTAINERID <command>\n```\n";
+        let h = Highlighter::new();
+        let mut cx = RenderContext::new(&h);
+        cx.first_line = 5;
+        let r = render_markdown(md, &cx);
+        let b = &r.code_blocks[0];
+        assert_eq!(b.lang, "console");
+        assert_eq!(b.attrs, "{requires=\"docker 1.3+\"}");
+        assert_eq!(b.attrs_column, 12);
+        assert_eq!(b.line, 9);
+        assert_eq!(b.code_line, 10);
+        assert_eq!(b.heading.as_deref(), Some("exec"));
+        assert_eq!(b.prose_before.as_deref(), Some("(Requires docker v1.3 or later)"));
+        assert_eq!(b.code, "$ docker exec $CONTAINERID <command>\n");
+        assert!(r.html.contains("<span class=\"gp\">$ </span>"), "{}", r.html);
+    }
+
+    #[test]
+    fn extensions_render() {
+        let r = render_simple("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ [^1]\n\n- [x] done\n\n[^1]: note\n");
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("<del>old</del>"));
+        assert!(r.html.contains("type=\"checkbox\""));
+        assert!(r.html.contains("footnote-definition"));
+    }
+
+    #[test]
+    fn links_are_collected_with_lines() {
+        let r = render_simple("Intro\n\nSee [the template](post-mortem-template.md).\n");
+        assert_eq!(r.links, vec![Link { dest: "post-mortem-template.md".into(), line: 3, column: 5 }]);
+    }
+
+    #[test]
+    fn split_info_examples() {
+        assert_eq!(split_info("console {test=\"run\"}"), ("console".into(), "{test=\"run\"}", 8));
+        assert_eq!(split_info("Bash"), ("bash".into(), "", 4));
+        assert_eq!(split_info("sh{id=x}"), ("sh".into(), "{id=x}", 2));
+    }
+}

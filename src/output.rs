@@ -1,0 +1,124 @@
+//! Output: writing a built site to disk atomically. The new site is written into a
+//! temporary folder beside the target and swapped in whole; a failed or interrupted
+//! build leaves the previous output as it was.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+/// Writes `files` (relative path → bytes) as the folder `out`, replacing what was there
+/// only once everything is written.
+pub fn write_site_atomically(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> io::Result<()> {
+    let out = absolute(out)?;
+    let parent = out.parent().ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the output folder has no parent"))?;
+    std::fs::create_dir_all(parent)?;
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let staging = tempfile_dir(parent, &format!(".{name}.new-"))?;
+    let result = write_all(&staging, files).and_then(|()| swap_in(&staging, &out, parent, &name));
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn absolute(p: &Path) -> io::Result<PathBuf> {
+    if p.is_absolute() {
+        Ok(p.to_path_buf())
+    } else {
+        Ok(std::env::current_dir()?.join(p))
+    }
+}
+
+/// A fresh, empty folder in `parent` whose name starts with `prefix`.
+fn tempfile_dir(parent: &Path, prefix: &str) -> io::Result<PathBuf> {
+    let pid = std::process::id();
+    for n in 0..1000u32 {
+        let candidate = parent.join(format!("{prefix}{pid}-{n}"));
+        match std::fs::create_dir(&candidate) {
+            Ok(()) => return Ok(candidate),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::new(io::ErrorKind::AlreadyExists, "could not create a staging folder"))
+}
+
+fn write_all(dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> io::Result<()> {
+    let mut dirs: Vec<PathBuf> = files.keys().filter_map(|k| Path::new(k).parent().map(|p| dir.join(p))).collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        std::fs::create_dir_all(d)?;
+    }
+    files.par_iter().try_for_each(|(rel, bytes)| {
+        if rel.split('/').any(|c| c == ".." || c.is_empty()) {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("refusing to write outside the output: {rel}")));
+        }
+        std::fs::write(dir.join(rel), bytes)
+    })
+}
+
+/// Puts `staging` in the place of `out`. On Linux the two folders are exchanged in one
+/// `renameat2(RENAME_EXCHANGE)`, so there is no moment without a whole site.
+fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str) -> io::Result<()> {
+    if !out.exists() {
+        return std::fs::rename(staging, out);
+    }
+    if exchange(staging, out).is_ok() {
+        // `staging` now holds the previous site.
+        return std::fs::remove_dir_all(staging);
+    }
+    let old = tempfile_dir(parent, &format!(".{name}.old-"))?;
+    std::fs::remove_dir(&old)?;
+    std::fs::rename(out, &old)?;
+    if let Err(e) = std::fs::rename(staging, out) {
+        let _ = std::fs::rename(&old, out);
+        return Err(e);
+    }
+    std::fs::remove_dir_all(&old)
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
+    Err(io::Error::new(io::ErrorKind::Unsupported, "no atomic exchange"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_whole_folder_and_leaves_no_staging() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let mut files = BTreeMap::new();
+        files.insert("a/index.html".to_string(), b"one".to_vec());
+        files.insert("stale.txt".to_string(), b"x".to_vec());
+        write_site_atomically(&out, &files).unwrap();
+        files.remove("stale.txt");
+        files.insert("a/index.html".to_string(), b"two".to_vec());
+        write_site_atomically(&out, &files).unwrap();
+        assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"two");
+        assert!(!out.join("stale.txt").exists());
+        let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn refuses_paths_outside() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut files = BTreeMap::new();
+        files.insert("../evil".to_string(), b"x".to_vec());
+        assert!(write_site_atomically(&tmp.path().join("public"), &files).is_err());
+        assert!(!tmp.path().join("evil").exists());
+        assert!(!tmp.path().join("public").exists());
+    }
+}

@@ -1,0 +1,128 @@
+//! The build pipeline, top-down: config → content → markdown → site → render, giving the
+//! whole site in memory as a [`BuiltSite`]. `output` writes it; `serve` serves it.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::SiteConfig;
+use crate::content::{self, PostSource};
+use crate::error::{display_path, Diagnostic, Errors, Result};
+use crate::markdown::{self, Highlighter, RenderContext};
+use crate::render::{self, Templates};
+use crate::site::{self, Post, SiteModel};
+
+/// The generated stylesheet for highlighted code.
+pub const SYNTAX_CSS: &str = "syntax.css";
+
+/// How to build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Include posts with `draft = true`.
+    pub drafts: bool,
+    /// Replace `base_url` from site.toml.
+    pub base_url: Option<String>,
+}
+
+/// Counts for the summary line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BuildStats {
+    pub posts: usize,
+    pub pages: usize,
+    pub files: usize,
+    pub elapsed: Duration,
+}
+
+/// A whole rendered site: output path (relative, `/`-separated) → bytes.
+#[derive(Debug, Clone, Default)]
+pub struct BuiltSite {
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub stats: BuildStats,
+}
+
+/// Reads site.toml and applies command-line overrides.
+pub fn load_config(root: &Path, opts: &BuildOptions) -> Result<SiteConfig> {
+    let mut config = SiteConfig::load(root)?;
+    if let Some(url) = &opts.base_url {
+        config.base_url = if url.ends_with('/') { url.clone() } else { format!("{url}/") };
+    }
+    Ok(config)
+}
+
+/// Renders each post's Markdown, in parallel.
+pub fn render_posts(sources: Vec<PostSource>, highlighter: &Highlighter) -> Vec<Post> {
+    sources
+        .into_par_iter()
+        .map(|source| {
+            let mut cx = RenderContext::new(highlighter);
+            cx.first_line = source.body_line;
+            let rendered = markdown::render_markdown(&source.body, &cx);
+            let path = site::post_path(&source.slug);
+            Post { source, rendered, path }
+        })
+        .collect()
+}
+
+/// Reads `static/` of the theme, then of the site (which wins), into memory.
+pub fn collect_static(root: &Path, config: &SiteConfig) -> Result<BTreeMap<String, Vec<u8>>> {
+    let mut files = BTreeMap::new();
+    for dir in [config.theme_dir(root).join("static"), root.join("static")] {
+        if !dir.is_dir() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
+            let entry = entry.map_err(|e| {
+                let path = e.path().map_or_else(|| display_path(root, &dir), |p| display_path(root, p));
+                Diagnostic::file(path, format!("cannot read a static file: {e}")).with_help("fix or remove the file or link")
+            })?;
+            if entry.file_type().is_file() {
+                let rel = entry.path().strip_prefix(&dir).expect("under dir").to_string_lossy().replace('\\', "/");
+                let bytes = std::fs::read(entry.path())
+                    .map_err(|e| Diagnostic::file(display_path(root, entry.path()), format!("cannot read a static file: {e}")))?;
+                files.insert(rel, bytes);
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// Builds the site at `root` into memory.
+pub fn build_site(root: &Path, opts: &BuildOptions, highlighter: &Highlighter) -> Result<BuiltSite> {
+    let started = Instant::now();
+    let config = load_config(root, opts)?;
+    let (templates, sources) = rayon::join(|| Templates::load(root, &config), || content::load_posts(root));
+    let (templates, sources) = merge_errors(templates, sources)?;
+    let sources: Vec<PostSource> = sources.into_iter().filter(|p| opts.drafts || !p.front_matter.draft).collect();
+    let posts = render_posts(sources, highlighter);
+    let model = site::build_site_model(posts, &config)?;
+    let mut built = render_model(root, &config, &model, &templates)?;
+    built.stats.elapsed = started.elapsed();
+    Ok(built)
+}
+
+/// Renders a planned site and adds static files and the syntax stylesheet.
+pub fn render_model(root: &Path, config: &SiteConfig, model: &SiteModel, templates: &Templates) -> Result<BuiltSite> {
+    let pages = render::render_pages(model, config, templates, root)?;
+    let mut files = collect_static(root, config)?;
+    let page_count = pages.len();
+    files.insert(
+        SYNTAX_CSS.into(),
+        Highlighter::stylesheet(&config.markdown.highlight_theme, &config.markdown.highlight_theme_dark).into_bytes(),
+    );
+    files.extend(pages);
+    let stats = BuildStats { posts: model.posts.len(), pages: page_count, files: files.len(), elapsed: Duration::ZERO };
+    Ok(BuiltSite { files, stats })
+}
+
+fn merge_errors<A, B>(a: Result<A>, b: Result<B>) -> Result<(A, B)> {
+    match (a, b) {
+        (Ok(a), Ok(b)) => Ok((a, b)),
+        (Err(e), Ok(_)) | (Ok(_), Err(e)) => Err(e),
+        (Err(mut e1), Err(e2)) => {
+            e1.0.extend(e2.0);
+            Err(Errors(e1.0))
+        }
+    }
+}

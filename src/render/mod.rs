@@ -1,0 +1,170 @@
+//! Rendering: loading the theme's Tera templates (a site `templates/` folder overrides
+//! them by name) and turning every planned page into HTML from typed contexts.
+
+pub mod context;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Tera;
+
+use crate::config::SiteConfig;
+use crate::error::{display_path, Diagnostic, Errors, Result};
+use crate::site::{Page, PageKind, SiteModel, Urls};
+use context::{HomePage, NotFoundPage, Paginator, PostContext, PostPage, PostSummary, SiteContext};
+
+/// The site's own template folder, which overrides the theme's.
+pub const SITE_TEMPLATES_DIR: &str = "templates";
+
+/// Loaded templates and the file each came from, for error messages.
+pub struct Templates {
+    tera: Tera,
+    sources: BTreeMap<String, PathBuf>,
+}
+
+impl Templates {
+    /// Loads `themes/<theme>/templates/**/*.html`, then the site's `templates/`.
+    pub fn load(root: &Path, config: &SiteConfig) -> Result<Templates> {
+        let theme_dir = config.theme_dir(root);
+        if !theme_dir.is_dir() {
+            let line = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE))
+                .ok()
+                .and_then(|t| t.lines().position(|l| l.trim_start().starts_with("theme")))
+                .map_or(0, |i| i + 1);
+            return Err(Diagnostic::new(
+                crate::config::CONFIG_FILE,
+                line,
+                if line > 0 { 1 } else { 0 },
+                format!("the theme \"{}\" does not exist (no folder {})", config.theme, display_path(root, &theme_dir).display()),
+            )
+            .with_help(format!("create themes/{}/templates/, or set `theme` to one of the folders under themes/", config.theme))
+            .into());
+        }
+        let mut sources = BTreeMap::new();
+        for dir in [theme_dir.join("templates"), root.join(SITE_TEMPLATES_DIR)] {
+            if !dir.is_dir() {
+                continue;
+            }
+            for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+                let entry = entry.map_err(|e| Diagnostic::file(display_path(root, &dir), format!("cannot read templates: {e}")))?;
+                let path = entry.path();
+                if entry.file_type().is_file() && path.extension().is_some_and(|x| x == "html" || x == "xml" || x == "txt") {
+                    let name = path.strip_prefix(&dir).expect("under dir").to_string_lossy().replace('\\', "/");
+                    sources.insert(name, path.to_path_buf());
+                }
+            }
+        }
+        let mut tera = Tera::default();
+        let files: Vec<(PathBuf, Option<String>)> = sources.iter().map(|(n, p)| (p.clone(), Some(n.clone()))).collect();
+        tera.add_template_files(files).map_err(|e| template_error(&e, root, &sources))?;
+        Ok(Templates { tera, sources })
+    }
+
+    /// Renders `name` with `context`; errors name the template file.
+    pub fn render<C: Serialize>(&self, name: &str, context: &C, root: &Path) -> Result<String> {
+        let cx = tera::Context::from_serialize(context).map_err(|e| Diagnostic::file(name, format!("internal: context did not serialize: {e}")))?;
+        self.tera.render(name, &cx).map_err(|e| template_error(&e, root, &self.sources))
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
+    }
+}
+
+/// A Tera error as a diagnostic: the template file, and a line and column when Tera has them.
+fn template_error(e: &tera::Error, root: &Path, sources: &BTreeMap<String, PathBuf>) -> Errors {
+    let mut chain = Vec::new();
+    let mut cur: Option<&dyn std::error::Error> = Some(e);
+    while let Some(err) = cur {
+        chain.push(err.to_string());
+        cur = err.source();
+    }
+    let full = chain.join("\n");
+    let name = sources
+        .keys()
+        .find(|n| full.contains(&format!("'{n}'")) || full.contains(&format!("\"{n}\"")))
+        .cloned();
+    let file = name.as_ref().and_then(|n| sources.get(n)).map_or_else(|| PathBuf::from("templates"), |p| display_path(root, p));
+    let (line, column) = full
+        .find("--> ")
+        .and_then(|i| {
+            let rest = &full[i + 4..];
+            let end = rest.find(|c: char| !(c.is_ascii_digit() || c == ':')).unwrap_or(rest.len());
+            let mut parts = rest[..end].split(':');
+            Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+        })
+        .unwrap_or((0, 0));
+    let detail = chain.last().cloned().unwrap_or_default();
+    let detail = detail.lines().filter(|l| l.trim_start().starts_with("= ")).map(|l| l.trim_start_matches([' ', '=']).to_string()).next().unwrap_or(detail);
+    let message = if line > 0 { format!("template syntax error: {detail}") } else { format!("template error: {}", chain.join(": ")) };
+    Errors::one(Diagnostic::new(file, line, column, message).with_help(if line > 0 {
+        "fix the template at that position (Tera syntax: {{ value }}, {% if %}...{% endif %})"
+    } else {
+        "check that every variable the template uses exists (see docs/themes.md for the fields of each page)"
+    }))
+}
+
+/// Renders every page of `model`; returns output file → HTML, sorted.
+pub fn render_pages(model: &SiteModel, config: &SiteConfig, templates: &Templates, root: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+    let urls = Urls::new(config);
+    let site = SiteContext::new(config, &urls);
+    let summaries: Vec<PostSummary> = model.posts.par_iter().map(|p| PostSummary::new(p, &urls)).collect();
+    let results: Vec<Result<(String, Vec<u8>)>> = model
+        .pages
+        .par_iter()
+        .map(|page| render_page(page, model, &summaries, &site, &urls, templates, root).map(|html| (page.output_file(), html.into_bytes())))
+        .collect();
+    let mut out = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(f) => out.push(f),
+            Err(e) => errors.extend(e.0),
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
+        errors.dedup();
+        return Err(Errors(errors));
+    }
+    Ok(out)
+}
+
+fn render_page(
+    page: &Page,
+    model: &SiteModel,
+    summaries: &[PostSummary],
+    site: &SiteContext,
+    urls: &Urls,
+    templates: &Templates,
+    root: &Path,
+) -> Result<String> {
+    match &page.kind {
+        PageKind::Home { posts, page: of } => {
+            let cx = HomePage { site, posts: posts.iter().map(|&i| &summaries[i]).collect(), paginator: Paginator::home(*of, urls) };
+            templates.render("index.html", &cx, root)
+        }
+        PageKind::Post { post } => {
+            let p = &model.posts[*post];
+            let cx = PostPage {
+                site,
+                post: PostContext {
+                    summary: &summaries[*post],
+                    content: &p.rendered.html,
+                    headings: &p.rendered.headings,
+                    word_count: p.rendered.word_count,
+                    source_path: p.source.path.to_string_lossy().into_owned(),
+                },
+                older: summaries.get(*post + 1),
+                newer: post.checked_sub(1).map(|i| &summaries[i]),
+            };
+            templates.render("post.html", &cx, root)
+        }
+        PageKind::NotFound => {
+            let cx = NotFoundPage { site, recent: summaries.iter().take(5).collect() };
+            templates.render("404.html", &cx, root)
+        }
+    }
+}

@@ -57,6 +57,8 @@ impl Templates {
             }
         }
         let mut tera = Tera::default();
+        // Tera's default escaper also escapes `/`, which mangles every URL; HTML needs only these.
+        tera.set_escape_fn(escape_for_html);
         let files: Vec<(PathBuf, Option<String>)> = sources.iter().map(|(n, p)| (p.clone(), Some(n.clone()))).collect();
         tera.add_template_files(files).map_err(|e| template_error(&e, root, &sources))?;
         Ok(Templates { tera, sources })
@@ -73,6 +75,11 @@ impl Templates {
     }
 }
 
+/// Autoescaping for templates: `& < > " '`.
+fn escape_for_html(text: &str) -> String {
+    crate::markdown::escape_html(text).replace('\'', "&#39;")
+}
+
 /// A Tera error as a diagnostic: the template file, and a line and column when Tera has them.
 fn template_error(e: &tera::Error, root: &Path, sources: &BTreeMap<String, PathBuf>) -> Errors {
     let mut chain = Vec::new();
@@ -82,11 +89,13 @@ fn template_error(e: &tera::Error, root: &Path, sources: &BTreeMap<String, PathB
         cur = err.source();
     }
     let full = chain.join("\n");
-    let name = sources
-        .keys()
-        .find(|n| full.contains(&format!("'{n}'")) || full.contains(&format!("\"{n}\"")))
-        .cloned();
-    let file = name.as_ref().and_then(|n| sources.get(n)).map_or_else(|| PathBuf::from("templates"), |p| display_path(root, p));
+    let file = sources
+        .iter()
+        .find(|(n, p)| {
+            let p = p.display().to_string();
+            full.contains(&format!("'{n}'")) || full.contains(&format!("\"{n}\"")) || full.contains(&format!("'{p}'")) || full.contains(&format!("\"{p}\""))
+        })
+        .map_or_else(|| PathBuf::from("templates"), |(_, p)| display_path(root, p));
     let (line, column) = full
         .find("--> ")
         .and_then(|i| {

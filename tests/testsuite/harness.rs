@@ -1,0 +1,221 @@
+//! A chainable helper for test sites: start from a fixture under `tests/fixtures/` (or
+//! from nothing), add or change files, run `gen`, and check the outcome.
+//!
+//! ```ignore
+//! TestSite::fixture("basic").run(&["build"]).success().file("index.html").contains("Hello");
+//! ```
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root (where Cargo.toml is).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Whether tests that need an outside program must fail instead of skipping.
+pub fn strict() -> bool {
+    std::env::var("GEN_TEST_STRICT").is_ok_and(|v| v == "1")
+}
+
+/// Is `program` on PATH? When it is not, prints `skipped: ... not installed` and returns
+/// false, or panics under `GEN_TEST_STRICT=1`.
+pub fn require_program(program: &str) -> bool {
+    let found = Command::new("sh").arg("-c").arg(format!("command -v {program}")).output().is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(!strict(), "{program} is required when GEN_TEST_STRICT=1, but it is not installed");
+        println!("skipped: {program} not installed");
+    }
+    found
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else if entry.file_type().is_symlink() {
+            let target = std::fs::read_link(entry.path()).unwrap();
+            std::os::unix::fs::symlink(target, &dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// A site in a temporary folder.
+pub struct TestSite {
+    dir: tempfile::TempDir,
+}
+
+impl TestSite {
+    /// A copy of `tests/fixtures/<name>`; the default theme is added when the fixture has
+    /// no `themes/` folder.
+    pub fn fixture(name: &str) -> Self {
+        let site = TestSite { dir: tempfile::tempdir().unwrap() };
+        let src = repo_root().join("tests/fixtures").join(name);
+        assert!(src.is_dir(), "no fixture {}", src.display());
+        copy_dir(&src, site.root());
+        if !site.root().join("themes").exists() {
+            copy_dir(&repo_root().join("themes"), &site.root().join("themes"));
+        }
+        site
+    }
+
+    /// The bundled blog: content/, site.toml, themes/ and static/ of this repository.
+    pub fn bundled_blog() -> Self {
+        let site = TestSite { dir: tempfile::tempdir().unwrap() };
+        for part in ["content", "themes", "static"] {
+            let src = repo_root().join(part);
+            if src.exists() {
+                copy_dir(&src, &site.root().join(part));
+            }
+        }
+        std::fs::copy(repo_root().join("site.toml"), site.root().join("site.toml")).unwrap();
+        site
+    }
+
+    /// A minimal site: site.toml and the default theme, no posts.
+    pub fn empty() -> Self {
+        let site = TestSite { dir: tempfile::tempdir().unwrap() };
+        copy_dir(&repo_root().join("themes"), &site.root().join("themes"));
+        site.write("site.toml", "title = \"Test\"\nbase_url = \"https://example.com/\"\n")
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root().join(rel)
+    }
+
+    /// Writes `text` at `rel`, creating folders.
+    pub fn write(self, rel: &str, text: &str) -> Self {
+        self.write_bytes(rel, text.as_bytes())
+    }
+
+    pub fn write_bytes(self, rel: &str, bytes: &[u8]) -> Self {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+        self
+    }
+
+    /// Writes a post `content/posts/<slug>.md` with a title, a date and `body`.
+    pub fn post(self, slug: &str, date: &str, body: &str) -> Self {
+        let text = format!("+++\ntitle = \"{}\"\ndate = {date}\n+++\n{body}", slug.replace('-', " "));
+        self.write(&format!("content/posts/{slug}.md"), &text)
+    }
+
+    pub fn remove(self, rel: &str) -> Self {
+        let path = self.path(rel);
+        if path.is_dir() {
+            std::fs::remove_dir_all(path).unwrap();
+        } else {
+            std::fs::remove_file(path).unwrap();
+        }
+        self
+    }
+
+    /// Runs `gen --root <site> ARGS` and returns its outcome.
+    pub fn run(&self, args: &[&str]) -> Outcome {
+        let output = Command::new(env!("CARGO_BIN_EXE_gen")).arg("--root").arg(self.root()).args(args).output().unwrap();
+        Outcome { output, root: self.root().to_path_buf() }
+    }
+
+    /// Runs `gen build` and asserts it succeeded.
+    pub fn build(&self) -> Outcome {
+        self.run(&["build"]).success()
+    }
+
+    /// The text of a file of the site (e.g. `public/index.html`).
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("cannot read {rel}: {e}"))
+    }
+
+    /// Every file under `rel`, as sorted relative paths.
+    pub fn files_under(&self, rel: &str) -> Vec<String> {
+        let base = self.path(rel);
+        let mut files: Vec<String> = walkdir::WalkDir::new(&base)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.path().strip_prefix(&base).unwrap().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        files
+    }
+}
+
+/// What a run of `gen` did.
+pub struct Outcome {
+    pub output: Output,
+    root: PathBuf,
+}
+
+impl Outcome {
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+
+    /// Standard error, with the site's temporary path replaced by `[ROOT]`.
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).replace(&self.root.display().to_string(), "[ROOT]")
+    }
+
+    pub fn code(&self) -> Option<i32> {
+        self.output.status.code()
+    }
+
+    #[track_caller]
+    pub fn success(self) -> Self {
+        assert!(self.output.status.success(), "gen failed ({:?}):\nstdout:\n{}\nstderr:\n{}", self.code(), self.stdout(), self.stderr());
+        self
+    }
+
+    #[track_caller]
+    pub fn failure(self) -> Self {
+        assert_eq!(self.code(), Some(1), "expected exit 1:\nstdout:\n{}\nstderr:\n{}", self.stdout(), self.stderr());
+        self
+    }
+
+    /// Standard error must match `pattern` (snapbox: `...` lines and `[..]` in a line).
+    #[track_caller]
+    pub fn stderr_matches(self, pattern: impl Into<snapbox::Data>) -> Self {
+        snapbox::assert_data_eq!(self.stderr(), pattern.into());
+        self
+    }
+
+    #[track_caller]
+    pub fn stdout_matches(self, pattern: impl Into<snapbox::Data>) -> Self {
+        snapbox::assert_data_eq!(self.stdout(), pattern.into());
+        self
+    }
+
+    #[track_caller]
+    pub fn stderr_contains(self, needle: &str) -> Self {
+        let err = self.stderr();
+        assert!(err.contains(needle), "stderr does not contain {needle:?}:\n{err}");
+        self
+    }
+}
+
+/// Asserts `haystack` contains each of `needles`, showing the haystack when not.
+#[track_caller]
+pub fn assert_contains(haystack: &str, needles: &[&str]) {
+    for n in needles {
+        assert!(haystack.contains(n), "missing {n:?} in:\n{haystack}");
+    }
+}
+
+#[track_caller]
+pub fn assert_not_contains(haystack: &str, needles: &[&str]) {
+    for n in needles {
+        assert!(!haystack.contains(n), "unexpected {n:?} in:\n{haystack}");
+    }
+}

@@ -5,6 +5,7 @@
 //! [`config`] → [`content`] → [`markdown`] → [`site`] → [`render`] → [`output`].
 //! [`pipeline`] runs the stages in order; [`cmd`] parses the command line and calls it.
 
+pub mod check;
 pub mod cmd;
 pub mod config;
 pub mod content;

@@ -106,6 +106,7 @@ struct Comment {
 }
 
 /// Checks every script in one shellcheck call; one outcome per script, in order.
+/// `<placeholders>` are masked first ([`mask_placeholders`]).
 pub fn check_all(scripts: &[Script], settings: &Settings) -> Result<Vec<Outcome>, ShellcheckError> {
     let program = find_on_path("shellcheck").ok_or(ShellcheckError::NotInstalled)?;
     check_all_with(&program, scripts, settings)
@@ -119,7 +120,7 @@ pub fn check_all_with(program: &std::path::Path, scripts: &[Script], settings: &
     let dir = tempfile::Builder::new().prefix("gen-shellcheck-").tempdir().map_err(|e| ShellcheckError::Failed(e.to_string()))?;
     let files: Vec<PathBuf> = (0..scripts.len()).map(|i| dir.path().join(format!("snippet-{i:05}.sh"))).collect();
     for (script, file) in scripts.iter().zip(&files) {
-        std::fs::write(file, format!("{}\n", script.text)).map_err(|e| ShellcheckError::Failed(e.to_string()))?;
+        std::fs::write(file, format!("{}\n", mask_placeholders(&script.text))).map_err(|e| ShellcheckError::Failed(e.to_string()))?;
     }
     let mut exclude: Vec<String> = NOISE.iter().map(|c| c.to_string()).collect();
     exclude.extend(settings.exclude.iter().cloned());

@@ -5,3 +5,11 @@ mod harness;
 
 mod build;
 mod errors;
+
+mod check_support;
+
+mod check_args;
+mod check_lint;
+mod check_requirements;
+mod check_sandbox;
+mod check_shellcheck;

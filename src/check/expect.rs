@@ -112,7 +112,12 @@ fn run_finding(step: Option<&Step>, message: String) -> Finding {
 /// Runs the snippet in a fresh temporary folder, which is removed afterwards, and
 /// compares each step's output and status.
 pub fn run_snippet(isolation: &Isolation, spec: &RunSpec) -> Outcome {
-    let dir = match tempfile::Builder::new().prefix("gen-run-").tempdir() {
+    run_snippet_in(isolation, spec, &std::env::temp_dir())
+}
+
+/// [`run_snippet`] with its temporary folder made inside `parent`.
+pub fn run_snippet_in(isolation: &Isolation, spec: &RunSpec, parent: &std::path::Path) -> Outcome {
+    let dir = match tempfile::Builder::new().prefix("gen-run-").tempdir_in(parent) {
         Ok(dir) => dir,
         Err(e) => return Outcome::inconclusive(format!("cannot create a scratch folder: {e}")),
     };

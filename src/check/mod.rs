@@ -8,6 +8,7 @@
 //! - [`requirements`]: tool versions and platforms, probed once per run.
 //! - [`sandbox`] and [`expect`]: running a snippet under bubblewrap and comparing its output.
 //! - [`results`]: the committed results file, keyed by content and tool versions.
+//! - [`suite`]: a whole run over many snippets, which the `gen test` command calls.
 //!
 //! Positions in findings are relative to the text the check was given (line 1, column 1
 //! is its first character); [`Origin`] maps them to the Markdown file.
@@ -19,6 +20,7 @@ pub mod requirements;
 pub mod results;
 pub mod sandbox;
 pub mod shellcheck;
+pub mod suite;
 
 use std::fmt;
 use std::path::PathBuf;

@@ -14,6 +14,8 @@ use crate::markdown::{self, Highlighter, RenderContext};
 use crate::render::{self, Templates};
 use crate::site::{self, Post, SiteModel};
 
+pub mod incremental;
+
 /// The generated stylesheet for highlighted code.
 pub const SYNTAX_CSS: &str = "syntax.css";
 
@@ -67,12 +69,21 @@ pub fn render_posts(sources: Vec<PostSource>, highlighter: &Highlighter) -> Vec<
 
 /// Reads `static/` of the theme, then of the site (which wins), into memory.
 pub fn collect_static(root: &Path, config: &SiteConfig) -> Result<BTreeMap<String, Vec<u8>>> {
+    collect_static_where(root, config, |_| true)
+}
+
+/// [`collect_static`], leaving out (and not descending into) the entries `keep` refuses.
+pub fn collect_static_where(
+    root: &Path,
+    config: &SiteConfig,
+    mut keep: impl FnMut(&walkdir::DirEntry) -> bool,
+) -> Result<BTreeMap<String, Vec<u8>>> {
     let mut files = BTreeMap::new();
     for dir in [config.theme_dir(root).join("static"), root.join("static")] {
         if !dir.is_dir() {
             continue;
         }
-        for entry in walkdir::WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
+        for entry in walkdir::WalkDir::new(&dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(&mut keep) {
             let entry = entry.map_err(|e| {
                 let path = e.path().map_or_else(|| display_path(root, &dir), |p| display_path(root, p));
                 Diagnostic::file(path, format!("cannot read a static file: {e}")).with_help("fix or remove the file or link")
@@ -105,15 +116,24 @@ pub fn build_site(root: &Path, opts: &BuildOptions, highlighter: &Highlighter) -
 /// Renders a planned site and adds static files and the syntax stylesheet.
 pub fn render_model(root: &Path, config: &SiteConfig, model: &SiteModel, templates: &Templates) -> Result<BuiltSite> {
     let pages = render::render_pages(model, config, templates, root)?;
-    let mut files = collect_static(root, config)?;
+    let statics = collect_static(root, config)?;
+    Ok(assemble_site(statics, syntax_stylesheet(config), pages, model.posts.len()))
+}
+
+/// The stylesheet for highlighted code, from the themes site.toml names.
+pub fn syntax_stylesheet(config: &SiteConfig) -> Vec<u8> {
+    Highlighter::stylesheet(&config.markdown.highlight_theme, &config.markdown.highlight_theme_dark).into_bytes()
+}
+
+/// Puts a site together: static files, then the syntax stylesheet, then the pages (a
+/// later one wins over an earlier one of the same path).
+pub fn assemble_site(statics: BTreeMap<String, Vec<u8>>, syntax_css: Vec<u8>, pages: Vec<(String, Vec<u8>)>, posts: usize) -> BuiltSite {
+    let mut files = statics;
     let page_count = pages.len();
-    files.insert(
-        SYNTAX_CSS.into(),
-        Highlighter::stylesheet(&config.markdown.highlight_theme, &config.markdown.highlight_theme_dark).into_bytes(),
-    );
+    files.insert(SYNTAX_CSS.into(), syntax_css);
     files.extend(pages);
-    let stats = BuildStats { posts: model.posts.len(), pages: page_count, files: files.len(), elapsed: Duration::ZERO };
-    Ok(BuiltSite { files, stats })
+    let stats = BuildStats { posts, pages: page_count, files: files.len(), elapsed: Duration::ZERO };
+    BuiltSite { files, stats }
 }
 
 fn merge_errors<A, B>(a: Result<A>, b: Result<B>) -> Result<(A, B)> {

@@ -2,6 +2,7 @@
 //! them by name) and turning every planned page into HTML from typed contexts.
 
 pub mod context;
+pub mod memo;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -22,6 +23,8 @@ pub const SITE_TEMPLATES_DIR: &str = "templates";
 pub struct Templates {
     tera: Tera,
     sources: BTreeMap<String, PathBuf>,
+    /// Pages rendered before, for rebuilds (`gen serve`); `None` renders every time.
+    memo: Option<memo::RenderMemo>,
 }
 
 impl Templates {
@@ -61,11 +64,34 @@ impl Templates {
         tera.set_escape_fn(escape_for_html);
         let files: Vec<(PathBuf, Option<String>)> = sources.iter().map(|(n, p)| (p.clone(), Some(n.clone()))).collect();
         tera.add_template_files(files).map_err(|e| template_error(&e, root, &sources))?;
-        Ok(Templates { tera, sources })
+        Ok(Templates { tera, sources, memo: None })
+    }
+
+    /// Remembers rendered pages, so that a page whose context has not changed since an
+    /// earlier render is not rendered again (see [`memo`]).
+    pub fn with_memo(mut self) -> Self {
+        self.memo = Some(memo::RenderMemo::default());
+        self
+    }
+
+    /// The memo of rendered pages, when [`Templates::with_memo`] turned it on.
+    pub fn memo(&self) -> Option<&memo::RenderMemo> {
+        self.memo.as_ref()
     }
 
     /// Renders `name` with `context`; errors name the template file.
     pub fn render<C: Serialize>(&self, name: &str, context: &C, root: &Path) -> Result<String> {
+        let Some(memo) = &self.memo else { return self.render_fresh(name, context, root) };
+        let Some(key) = memo::fingerprint(name, context) else { return self.render_fresh(name, context, root) };
+        if let Some(html) = memo.get(key) {
+            return Ok(html);
+        }
+        let html = self.render_fresh(name, context, root)?;
+        memo.insert(key, &html);
+        Ok(html)
+    }
+
+    fn render_fresh<C: Serialize>(&self, name: &str, context: &C, root: &Path) -> Result<String> {
         let cx = tera::Context::from_serialize(context).map_err(|e| Diagnostic::file(name, format!("internal: context did not serialize: {e}")))?;
         self.tera.render(name, &cx).map_err(|e| template_error(&e, root, &self.sources))
     }

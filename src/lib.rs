@@ -3,7 +3,8 @@
 //!
 //! The pipeline reads top-down, and dependencies point down this list only:
 //! [`config`] → [`content`] → [`markdown`] → [`site`] → [`render`] → [`output`].
-//! [`pipeline`] runs the stages in order; [`cmd`] parses the command line and calls it.
+//! [`pipeline`] runs the stages in order; [`serve`] serves them live; [`cmd`] parses the
+//! command line and calls them.
 
 pub mod cmd;
 pub mod config;
@@ -13,4 +14,5 @@ pub mod markdown;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod serve;
 pub mod site;

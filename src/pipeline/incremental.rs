@@ -165,6 +165,11 @@ impl SiteCache {
         }
     }
 
+    /// The site root and the options this cache builds with.
+    pub fn identity(&self) -> (PathBuf, BuildOptions) {
+        (self.root.clone(), self.opts.clone())
+    }
+
     /// The configuration of the last build that read one.
     pub fn config(&self) -> Option<&SiteConfig> {
         self.config.as_ref()

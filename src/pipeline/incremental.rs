@@ -128,6 +128,9 @@ impl FileStamp {
     }
 }
 
+/// Output path → HTML, as `render::render_pages` gives them.
+type RenderedPages = Vec<(String, Vec<u8>)>;
+
 /// The state kept between builds of one site.
 pub struct SiteCache {
     root: PathBuf,
@@ -223,7 +226,7 @@ impl SiteCache {
 
     /// Plans and renders every page from the cached posts; the memo skips the pages
     /// whose context is as before. The posts go back into the cache either way.
-    fn render_pages(&mut self, config: &SiteConfig, report: &mut RebuildReport) -> Result<(Vec<(String, Vec<u8>)>, usize)> {
+    fn render_pages(&mut self, config: &SiteConfig, report: &mut RebuildReport) -> Result<(RenderedPages, usize)> {
         let posts: Vec<Post> = self.posts.drain().map(|(_, p)| p).collect();
         if has_duplicate_slugs(&self.post_set) {
             // build_site_model reports them; give it a copy so that the cache survives.
@@ -387,7 +390,7 @@ mod tests {
         write(root, "site.toml", "title = \"T\"\nbase_url = \"https://example.com/\"\npaginate = 2\n");
         write(root, "content/posts/a.md", &post("A", "2020-01-01", "First of A.\n\n```rust\nfn a() {}\n```\n\nEnd of A.\n"));
         write(root, "content/posts/b.md", &post("B", "2021-01-01", "First of B.\n\n```console\n$ echo b\nb\n```\n"));
-        write(root, "content/posts/c.md", &format!("+++\ntitle = \"C\"\ndate = 2022-01-01\ndraft = true\n+++\nDraft C.\n"));
+        write(root, "content/posts/c.md", "+++\ntitle = \"C\"\ndate = 2022-01-01\ndraft = true\n+++\nDraft C.\n");
         dir
     }
 

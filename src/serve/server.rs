@@ -125,12 +125,16 @@ impl Conditions {
             return list.split(',').map(|t| t.trim()).any(|t| t == "*" || t.trim_start_matches("W/") == etag);
         }
         match self.if_modified_since {
-            // HTTP dates have whole seconds: the copy is current only if the file changed
-            // before the second the client names began.
-            Some(since) => modified < since,
+            // HTTP dates have whole seconds, so compare whole seconds (as other servers
+            // do; ETags, which browsers send too, tell apart changes within a second).
+            Some(since) => whole_seconds(modified) <= whole_seconds(since),
             None => false,
         }
     }
+}
+
+fn whole_seconds(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO).as_secs()
 }
 
 /// A response, before it goes on the wire.
@@ -416,9 +420,10 @@ mod tests {
     fn if_modified_since_compares_whole_seconds() {
         let s = snapshot();
         let modified = s.site.files["style.css"].modified;
-        let at = |secs: u64| Conditions { if_none_match: None, if_modified_since: Some(modified + Duration::from_secs(secs)) };
-        assert_eq!(reply_for_site(&s, "style.css", "/style.css", None, &at(1)).status, 304);
-        assert_eq!(reply_for_site(&s, "style.css", "/style.css", None, &at(0)).status, 200);
+        let at = |t: SystemTime| Conditions { if_none_match: None, if_modified_since: Some(t) };
+        assert_eq!(reply_for_site(&s, "style.css", "/style.css", None, &at(modified)).status, 304);
+        assert_eq!(reply_for_site(&s, "style.css", "/style.css", None, &at(modified + Duration::from_millis(1500))).status, 304);
+        assert_eq!(reply_for_site(&s, "style.css", "/style.css", None, &at(modified - Duration::from_secs(1))).status, 200);
         // If-None-Match decides when both are sent.
         let both = Conditions { if_none_match: Some("\"other\"".into()), if_modified_since: Some(modified + Duration::from_secs(5)) };
         assert_eq!(reply_for_site(&s, "style.css", "/style.css", None, &both).status, 200);

@@ -4,12 +4,18 @@
 //! editor's write-temp-then-rename, delete-then-create) into one batch and stitches
 //! renames together; the rebuild loop then waits for the batches to settle. Folders
 //! created or re-created while serving are watched as they appear.
+//!
+//! The poller is our own: notify's `PollWatcher` compares modification times in whole
+//! seconds, so a second save within the same second goes unseen unless it reads every
+//! file on every scan. Ours compares size and the full-precision modification time.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
-use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode};
+use notify::{EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, Debouncer, RecommendedCache};
 
 use crate::config::CONFIG_FILE;
@@ -43,22 +49,8 @@ pub enum WatchMode {
 
 enum Backend {
     Native(Debouncer<RecommendedWatcher, RecommendedCache>),
-    Poll(Debouncer<PollWatcher, RecommendedCache>),
-}
-
-impl Backend {
-    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
-        match self {
-            Backend::Native(d) => d.watch(path, mode),
-            Backend::Poll(d) => d.watch(path, mode),
-        }
-    }
-    fn unwatch(&mut self, path: &Path) -> notify::Result<()> {
-        match self {
-            Backend::Native(d) => d.unwatch(path),
-            Backend::Poll(d) => d.unwatch(path),
-        }
-    }
+    /// Held for its `Drop`, which stops the scanning thread.
+    Poll(#[allow(dead_code)] Poller),
 }
 
 /// A running watcher; dropping it stops watching.
@@ -72,6 +64,10 @@ impl SiteWatcher {
     /// Starts watching the site at `root` (an absolute path); `report` is called on the
     /// watcher's thread for each batch of events.
     pub fn start(root: &Path, mode: WatchMode, report: impl Fn(WatchEvent) + Send + 'static) -> notify::Result<SiteWatcher> {
+        if let WatchMode::Poll(interval) = mode {
+            let poller = Poller::start(root, interval, report);
+            return Ok(SiteWatcher { backend: Backend::Poll(poller), root: root.to_path_buf(), watching: HashSet::new() });
+        }
         let handler = move |result: DebounceEventResult| match result {
             Ok(events) => {
                 let mut paths: Vec<PathBuf> =
@@ -84,16 +80,10 @@ impl SiteWatcher {
             }
             Err(errors) => report(WatchEvent::Failed(errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))),
         };
-        let backend = match mode {
-            WatchMode::Native => Backend::Native(new_debouncer_opt(DEBOUNCE, None, handler, RecommendedCache::default(), notify::Config::default())?),
-            WatchMode::Poll(interval) => {
-                let config = notify::Config::default().with_poll_interval(interval);
-                Backend::Poll(new_debouncer_opt(DEBOUNCE, None, handler, RecommendedCache::default(), config)?)
-            }
-        };
-        let mut watcher = SiteWatcher { backend, root: root.to_path_buf(), watching: HashSet::new() };
+        let mut debouncer = new_debouncer_opt(DEBOUNCE, None, handler, RecommendedCache::default(), notify::Config::default())?;
         // The root itself, not recursively: site.toml, and input folders that appear later.
-        watcher.backend.watch(root, RecursiveMode::NonRecursive)?;
+        debouncer.watch(root, RecursiveMode::NonRecursive)?;
+        let mut watcher = SiteWatcher { backend: Backend::Native(debouncer), root: root.to_path_buf(), watching: HashSet::new() };
         watcher.refresh_folders()?;
         Ok(watcher)
     }
@@ -101,16 +91,18 @@ impl SiteWatcher {
     /// Watches input folders that appeared since the last call and forgets those that
     /// went. Call it after each batch of events.
     pub fn refresh_folders(&mut self) -> notify::Result<()> {
+        // The poller looks at every folder on every scan.
+        let Backend::Native(debouncer) = &mut self.backend else { return Ok(()) };
         for name in WATCHED_FOLDERS {
             let dir = self.root.join(name);
             let exists = dir.is_dir();
             let watched = self.watching.contains(&dir);
             if exists && !watched {
-                self.backend.watch(&dir, RecursiveMode::Recursive)?;
+                debouncer.watch(&dir, RecursiveMode::Recursive)?;
                 self.watching.insert(dir);
             } else if !exists && watched {
                 // The folder is gone; its watch went with it.
-                let _ = self.backend.unwatch(&dir);
+                let _ = debouncer.unwatch(&dir);
                 self.watching.remove(&dir);
             }
         }
@@ -128,5 +120,105 @@ impl SiteWatcher {
         let mut names: Vec<String> = WATCHED_FOLDERS.iter().map(|n| format!("{n}/")).collect();
         names.push(CONFIG_FILE.to_string());
         names.join(", ")
+    }
+}
+
+/// What a scan records of a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Seen {
+    len: u64,
+    modified: Option<SystemTime>,
+    dir: bool,
+}
+
+/// Scans the inputs every interval on a thread of its own; stops when dropped.
+struct Poller {
+    stop: Arc<AtomicBool>,
+}
+
+impl Poller {
+    fn start(root: &Path, interval: Duration, report: impl Fn(WatchEvent) + Send + 'static) -> Poller {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let root = root.to_path_buf();
+        let mut before = scan(&root);
+        std::thread::Builder::new()
+            .name("gen-serve-poll".into())
+            .spawn(move || {
+                while !flag.load(Ordering::Relaxed) {
+                    std::thread::sleep(interval);
+                    let now = scan(&root);
+                    let changed = differences(&before, &now);
+                    if !changed.is_empty() {
+                        report(WatchEvent::Changed(changed));
+                    }
+                    before = now;
+                }
+            })
+            .expect("cannot start the poller");
+        Poller { stop }
+    }
+}
+
+impl Drop for Poller {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Every input path under `root` with its size and modification time.
+fn scan(root: &Path) -> HashMap<PathBuf, Seen> {
+    let mut seen = HashMap::new();
+    let config = root.join(CONFIG_FILE);
+    let folders = WATCHED_FOLDERS.iter().map(|n| root.join(n));
+    for start in std::iter::once(config).chain(folders) {
+        for entry in walkdir::WalkDir::new(&start).follow_links(true).into_iter().flatten() {
+            if let Ok(meta) = entry.metadata() {
+                seen.insert(entry.into_path(), Seen { len: meta.len(), modified: meta.modified().ok(), dir: meta.is_dir() });
+            }
+        }
+    }
+    seen
+}
+
+/// Paths added, removed or changed between two scans, sorted. Folders count when they
+/// appear or go, not when their entries change (those are listed themselves).
+fn differences(before: &HashMap<PathBuf, Seen>, now: &HashMap<PathBuf, Seen>) -> Vec<PathBuf> {
+    let mut changed: Vec<PathBuf> = now
+        .iter()
+        .filter(|(path, seen)| match before.get(*path) {
+            None => true,
+            Some(old) => old.dir != seen.dir || (!seen.dir && old != *seen),
+        })
+        .map(|(path, _)| path.clone())
+        .chain(before.keys().filter(|p| !now.contains_key(*p)).cloned())
+        .collect();
+    changed.sort();
+    changed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scans_see_changes_within_the_same_second() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content/posts")).unwrap();
+        std::fs::write(root.join("content/posts/a.md"), "one").unwrap();
+        std::fs::write(root.join("site.toml"), "title = \"T\"").unwrap();
+        std::fs::create_dir_all(root.join("public")).unwrap();
+        let first = scan(root);
+        assert!(first.contains_key(&root.join("site.toml")) && first.contains_key(&root.join("content/posts/a.md")));
+        assert!(!first.contains_key(&root.join("public")), "only inputs are scanned");
+
+        std::fs::write(root.join("content/posts/a.md"), "two!").unwrap();
+        std::fs::write(root.join("content/posts/b.md"), "new").unwrap();
+        let second = scan(root);
+        assert_eq!(differences(&first, &second), [root.join("content/posts/a.md"), root.join("content/posts/b.md")]);
+
+        std::fs::remove_file(root.join("content/posts/b.md")).unwrap();
+        assert_eq!(differences(&second, &scan(root)), [root.join("content/posts/b.md")]);
     }
 }

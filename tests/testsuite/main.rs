@@ -5,4 +5,5 @@ mod harness;
 
 mod build;
 mod errors;
+mod e2e;
 mod serve;

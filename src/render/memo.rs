@@ -5,11 +5,10 @@
 //! goes without it.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use serde::Serialize;
+use serde::{ser, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
 /// Rendered pages keyed by (template name, context) fingerprint.
@@ -26,26 +25,223 @@ struct MemoEntry {
     last_pass: u64,
 }
 
-/// A 128-bit fingerprint of `name` and the JSON form of `context`.
+/// A 128-bit fingerprint of `name` and `context`, as serde sees it. Strings go into
+/// the hash as they are (no JSON escaping: rendered post bodies are most of the bytes),
+/// each value behind a tag and every string and sequence behind its length, so that
+/// different contexts cannot feed the same bytes.
 pub fn fingerprint<C: Serialize>(name: &str, context: &C) -> Option<u128> {
-    let mut sink = HashSink(Xxh3::new());
-    sink.0.update(name.as_bytes());
-    sink.0.update(&[0]);
-    serde_json::to_writer(&mut sink, context).ok()?;
-    Some(sink.0.digest128())
+    let mut hasher = HashSerializer(Xxh3::new());
+    hasher.str(name);
+    context.serialize(&mut hasher).ok()?;
+    Some(hasher.0.digest128())
 }
 
-struct HashSink(Xxh3);
+/// A serde serializer that writes into an xxh3 hasher instead of a text.
+struct HashSerializer(Xxh3);
 
-impl Write for HashSink {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
+impl HashSerializer {
+    fn tag(&mut self, tag: u8) {
+        self.0.update(&[tag]);
     }
-    fn flush(&mut self) -> std::io::Result<()> {
+    fn len(&mut self, len: usize) {
+        self.0.update(&(len as u64).to_le_bytes());
+    }
+    fn str(&mut self, s: &str) {
+        self.tag(b's');
+        self.len(s.len());
+        self.0.update(s.as_bytes());
+    }
+}
+
+#[derive(Debug)]
+struct NotHashable(String);
+
+impl std::fmt::Display for NotHashable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for NotHashable {}
+
+impl ser::Error for NotHashable {
+    fn custom<T: std::fmt::Display>(msg: T) -> Self {
+        NotHashable(msg.to_string())
+    }
+}
+
+type HashResult = std::result::Result<(), NotHashable>;
+
+macro_rules! hash_numbers {
+    ($($method:ident: $ty:ty => $tag:literal),* $(,)?) => {
+        $(fn $method(self, v: $ty) -> HashResult {
+            self.tag($tag);
+            self.0.update(&v.to_le_bytes());
+            Ok(())
+        })*
+    };
+}
+
+impl<'a> ser::Serializer for &'a mut HashSerializer {
+    type Ok = ();
+    type Error = NotHashable;
+    type SerializeSeq = Self;
+    type SerializeTuple = Self;
+    type SerializeTupleStruct = Self;
+    type SerializeTupleVariant = Self;
+    type SerializeMap = Self;
+    type SerializeStruct = Self;
+    type SerializeStructVariant = Self;
+
+    hash_numbers! {
+        serialize_i8: i8 => b'1', serialize_i16: i16 => b'2', serialize_i32: i32 => b'3', serialize_i64: i64 => b'4',
+        serialize_u8: u8 => b'5', serialize_u16: u16 => b'6', serialize_u32: u32 => b'7', serialize_u64: u64 => b'8',
+        serialize_f32: f32 => b'9', serialize_f64: f64 => b'0', serialize_i128: i128 => b'I', serialize_u128: u128 => b'U',
+    }
+
+    fn serialize_bool(self, v: bool) -> HashResult {
+        self.tag(if v { b'T' } else { b'F' });
+        Ok(())
+    }
+    fn serialize_char(self, v: char) -> HashResult {
+        self.tag(b'c');
+        self.0.update(&(v as u32).to_le_bytes());
+        Ok(())
+    }
+    fn serialize_str(self, v: &str) -> HashResult {
+        self.str(v);
+        Ok(())
+    }
+    fn serialize_bytes(self, v: &[u8]) -> HashResult {
+        self.tag(b'b');
+        self.len(v.len());
+        self.0.update(v);
+        Ok(())
+    }
+    fn serialize_none(self) -> HashResult {
+        self.tag(b'n');
+        Ok(())
+    }
+    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> HashResult {
+        self.tag(b'y');
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> HashResult {
+        self.tag(b'u');
+        Ok(())
+    }
+    fn serialize_unit_struct(self, name: &'static str) -> HashResult {
+        self.str(name);
+        Ok(())
+    }
+    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> HashResult {
+        self.str(variant);
+        Ok(())
+    }
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(self, _: &'static str, value: &T) -> HashResult {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(self, _: &'static str, _: u32, variant: &'static str, value: &T) -> HashResult {
+        self.str(variant);
+        value.serialize(self)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> std::result::Result<Self, NotHashable> {
+        self.tag(b'[');
+        Ok(self)
+    }
+    fn serialize_tuple(self, _: usize) -> std::result::Result<Self, NotHashable> {
+        self.tag(b'(');
+        Ok(self)
+    }
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> std::result::Result<Self, NotHashable> {
+        self.tag(b'(');
+        Ok(self)
+    }
+    fn serialize_tuple_variant(self, _: &'static str, _: u32, variant: &'static str, _: usize) -> std::result::Result<Self, NotHashable> {
+        self.str(variant);
+        self.tag(b'(');
+        Ok(self)
+    }
+    fn serialize_map(self, _: Option<usize>) -> std::result::Result<Self, NotHashable> {
+        self.tag(b'{');
+        Ok(self)
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> std::result::Result<Self, NotHashable> {
+        self.tag(b'{');
+        Ok(self)
+    }
+    fn serialize_struct_variant(self, _: &'static str, _: u32, variant: &'static str, _: usize) -> std::result::Result<Self, NotHashable> {
+        self.str(variant);
+        self.tag(b'{');
+        Ok(self)
+    }
+}
+
+/// Elements of sequences, tuples and maps: each behind a tag, the whole closed by one.
+macro_rules! hash_compound {
+    ($($trait:ident: $method:ident),* $(,)?) => {
+        $(impl<'a> ser::$trait for &'a mut HashSerializer {
+            type Ok = ();
+            type Error = NotHashable;
+            fn $method<T: ?Sized + Serialize>(&mut self, value: &T) -> HashResult {
+                self.tag(b',');
+                value.serialize(&mut **self)
+            }
+            fn end(self) -> HashResult {
+                self.tag(b'.');
+                Ok(())
+            }
+        })*
+    };
+}
+
+hash_compound! {
+    SerializeSeq: serialize_element,
+    SerializeTuple: serialize_element,
+    SerializeTupleStruct: serialize_field,
+    SerializeTupleVariant: serialize_field,
+}
+
+impl<'a> ser::SerializeMap for &'a mut HashSerializer {
+    type Ok = ();
+    type Error = NotHashable;
+    fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> HashResult {
+        self.tag(b'k');
+        key.serialize(&mut **self)
+    }
+    fn serialize_value<T: ?Sized + Serialize>(&mut self, value: &T) -> HashResult {
+        self.tag(b'v');
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> HashResult {
+        self.tag(b'}');
         Ok(())
     }
 }
+
+macro_rules! hash_fields {
+    ($($trait:ident),*) => {
+        $(impl<'a> ser::$trait for &'a mut HashSerializer {
+            type Ok = ();
+            type Error = NotHashable;
+            fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> HashResult {
+                self.str(key);
+                value.serialize(&mut **self)
+            }
+            fn skip_field(&mut self, key: &'static str) -> HashResult {
+                self.str(key);
+                self.tag(b'-');
+                Ok(())
+            }
+            fn end(self) -> HashResult {
+                self.tag(b'}');
+                Ok(())
+            }
+        })*
+    };
+}
+
+hash_fields!(SerializeStruct, SerializeStructVariant);
 
 impl RenderMemo {
     /// The page rendered earlier for `key`, if any; marks it as used in this pass.
@@ -102,6 +298,23 @@ mod tests {
         assert_ne!(a, fingerprint("index.html", &Cx { title: "A", n: 1 }).unwrap());
         assert_ne!(a, fingerprint("post.html", &Cx { title: "B", n: 1 }).unwrap());
         assert_ne!(a, fingerprint("post.html", &Cx { title: "A", n: 2 }).unwrap());
+    }
+
+    #[derive(Serialize)]
+    struct Pair<'a> {
+        a: &'a str,
+        b: &'a str,
+        list: Vec<&'a str>,
+        maybe: Option<u8>,
+    }
+
+    #[test]
+    fn fingerprint_is_unambiguous() {
+        let f = |a, b, list: Vec<&str>, maybe| fingerprint("t", &Pair { a, b, list, maybe }).unwrap();
+        assert_ne!(f("ab", "", vec![], None), f("a", "b", vec![], None));
+        assert_ne!(f("", "", vec!["ab"], None), f("", "", vec!["a", "b"], None));
+        assert_ne!(f("", "", vec![], None), f("", "", vec![], Some(0)));
+        assert_eq!(f("x", "y", vec!["z"], Some(1)), f("x", "y", vec!["z"], Some(1)));
     }
 
     #[test]

@@ -191,9 +191,9 @@ pub fn reply_for_site(snapshot: &Snapshot, key: &str, path: &str, query: Option<
     // A page carries the live script and the overlay of its generation; its validators
     // say so, or a browser could keep a copy that shows an old generation.
     let (etag, modified) = if html {
-        (format!("\"{:016x}-{}\"", file.hash, snapshot.generation), file.modified.max(snapshot.since))
+        (format!("\"{:032x}-{}\"", file.hash, snapshot.generation), file.modified.max(snapshot.since))
     } else {
-        (format!("\"{:016x}\"", file.hash), file.modified)
+        (format!("\"{:032x}\"", file.hash), file.modified)
     };
     let mut headers = vec![
         ("ETag", etag.clone()),

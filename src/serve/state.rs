@@ -18,8 +18,9 @@ use crate::pipeline::BuiltSite;
 #[derive(Debug, PartialEq, Eq)]
 pub struct ServedFile {
     pub bytes: Vec<u8>,
-    /// xxh3 of `bytes`: the ETag, and how rebuilds tell changed files from unchanged ones.
-    pub hash: u64,
+    /// xxh3-128 of `bytes`: the ETag, and how rebuilds tell changed files from unchanged
+    /// ones (128 bits, so that equal hashes can be taken for equal bytes).
+    pub hash: u128,
     /// When these bytes were first served (kept across rebuilds that leave them alone).
     pub modified: SystemTime,
 }
@@ -58,9 +59,9 @@ impl ServedSite {
             .files
             .into_par_iter()
             .map(|(path, bytes)| {
-                let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
+                let hash = xxhash_rust::xxh3::xxh3_128(&bytes);
                 match previous.files.get(&path) {
-                    Some(old) if old.hash == hash && old.bytes == bytes => {
+                    Some(old) if old.hash == hash => {
                         let old = Arc::clone(old);
                         (path, old, false)
                     }

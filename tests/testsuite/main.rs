@@ -4,4 +4,5 @@
 mod harness;
 
 mod build;
+mod docs;
 mod errors;

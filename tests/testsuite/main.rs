@@ -6,3 +6,8 @@ mod harness;
 mod build;
 mod docs;
 mod errors;
+mod site_feeds;
+mod site_links;
+mod site_scheduled;
+mod site_structure;
+mod site_validation;

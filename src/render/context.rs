@@ -328,3 +328,22 @@ pub struct NotFoundPage<'a> {
     pub site: &'a SiteContext,
     pub recent: Vec<&'a PostSummary>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(level: u8, id: &str) -> Heading {
+        Heading { level, id: id.into(), text: id.to_uppercase(), line: 1 }
+    }
+
+    #[test]
+    fn toc_nests_deeper_headings() {
+        let toc = build_toc(&[h(2, "a"), h(3, "b"), h(4, "c"), h(3, "d"), h(2, "e"), h(4, "f")]);
+        let shape: Vec<(String, Vec<String>)> = toc.iter().map(|e| (e.id.clone(), e.children.iter().map(|c| c.id.clone()).collect())).collect();
+        assert_eq!(shape, [("a".to_string(), vec!["b".to_string(), "d".to_string()]), ("e".to_string(), vec!["f".to_string()])]);
+        assert_eq!(toc[0].children[0].children[0].id, "c");
+        assert_eq!(toc[0].text, "A");
+        assert!(build_toc(&[]).is_empty());
+    }
+}

@@ -343,6 +343,38 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn plans_term_series_feed_and_crawler_pages() {
+        let posts = vec![
+            post_with("a", "2020-01-01", "categories = [\"Docker\"]\ntags = [\"x\"]\nseries = \"S\""),
+            post_with("b", "2021-01-01", "categories = [\"Docker\"]\ntags = [\"x\"]"),
+            post_with("c", "2022-01-01", "categories = [\"Docker\"]"),
+        ];
+        let mut c = config(2);
+        c.base_url = "https://example.com/".into();
+        let m = build_site_model_at(posts, &c, PostDate { year: 2021, month: 6, day: 1, seconds: 0 }).unwrap();
+        let paths: Vec<&str> = m.pages.iter().map(|p| p.path.as_str()).collect();
+        for path in ["categories/", "categories/docker/", "categories/docker/page/2/", "tags/x/", "series/", "series/s/", "atom.xml", "categories/docker/atom.xml", "sitemap.xml", "robots.txt"] {
+            assert!(paths.contains(&path), "{path} not in {paths:?}");
+        }
+        let docker2 = m.pages.iter().find(|p| p.path == "categories/docker/page/2/").unwrap();
+        assert_eq!(docker2.kind, PageKind::Term { kind: TaxonomyKind::Categories, term: 0, posts: vec![2], page: PageOf { number: 2, total: 2 } });
+        assert!(m.is_scheduled(0) && !m.is_scheduled(1));
+        assert_eq!(m.related[1], [2]);
+        // Without a host there are no feeds or sitemap.
+        let m = build_site_model_at(m.posts, &config(2), PostDate { year: 2021, month: 6, day: 1, seconds: 0 }).unwrap();
+        assert!(!m.pages.iter().any(|p| matches!(p.kind, PageKind::Feed { .. } | PageKind::Sitemap)));
+    }
+
+    #[test]
+    fn relative_base_url() {
+        let mut c = config(10);
+        c.base_url = "./".into();
+        let u = Urls::new(&c);
+        assert!(u.relative && !u.has_origin());
+        assert_eq!(u.url("posts/x/"), "/posts/x/");
+    }
+
+    #[test]
     fn urls_respect_base_path() {
         let mut c = config(10);
         c.base_url = "https://example.com/blog/".into();

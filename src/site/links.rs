@@ -107,11 +107,10 @@ impl LinkIndex {
                 let at = |message: String, help: String| Diagnostic::new(&post.source.path, link.line, link.column, message).with_help(help);
                 match post_link_target(&link.dest) {
                     None => {}
-                    Some(PostLinkTarget::SamePost { anchor }) => {
-                        if !anchor.is_empty() && !anchors[i].contains(anchor) {
-                            errors.push(at(format!("the link `{}` points to no heading of this post", link.dest), headings_help(post)));
-                        }
+                    Some(PostLinkTarget::SamePost { anchor }) if !anchor.is_empty() && !anchors[i].contains(anchor) => {
+                        errors.push(at(format!("the link `{}` points to no heading of this post", link.dest), headings_help(post)));
                     }
+                    Some(PostLinkTarget::SamePost { .. }) => {}
                     Some(PostLinkTarget::OtherPost { file, anchor }) => {
                         let target = Self::target_file(&dir, file);
                         match post_of_file.get(&target) {

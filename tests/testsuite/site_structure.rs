@@ -234,3 +234,13 @@ fn a_site_without_posts_still_has_empty_lists() {
     assert_contains(&site.read("public/categories/index.html"), &["No categories yet."]);
     assert_contains(&site.read("public/series/index.html"), &["No series yet."]);
 }
+
+#[test]
+fn docs_series_example_builds_as_documented() {
+    let blocks = crate::docs::fenced_blocks("docs/site-structure.md", "markdown");
+    let site = TestSite::empty().write("content/posts/post-mortem-optimism.md", &blocks[0]).write("content/posts/post-mortem-template.md", &blocks[1]);
+    site.build();
+    let html = site.read("public/posts/post-mortem-optimism/index.html");
+    assert_contains(&html, &["Part 2 of 3 in", "Part 1: not published on this site", "class=\"series-next\" href=\"/posts/post-mortem-template/\""]);
+    assert_contains(&site.read("public/posts/post-mortem-template/index.html"), &["<a href=\"/posts/post-mortem-optimism/\">the last post</a>"]);
+}

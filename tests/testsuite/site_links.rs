@@ -135,6 +135,7 @@ fn relative_mode_links_resolve_to_files_from_any_folder() {
     assert!(checked > 200, "only {checked} URLs found");
     let post = site.read("public/posts/shell-pipes/index.html");
     assert_contains(&post, &["href=\"../../style.css\"", "href=\"../../index.html\"", "href=\"../../posts/intro-to-shells/index.html\""]);
+    crate::harness::assert_not_contains(&post, &["rel=\"canonical\""]);
     // Feeds and the sitemap need absolute URLs, which a relative site does not have.
     assert!(!site.path("public/atom.xml").exists() && !site.path("public/sitemap.xml").exists());
     assert_eq!(site.read("public/robots.txt"), "User-agent: *\nAllow: /\n");

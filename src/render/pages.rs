@@ -110,30 +110,22 @@ pub fn series_page<'a>(model: &SiteModel, summaries: &'a [PostSummary], site: &'
 
 /// The Atom feed of the newest posts, or of one category's.
 pub fn feed<'a>(model: &SiteModel, summaries: &'a [PostSummary], site: &'a SiteContext, urls: &Urls, category: Option<usize>) -> FeedPage<'a> {
-    let (title, posts, feed_path, page_path): (String, &[usize], String, String) = match category {
+    let newest: Vec<usize> = match category {
+        Some(t) => model.categories.terms[t].posts.iter().copied().take(FEED_POSTS).collect(),
+        None => (0..model.posts.len().min(FEED_POSTS)).collect(),
+    };
+    let (title, feed_path, page_path) = match category {
         Some(t) => {
             let term = &model.categories.terms[t];
-            (
-                format!("{} · {}", term.name, site.title),
-                &term.posts,
-                category_feed_path(&term.slug),
-                crate::site::taxonomy::term_path(TaxonomyKind::Categories, &term.slug, 1),
-            )
+            let page = crate::site::taxonomy::term_path(TaxonomyKind::Categories, &term.slug, 1);
+            (format!("{} · {}", term.name, site.title), category_feed_path(&term.slug), page)
         }
-        None => (site.title.clone(), &[], "atom.xml".into(), String::new()),
-    };
-    let all: Vec<usize>;
-    let posts: &[usize] = if category.is_some() {
-        posts
-    } else {
-        all = (0..model.posts.len()).collect();
-        &all
+        None => (site.title.clone(), "atom.xml".to_string(), String::new()),
     };
     let absolute = |html: &str, page: &str| rewrite_urls(html, |u| absolute_url(u, page, &urls.origin));
-    let entries: Vec<FeedEntry<'a>> = posts
-        .iter()
-        .take(FEED_POSTS)
-        .map(|&i| {
+    let entries: Vec<FeedEntry<'a>> = newest
+        .into_iter()
+        .map(|i| {
             let s = &summaries[i];
             FeedEntry { post: s, content_html: absolute(&model.posts[i].rendered.html, &s.permalink), summary_html: absolute(&s.summary_html, &s.permalink) }
         })

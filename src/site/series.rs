@@ -206,6 +206,22 @@ mod tests {
     }
 
     #[test]
+    fn a_run_of_missing_parts_is_one_slot() {
+        let posts = vec![post_with("b", "2022-01-01", "series = \"S\"\nseries_part = 6"), post_with("a", "2021-01-01", "series = \"S\"\nseries_part = 2")];
+        let s = &build_series(&posts).unwrap().series[0];
+        assert_eq!(
+            s.slots,
+            [
+                SeriesSlot::Missing { from: 1, to: 1 },
+                SeriesSlot::Published { part: 2, post: 1 },
+                SeriesSlot::Missing { from: 3, to: 5 },
+                SeriesSlot::Published { part: 6, post: 0 }
+            ]
+        );
+        assert_eq!(s.total, 6);
+    }
+
+    #[test]
     fn unnumbered_parts_follow_by_date() {
         let posts = vec![
             post_with("c", "2022-01-01", "series = \"S\""),

@@ -137,3 +137,16 @@ fn not_found_page_is_styled_like_the_rest() {
     let html = site.read("public/404.html");
     assert_contains(&html, &["<h1>Page not found</h1>", "href=\"/style.css\"", "class=\"site-nav\"", "/posts/docker-notes/"]);
 }
+
+#[test]
+fn feed_carries_the_twenty_newest_posts() {
+    let mut site = TestSite::empty();
+    for day in 1..=25 {
+        site = site.post(&format!("post-{day:02}"), &format!("2021-01-{day:02}"), "Text.\n");
+    }
+    site.build();
+    let links = check_atom(&site.read("public/atom.xml"));
+    assert_eq!(links.len(), 20);
+    assert_eq!(links[0], "https://example.com/posts/post-25/");
+    assert_eq!(links[19], "https://example.com/posts/post-06/");
+}

@@ -13,6 +13,9 @@ use std::time::{Duration, Instant, SystemTime};
 use rayon::prelude::*;
 
 use super::{assemble_site, collect_static_where, load_config, merge_errors, render_posts, syntax_stylesheet, BuildOptions, BuiltSite};
+use crate::content::PostDate;
+use crate::site::links::LinkIndex;
+use crate::site::Urls;
 use crate::config::{SiteConfig, CONFIG_FILE};
 use crate::content::{self, PostSource, CONTENT_DIR};
 use crate::error::{display_path, Diagnostic, Errors, Result};
@@ -144,6 +147,8 @@ pub struct SiteCache {
     /// (file, slug) of every post of the last build: when it changes, every post's
     /// Markdown is rendered again, since links between posts may resolve differently.
     post_set: Vec<(PathBuf, String)>,
+    /// Where each post is published, for links between posts; follows `post_set`.
+    links: Option<LinkIndex>,
     statics: Option<BTreeMap<String, Vec<u8>>>,
     static_warnings: Vec<Diagnostic>,
     syntax_css: Option<Vec<u8>>,
@@ -161,6 +166,7 @@ impl SiteCache {
             posts: HashMap::new(),
             stamps: HashMap::new(),
             post_set: Vec::new(),
+            links: None,
             statics: None,
             static_warnings: Vec::new(),
             syntax_css: None,
@@ -196,7 +202,7 @@ impl SiteCache {
         let root = self.root.clone();
         let (templates, posts) = rayon::join(
             || reload_templates.then(|| Templates::load(&root, &config).map(Templates::with_memo)).transpose(),
-            || if reload_posts { self.refresh_posts(&todo, highlighter).map(Some) } else { Ok(None) },
+            || if reload_posts { self.refresh_posts(&todo, &config, highlighter).map(Some) } else { Ok(None) },
         );
         let (templates, posts) = merge_errors(templates, posts)?;
         if let Some(t) = templates {
@@ -228,6 +234,11 @@ impl SiteCache {
     /// whose context is as before. The posts go back into the cache either way.
     fn render_pages(&mut self, config: &SiteConfig, report: &mut RebuildReport) -> Result<(RenderedPages, usize)> {
         let posts: Vec<Post> = self.posts.drain().map(|(_, p)| p).collect();
+        let checked = self.links.as_ref().map_or(Ok(()), |links| links.check(&posts));
+        if let Err(e) = checked {
+            self.posts.extend(posts.into_iter().map(|p| (p.source.path.clone(), p)));
+            return Err(e);
+        }
         if has_duplicate_slugs(&self.post_set) {
             // build_site_model reports them; give it a copy so that the cache survives.
             let err = site::build_site_model(posts.clone(), config).err();
@@ -260,6 +271,7 @@ impl SiteCache {
             self.posts.clear();
             self.stamps.clear();
             self.post_set.clear();
+            self.links = None;
             self.statics = None;
             self.syntax_css = None;
             self.config = Some(config.clone());
@@ -294,7 +306,7 @@ impl SiteCache {
     /// Finds the posts, reads the files that changed and renders their Markdown; the
     /// other posts stay in the cache as they are. Every post's errors are collected.
     /// Returns how many posts were rendered and how many reused.
-    fn refresh_posts(&mut self, todo: &Changes, highlighter: &Highlighter) -> Result<(usize, usize)> {
+    fn refresh_posts(&mut self, todo: &Changes, config: &SiteConfig, highlighter: &Highlighter) -> Result<(usize, usize)> {
         let files = content::find_post_files(&self.root)?;
         let named: HashSet<&PathBuf> = todo.posts.iter().collect();
         let mut old_posts = std::mem::take(&mut self.posts);
@@ -325,16 +337,36 @@ impl SiteCache {
         if !errors.is_empty() {
             return Err(Errors(errors).sorted());
         }
-        let mut post_set: Vec<(PathBuf, String)> = self
+        // The same selection as a full build (pipeline::select_posts).
+        let now = PostDate::now();
+        let opts = &self.opts;
+        let selected = |s: &PostSource| (opts.drafts || !s.front_matter.draft) && (opts.future || s.front_matter.date <= now);
+        let (mut post_set, mut left_out): (Vec<(PathBuf, String)>, Vec<(PathBuf, String)>) = self
             .posts
             .values()
             .map(|p| &p.source)
             .chain(fresh.iter().map(|(s, _)| s))
-            .filter(|s| self.opts.drafts || !s.front_matter.draft)
-            .map(|s| (s.path.clone(), s.slug.clone()))
-            .collect();
+            .map(|s| (selected(s), (s.path.clone(), s.slug.clone())))
+            .fold((Vec::new(), Vec::new()), |(mut yes, mut no), (keep, entry)| {
+                if keep { yes.push(entry) } else { no.push(entry) }
+                (yes, no)
+            });
         post_set.sort();
-        if post_set != self.post_set {
+        left_out.sort();
+        let post_set_changed = post_set != self.post_set;
+        if post_set_changed || self.links.is_none() {
+            let urls = Urls::new(config);
+            let index = LinkIndex::from_files(post_set.iter().map(|(p, s)| (p.as_path(), s.as_str())), &urls)
+                .with_unpublished(left_out.iter().map(|(p, _)| p.as_path()));
+            self.links = Some(index);
+        }
+        // Posts that left the selection (a post turned draft, say) leave the cache.
+        let unselected: Vec<PathBuf> = self.posts.iter().filter(|(_, p)| !selected(&p.source)).map(|(k, _)| k.clone()).collect();
+        for path in unselected {
+            self.posts.remove(&path);
+            self.stamps.remove(&path);
+        }
+        if post_set_changed {
             // A post appeared, went or changed its slug: render every post again, since
             // links between posts may now resolve differently (the highlighter's cache
             // keeps this cheap).
@@ -346,11 +378,11 @@ impl SiteCache {
             }
             self.post_set = post_set;
         }
-        let drafts = self.opts.drafts;
-        let (sources, stamps): (Vec<PostSource>, Vec<Option<FileStamp>>) =
-            fresh.into_iter().filter(|(s, _)| drafts || !s.front_matter.draft).unzip();
+        let (sources, stamps): (Vec<PostSource>, Vec<Option<FileStamp>>) = fresh.into_iter().filter(|(s, _)| selected(s)).unzip();
         let rendered_count = sources.len();
-        for (post, stamp) in render_posts(sources, highlighter).into_iter().zip(stamps) {
+        let links = self.links.as_ref().expect("the link index is made above");
+        let rendered = render_posts(sources, highlighter, links);
+        for (post, stamp) in rendered.into_iter().zip(stamps) {
             self.keep(post, stamp);
         }
         Ok((rendered_count, self.posts.len() - rendered_count))
@@ -405,7 +437,7 @@ mod tests {
     }
 
     fn opts() -> BuildOptions {
-        BuildOptions { drafts: true, base_url: Some("http://127.0.0.1:1111/".into()) }
+        BuildOptions { drafts: true, future: true, base_url: Some("http://127.0.0.1:1111/".into()) }
     }
 
     /// The incremental build must equal a full build of the same files.
@@ -439,13 +471,17 @@ mod tests {
         let dir = site();
         let h = Highlighter::new();
         let mut cache = SiteCache::new(dir.path(), opts());
-        cache.rebuild(&Changes::everything(), &h).unwrap();
-        // A change after the summary: only the post's own page shows it.
+        let (before, _) = cache.rebuild(&Changes::everything(), &h).unwrap();
+        // A change after the summary: only the pages that show the post's body change
+        // (its own page and the feed), and only those are rendered.
         write(dir.path(), "content/posts/a.md", &post("A", "2020-01-01", "First of A.\n\n```rust\nfn a() {}\n```\n\nEnd of A, edited.\n"));
         let changes = Changes::classify(dir.path(), &[dir.path().join("content/posts/a.md")]);
         let (built, report) = cache.rebuild(&changes, &h).unwrap();
         assert_eq!((report.posts_rendered, report.posts_reused), (1, 2));
-        assert_eq!(report.pages_rendered, 1, "{report:?}");
+        let changed: Vec<&String> = built.files.iter().filter(|(p, b)| before.files.get(*p) != Some(*b)).map(|(p, _)| p).collect();
+        assert!(changed.contains(&&"posts/a/index.html".to_string()), "{changed:?}");
+        assert_eq!(report.pages_rendered, changed.len(), "rendered {report:?}, changed {changed:?}");
+        assert!(report.pages_rendered < report.pages / 2, "{report:?}");
         assert_eq!(h.highlight_count(), 2, "the edited post's unchanged code block was highlighted again");
         assert!(String::from_utf8_lossy(&built.files["posts/a/index.html"]).contains("End of A, edited."));
         assert_same_as_full_build(dir.path(), &built);

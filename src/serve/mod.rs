@@ -70,7 +70,7 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<i32, Errors> {
     }
     let url = format!("http://{address}/");
     let highlighter = Highlighter::new();
-    let mut cache = SiteCache::new(&root, BuildOptions { drafts: true, base_url: Some(url.clone()) });
+    let mut cache = SiteCache::new(&root, BuildOptions { drafts: true, future: true, base_url: Some(url.clone()) });
 
     let started = Instant::now();
     let now = SystemTime::now();
@@ -152,10 +152,11 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<i32, Errors> {
         };
         let was_broken = !live.snapshot().problems.errors.is_empty();
         let fixed = was_broken && problems.errors.is_empty();
+        // The terminal first, then the pages.
+        eprintln!("{summary}{}", if fixed { " The errors are fixed." } else { "" });
         if let Some(transition) = live.publish(update, problems, now) {
             subscribers.broadcast(&event_text(&live.snapshot(), &transition.action));
         }
-        eprintln!("{summary}{}", if fixed { " The errors are fixed." } else { "" });
     }
 
     signals.close();

@@ -4,12 +4,14 @@
 //   node tests/e2e/live_reload.mjs --url http://127.0.0.1:1111/posts/docker-cheat-sheet/ \
 //       --post SITE/content/posts/docker-cheat-sheet.md --css SITE/themes/default/static/style.css
 //
+// (add --playwright DIR/node_modules/playwright-core when it is installed elsewhere).
 // The page is opened once; every later change comes from editing files, never from
 // an action in the browser. Each step prints "ok: ..." or "FAIL: ..."; the exit status
 // is 0 only if all passed. Files are restored at the end.
 
 import { readFileSync, writeFileSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,6 +27,9 @@ const cssFile = arg("css");
 const executablePath = arg("chromium", "/usr/bin/chromium");
 const screenshots = arg("screenshots", "");
 const WAIT = Number(arg("wait-ms", "60000"));
+// playwright-core from --playwright (the package's folder), else from tests/e2e/node_modules.
+const playwrightDir = arg("playwright", "");
+const { chromium } = playwrightDir ? await import(pathToFileURL(join(playwrightDir, "index.mjs")).href) : await import("playwright-core");
 
 // A hard bound on the whole run, whatever happens.
 const watchdog = setTimeout(() => {

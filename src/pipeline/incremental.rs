@@ -131,6 +131,9 @@ impl FileStamp {
     }
 }
 
+/// (source file, slug) of posts.
+type PostSet = Vec<(PathBuf, String)>;
+
 /// Output path → HTML, as `render::render_pages` gives them.
 type RenderedPages = Vec<(String, Vec<u8>)>;
 
@@ -341,7 +344,7 @@ impl SiteCache {
         let now = PostDate::now();
         let opts = &self.opts;
         let selected = |s: &PostSource| (opts.drafts || !s.front_matter.draft) && (opts.future || s.front_matter.date <= now);
-        let (mut post_set, mut left_out): (Vec<(PathBuf, String)>, Vec<(PathBuf, String)>) = self
+        let (mut post_set, mut left_out): (PostSet, PostSet) = self
             .posts
             .values()
             .map(|p| &p.source)

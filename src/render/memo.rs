@@ -82,7 +82,7 @@ macro_rules! hash_numbers {
     };
 }
 
-impl<'a> ser::Serializer for &'a mut HashSerializer {
+impl ser::Serializer for &mut HashSerializer {
     type Ok = ();
     type Error = NotHashable;
     type SerializeSeq = Self;
@@ -202,7 +202,7 @@ hash_compound! {
     SerializeTupleVariant: serialize_field,
 }
 
-impl<'a> ser::SerializeMap for &'a mut HashSerializer {
+impl ser::SerializeMap for &mut HashSerializer {
     type Ok = ();
     type Error = NotHashable;
     fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> HashResult {

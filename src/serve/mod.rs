@@ -288,9 +288,10 @@ fn describe_rebuild(root: &Path, paths: &[PathBuf], report: &RebuildReport, diff
     if report.statics_reloaded {
         what.push("static files re-read".to_string());
     }
-    let outcome = if diff.is_empty() {
-        "no output changed".to_string()
-    } else if diff.stylesheets_only() {
+    if diff.is_empty() {
+        return format!("Checked in {} ms after {}: the output is as before; nothing to reload.", took.as_millis(), describe_paths(root, paths));
+    }
+    let outcome = if diff.stylesheets_only() {
         format!("{} stylesheet{} swapped in open pages", diff.changed.len(), plural(diff.changed.len()))
     } else {
         format!("{} file{} changed, {} removed; open pages reload", diff.changed.len(), plural(diff.changed.len()), diff.removed.len())

@@ -123,7 +123,8 @@ impl Served {
         })
     }
 
-    /// How many rebuilds the terminal reported so far.
+    /// How many rebuilds that changed the site (or failed) the terminal reported so far;
+    /// a rebuild that found the output as before says "Checked" and is not counted.
     pub fn rebuilds(&self) -> usize {
         let log = self.log();
         log.matches("Rebuilt in ").count() + log.matches("Build failed in ").count()

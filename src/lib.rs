@@ -13,4 +13,6 @@ pub mod markdown;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod requirement;
+pub mod shell;
 pub mod site;

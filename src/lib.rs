@@ -16,3 +16,4 @@ pub mod render;
 pub mod requirement;
 pub mod shell;
 pub mod site;
+pub mod snippets;

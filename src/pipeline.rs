@@ -10,9 +10,11 @@ use rayon::prelude::*;
 use crate::config::SiteConfig;
 use crate::content::{self, PostSource};
 use crate::error::{display_path, Diagnostic, Errors, Result};
+use crate::markdown::snippet::SnippetExtractor;
 use crate::markdown::{self, Highlighter, RenderContext};
 use crate::render::{self, Templates};
 use crate::site::{self, Post, SiteModel};
+use crate::snippets::SnippetIndex;
 
 /// The generated stylesheet for highlighted code.
 pub const SYNTAX_CSS: &str = "syntax.css";
@@ -51,18 +53,49 @@ pub fn load_config(root: &Path, opts: &BuildOptions) -> Result<SiteConfig> {
     Ok(config)
 }
 
-/// Renders each post's Markdown, in parallel.
-pub fn render_posts(sources: Vec<PostSource>, highlighter: &Highlighter) -> Vec<Post> {
-    sources
+/// Renders each post's Markdown and extracts its snippets in the same pass, in parallel.
+/// Snippet errors (bad attributes or requirements) of every post are collected.
+pub fn render_posts(sources: Vec<PostSource>, highlighter: &Highlighter) -> Result<Vec<Post>> {
+    let results: Vec<Result<Post>> = sources
         .into_par_iter()
         .map(|source| {
+            let extractor = SnippetExtractor::new(&source.path, &source.slug, &source.front_matter.snippets);
             let mut cx = RenderContext::new(highlighter);
             cx.first_line = source.body_line;
-            let rendered = markdown::render_markdown(&source.body, &cx);
+            cx.code_blocks = &extractor;
+            let mut rendered = markdown::render_markdown(&source.body, &cx);
+            rendered.snippets = extractor.finish()?;
             let path = site::post_path(&source.slug);
-            Post { source, rendered, path }
+            Ok(Post { source, rendered, path })
         })
-        .collect()
+        .collect();
+    collect_results(results)
+}
+
+/// The values, or every error of every failed item, sorted.
+fn collect_results<T>(results: Vec<Result<T>>) -> Result<Vec<T>> {
+    let mut values = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(v) => values.push(v),
+            Err(e) => errors.extend(e.0),
+        }
+    }
+    if errors.is_empty() {
+        Ok(values)
+    } else {
+        Err(Errors(errors).sorted())
+    }
+}
+
+/// Reads and renders the posts and returns the site's snippet index (for `gen snippets`).
+pub fn snippet_index(root: &Path, opts: &BuildOptions, highlighter: &Highlighter) -> Result<(SiteConfig, SnippetIndex)> {
+    let config = load_config(root, opts)?;
+    let sources: Vec<PostSource> = content::load_posts(root)?.into_iter().filter(|p| opts.drafts || !p.front_matter.draft).collect();
+    let posts = render_posts(sources, highlighter)?;
+    let index = site::snippet_index(&posts)?;
+    Ok((config, index))
 }
 
 /// Reads `static/` of the theme, then of the site (which wins), into memory.
@@ -95,7 +128,7 @@ pub fn build_site(root: &Path, opts: &BuildOptions, highlighter: &Highlighter) -
     let (templates, sources) = rayon::join(|| Templates::load(root, &config), || content::load_posts(root));
     let (templates, sources) = merge_errors(templates, sources)?;
     let sources: Vec<PostSource> = sources.into_iter().filter(|p| opts.drafts || !p.front_matter.draft).collect();
-    let posts = render_posts(sources, highlighter);
+    let posts = render_posts(sources, highlighter)?;
     let model = site::build_site_model(posts, &config)?;
     let mut built = render_model(root, &config, &model, &templates)?;
     built.stats.elapsed = started.elapsed();

@@ -75,13 +75,16 @@ pub struct RequirementError {
     pub help: String,
 }
 
+/// A requirement being read: (tool, its comparators with their offsets, offset of the tool).
+type PartialRequirement = (String, Vec<(String, usize)>, usize);
+
 const HELP: &str = "write requirements as `TOOL [CONSTRAINT]`, comma-separated: `docker 1.3+` (at least 1.3), `docker >=1.3 <1.12`, `docker 1.3` (1.3.x), `boot2docker` (any version), `os macos`";
 
 /// Parses a comma-separated requirement list: `docker 1.3+, os macos`. A part that starts
 /// with a comparison (`<1.12`) continues the constraint of the part before it, so
 /// `docker >=1.3, <1.12` is one requirement.
 pub fn parse_requirements(text: &str) -> Result<Vec<Requirement>, RequirementError> {
-    let mut out: Vec<(String, Vec<(String, usize)>, usize)> = Vec::new(); // (tool, comparators, offset)
+    let mut out: Vec<PartialRequirement> = Vec::new();
     let mut start = 0;
     for part in text.split(',') {
         let offset = start + (part.len() - part.trim_start().len());

@@ -105,6 +105,8 @@ pub struct RenderedMarkdown {
     pub headings: Vec<Heading>,
     pub code_blocks: Vec<CodeBlock>,
     pub links: Vec<Link>,
+    /// The post's snippets, when a [`snippet::SnippetExtractor`] rendered its code blocks.
+    pub snippets: Vec<snippet::Snippet>,
     /// Words of prose (code excluded).
     pub word_count: usize,
 }

@@ -13,7 +13,7 @@ use tera::Tera;
 use crate::config::SiteConfig;
 use crate::error::{display_path, Diagnostic, Errors, Result};
 use crate::site::{Page, PageKind, SiteModel, Urls};
-use context::{HomePage, NotFoundPage, Paginator, PostContext, PostPage, PostSummary, SiteContext};
+use context::{HomePage, NotFoundPage, Paginator, PostContext, PostPage, PostSummary, SiteContext, SnippetsPage};
 
 /// The site's own template folder, which overrides the theme's.
 pub const SITE_TEMPLATES_DIR: &str = "templates";
@@ -174,6 +174,14 @@ fn render_page(
         PageKind::NotFound => {
             let cx = NotFoundPage { site, recent: summaries.iter().take(5).collect() };
             templates.render("404.html", &cx, root)
+        }
+        PageKind::Snippets => templates.render("snippets.html", &SnippetsPage::new(site, &model.snippets, urls), root),
+        PageKind::SnippetsJson => {
+            let doc = crate::snippets::json::index_document(&model.snippets, &site.base_url);
+            serde_json::to_string_pretty(&doc).map(|mut s| {
+                s.push('\n');
+                s
+            }).map_err(|e| Diagnostic::file(crate::site::SNIPPETS_JSON_PATH, format!("internal: the snippet index did not serialize: {e}")).into())
         }
     }
 }

@@ -7,6 +7,7 @@ use crate::config::SiteConfig;
 use crate::content::{PostDate, PostSource};
 use crate::error::{Diagnostic, Errors, Result};
 use crate::markdown::RenderedMarkdown;
+use crate::snippets::{PostSnippets, SnippetIndex};
 
 /// A post with its Markdown rendered and its place on the site.
 #[derive(Debug, Clone)]
@@ -72,6 +73,10 @@ pub enum PageKind {
     Home { posts: Vec<usize>, page: PageOf },
     Post { post: usize },
     NotFound,
+    /// `/snippets/`: the snippet index by tool and by required version.
+    Snippets,
+    /// `/snippets.json`: the snippet index as JSON.
+    SnippetsJson,
 }
 
 /// A page to render, with the site path it is written to.
@@ -100,6 +105,22 @@ impl Page {
 pub struct SiteModel {
     pub posts: Vec<Post>,
     pub pages: Vec<Page>,
+    /// Every snippet of the site's posts.
+    pub snippets: SnippetIndex,
+}
+
+/// Where the snippet index pages are published.
+pub const SNIPPETS_PATH: &str = "snippets/";
+pub const SNIPPETS_JSON_PATH: &str = "snippets.json";
+
+/// The snippet index of `posts` (ids checked for uniqueness across the site).
+pub fn snippet_index(posts: &[Post]) -> Result<SnippetIndex> {
+    SnippetIndex::new(posts.iter().map(|p| PostSnippets {
+        slug: p.slug().to_string(),
+        title: p.title().to_string(),
+        path: p.path.clone(),
+        snippets: p.rendered.snippets.clone(),
+    }))
 }
 
 /// Orders posts newest first (ties by title, then file) and plans every page.
@@ -119,7 +140,10 @@ pub fn build_site_model(mut posts: Vec<Post>, config: &SiteConfig) -> Result<Sit
         pages.push(Page { path: post.path.clone(), kind: PageKind::Post { post: i } });
     }
     pages.push(Page { path: "404.html".into(), kind: PageKind::NotFound });
-    Ok(SiteModel { posts, pages })
+    let snippets = snippet_index(&posts)?;
+    pages.push(Page { path: SNIPPETS_PATH.into(), kind: PageKind::Snippets });
+    pages.push(Page { path: SNIPPETS_JSON_PATH.into(), kind: PageKind::SnippetsJson });
+    Ok(SiteModel { posts, pages, snippets })
 }
 
 /// The home page's path for page `number` (1-based).

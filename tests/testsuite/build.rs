@@ -6,7 +6,7 @@ use crate::harness::{assert_contains, assert_not_contains, TestSite};
 fn builds_home_posts_and_assets() {
     let site = TestSite::fixture("basic");
     site.build().stderr_matches(snapbox::str![[r#"
-Built 3 posts, 6 pages (9 files) in [..] ms into public
+Built 3 posts, 8 pages (11 files) in [..] ms into public
 
 "#]]);
     assert_eq!(
@@ -19,6 +19,8 @@ Built 3 posts, 6 pages (9 files) in [..] ms into public
             "posts/second-post/index.html",
             "posts/third-post/index.html",
             "robots-extra.txt",
+            "snippets.json",
+            "snippets/index.html",
             "style.css",
             "syntax.css",
         ]

@@ -48,6 +48,9 @@ impl Block {
     }
 }
 
+/// The command index of a heredoc that belongs to a compound command.
+const DETACHED: usize = usize::MAX - 1;
+
 struct PendingHereDoc {
     command: usize,
     redirection: usize,
@@ -291,6 +294,10 @@ impl<'a> Parser<'a> {
                     if b.is_empty() && after_command && self.redirect_op().is_some() {
                         // `done < file`, `) > log`: a redirection of the compound command.
                         self.word_or_redirection(&mut Builder::default())?;
+                        // Its heredoc body is read (and checked) but belongs to no simple command.
+                        for h in self.pending_heredocs.iter_mut().filter(|h| h.command == usize::MAX) {
+                            h.command = DETACHED;
+                        }
                         continue;
                     }
                     self.word_or_redirection(&mut b)?;

@@ -94,6 +94,14 @@ fn heredocs_are_read_with_their_bodies() {
 }
 
 #[test]
+fn heredoc_of_a_compound_command_is_read_but_not_attached() {
+    let s = parse("while read l; do echo $l; done <<EOF\na\nEOF\ncat x");
+    assert!(s.is_valid(), "{:?}", s.errors);
+    assert_eq!(s.commands.iter().map(|c| c.name().unwrap()).collect::<Vec<_>>(), ["read", "echo", "cat"]);
+    assert!(s.commands.iter().all(|c| c.redirections.is_empty()));
+}
+
+#[test]
 fn compound_commands_hold_simple_commands() {
     assert_eq!(names("if test -f x; then rm x; else touch x; fi"), ["test", "rm", "touch"]);
     assert_eq!(names("for i in $(seq 3); do echo $i; done"), ["seq", "echo"]);

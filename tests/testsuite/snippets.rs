@@ -241,3 +241,40 @@ error: content/posts/two.md:7: the snippet id "list" is also used at content/pos
 
 "#]]);
 }
+
+/// The fenced block of `lang` that follows `marker` in `doc`.
+fn block_after(doc: &str, marker: &str, fence: &str) -> String {
+    let start = doc.find(marker).unwrap_or_else(|| panic!("no {marker:?} in the doc"));
+    let open = start + doc[start..].find(fence).expect("a fence after the marker");
+    let body = open + doc[open..].find('\n').unwrap() + 1;
+    let close_fence = format!("\n{}\n", &fence[..fence.chars().take_while(|&c| c == '`').count()]);
+    let end = body + doc[body..].find(&close_fence).expect("a closing fence");
+    doc[body..end + 1].to_string()
+}
+
+#[test]
+fn docs_examples_are_what_gen_prints() {
+    let doc = std::fs::read_to_string(repo_root().join("docs/snippets.md")).unwrap();
+    let post = block_after(&doc, "For this post, `content/posts/containers.md`:", "````markdown");
+    let site = TestSite::empty().write("content/posts/containers.md", &post);
+    let table = block_after(&doc, "`gen snippets` prints:", "```text");
+    assert_eq!(site.run(&["snippets"]).success().stdout(), table);
+    let json: Value = serde_json::from_str(&block_after(&doc, "the second snippet is:", "```json")).unwrap();
+    let out = index_json(&site, &[]);
+    assert_eq!(snippets(&out)[1], json);
+    assert_valid_against_schema(&out);
+
+    // The doc itself as a post: its one snippet is the continuation example.
+    let site = TestSite::empty().post("the-doc", "2020-01-01", &doc);
+    let out = index_json(&site, &[]);
+    assert_eq!(snippets(&out).len(), 1);
+    let commands = &snippets(&out)[0]["commands"];
+    assert_eq!(commands[0]["text"], "docker run -d \\\n    --name web nginx");
+    assert_eq!(commands[0]["output"], serde_json::json!(["3f4e8a2c1b9d"]));
+    assert_eq!(commands[1]["text"], "for c in web db; do\n  docker logs $c\ndone");
+    assert_eq!(commands[1]["output"], serde_json::json!(["..."]));
+    assert_eq!(strings(&snippets(&out)[0]["tools"]), ["docker"]);
+    // The documented error is the one gen prints.
+    let error = block_after(&doc, "a build error naming the file, line and column:", "```text");
+    assert_eq!(TestSite::fixture("invalid-snippet-attribute").run(&["build"]).failure().stderr(), error);
+}

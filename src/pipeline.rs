@@ -8,12 +8,13 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::config::SiteConfig;
-use crate::content::{self, PostSource};
+use crate::content::{self, PostDate, PostSource};
 use crate::error::{display_path, Diagnostic, Errors, Result};
 use crate::markdown::snippet::SnippetExtractor;
 use crate::markdown::{self, Highlighter, RenderContext};
 use crate::render::{self, Templates};
-use crate::site::{self, Post, SiteModel};
+use crate::site::links::LinkIndex;
+use crate::site::{self, Post, SiteModel, Urls};
 use crate::snippets::SnippetIndex;
 
 /// The generated stylesheet for highlighted code.
@@ -26,6 +27,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Replace `base_url` from site.toml.
     pub base_url: Option<String>,
+    /// Include posts dated in the future (marked `scheduled` in their summaries).
+    pub future: bool,
 }
 
 /// Counts for the summary line.
@@ -53,14 +56,23 @@ pub fn load_config(root: &Path, opts: &BuildOptions) -> Result<SiteConfig> {
     Ok(config)
 }
 
-/// Renders each post's Markdown and extracts its snippets in the same pass, in parallel.
-/// Snippet errors (bad attributes or requirements) of every post are collected.
-pub fn render_posts(sources: Vec<PostSource>, highlighter: &Highlighter) -> Result<Vec<Post>> {
+/// Splits posts into those this build publishes and those it leaves out (drafts
+/// without `drafts`, posts dated after `now` without `future`).
+pub fn select_posts(sources: Vec<PostSource>, opts: &BuildOptions, now: PostDate) -> (Vec<PostSource>, Vec<PostSource>) {
+    sources.into_iter().partition(|p| (opts.drafts || !p.front_matter.draft) && (opts.future || p.front_matter.date <= now))
+}
+
+/// Renders each post's Markdown, in parallel; links to other posts' files become their
+/// URLs, and the post's snippets are extracted in the same pass. Snippet errors (bad
+/// attributes or requirements) of every post are collected.
+pub fn render_posts(sources: Vec<PostSource>, highlighter: &Highlighter, links: &LinkIndex) -> Result<Vec<Post>> {
     let results: Vec<Result<Post>> = sources
         .into_par_iter()
         .map(|source| {
             let extractor = SnippetExtractor::new(&source.path, &source.slug, &source.front_matter.snippets);
             let mut cx = RenderContext::new(highlighter);
+            let resolver = links.resolver(&source.path);
+            cx.links = &resolver;
             cx.first_line = source.body_line;
             cx.code_blocks = &extractor;
             let mut rendered = markdown::render_markdown(&source.body, &cx);
@@ -92,8 +104,9 @@ fn collect_results<T>(results: Vec<Result<T>>) -> Result<Vec<T>> {
 /// Reads and renders the posts and returns the site's snippet index (for `gen snippets`).
 pub fn snippet_index(root: &Path, opts: &BuildOptions, highlighter: &Highlighter) -> Result<(SiteConfig, SnippetIndex)> {
     let config = load_config(root, opts)?;
-    let sources: Vec<PostSource> = content::load_posts(root)?.into_iter().filter(|p| opts.drafts || !p.front_matter.draft).collect();
-    let posts = render_posts(sources, highlighter)?;
+    let (sources, left_out) = select_posts(content::load_posts(root)?, opts, PostDate::now());
+    let links = LinkIndex::new(&sources, &Urls::new(&config)).with_unpublished(left_out.iter().map(|p| p.path.as_path()));
+    let posts = render_posts(sources, highlighter, &links)?;
     let index = site::snippet_index(&posts)?;
     Ok((config, index))
 }
@@ -127,9 +140,12 @@ pub fn build_site(root: &Path, opts: &BuildOptions, highlighter: &Highlighter) -
     let config = load_config(root, opts)?;
     let (templates, sources) = rayon::join(|| Templates::load(root, &config), || content::load_posts(root));
     let (templates, sources) = merge_errors(templates, sources)?;
-    let sources: Vec<PostSource> = sources.into_iter().filter(|p| opts.drafts || !p.front_matter.draft).collect();
-    let posts = render_posts(sources, highlighter)?;
-    let model = site::build_site_model(posts, &config)?;
+    let now = PostDate::now();
+    let (sources, left_out) = select_posts(sources, opts, now);
+    let links = LinkIndex::new(&sources, &Urls::new(&config)).with_unpublished(left_out.iter().map(|p| p.path.as_path()));
+    let posts = render_posts(sources, highlighter, &links)?;
+    links.check(&posts)?;
+    let model = site::build_site_model_at(posts, &config, now)?;
     let mut built = render_model(root, &config, &model, &templates)?;
     built.stats.elapsed = started.elapsed();
     Ok(built)
@@ -139,6 +155,9 @@ pub fn build_site(root: &Path, opts: &BuildOptions, highlighter: &Highlighter) -
 pub fn render_model(root: &Path, config: &SiteConfig, model: &SiteModel, templates: &Templates) -> Result<BuiltSite> {
     let pages = render::render_pages(model, config, templates, root)?;
     let mut files = collect_static(root, config)?;
+    // A site's own static robots.txt wins over the generated one.
+    let static_robots = files.contains_key("robots.txt");
+    let pages: Vec<_> = pages.into_iter().filter(|(name, _)| !(static_robots && name == "robots.txt")).collect();
     let page_count = pages.len();
     files.insert(
         SYNTAX_CSS.into(),

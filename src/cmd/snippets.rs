@@ -26,7 +26,7 @@ pub struct SnippetsArgs {
 }
 
 pub fn run(root: &Path, args: SnippetsArgs) -> Result<i32, Errors> {
-    let opts = BuildOptions { drafts: args.drafts, base_url: None };
+    let opts = BuildOptions { drafts: args.drafts, ..BuildOptions::default() };
     let highlighter = Highlighter::new();
     let (config, index) = snippet_index(root, &opts, &highlighter)?;
     let entries = index.filter(args.tool.as_deref(), args.post.as_deref());

@@ -2,6 +2,8 @@
 //! them by name) and turning every planned page into HTML from typed contexts.
 
 pub mod context;
+mod pages;
+pub mod rewrite;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,7 +15,7 @@ use tera::Tera;
 use crate::config::SiteConfig;
 use crate::error::{display_path, Diagnostic, Errors, Result};
 use crate::site::{Page, PageKind, SiteModel, Urls};
-use context::{HomePage, NotFoundPage, Paginator, PostContext, PostPage, PostSummary, SiteContext, SnippetsPage};
+use context::{build_toc, HomePage, NotFoundPage, Paginator, PostContext, PostPage, PostSummary, SiteContext, SnippetsPage};
 
 /// The site's own template folder, which overrides the theme's.
 pub const SITE_TEMPLATES_DIR: &str = "templates";
@@ -119,11 +121,20 @@ fn template_error(e: &tera::Error, root: &Path, sources: &BTreeMap<String, PathB
 pub fn render_pages(model: &SiteModel, config: &SiteConfig, templates: &Templates, root: &Path) -> Result<Vec<(String, Vec<u8>)>> {
     let urls = Urls::new(config);
     let site = SiteContext::new(config, &urls);
-    let summaries: Vec<PostSummary> = model.posts.par_iter().map(|p| PostSummary::new(p, &urls)).collect();
-    let results: Vec<Result<(String, Vec<u8>)>> = model
-        .pages
+    let summaries: Vec<PostSummary> = model
+        .posts
         .par_iter()
-        .map(|page| render_page(page, model, &summaries, &site, &urls, templates, root).map(|html| (page.output_file(), html.into_bytes())))
+        .enumerate()
+        .map(|(i, p)| PostSummary { scheduled: model.is_scheduled(i), ..PostSummary::new(p, &urls) })
+        .collect();
+    let pages: Vec<&Page> = model.pages.iter().filter(|p| pages::template_name(&p.kind).is_none_or(|t| templates.has(t))).collect();
+    let results: Vec<Result<(String, Vec<u8>)>> = pages
+        .par_iter()
+        .map(|page| {
+            let html = render_page(page, model, &summaries, &site, &urls, templates, root)?;
+            let html = if urls.relative && page.kind.is_html() { rewrite::rewrite_urls(&html, |u| rewrite::relative_url(&page.path, u)) } else { html };
+            Ok((page.output_file(), html.into_bytes()))
+        })
         .collect();
     let mut out = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
@@ -165,12 +176,24 @@ fn render_page(
                     headings: &p.rendered.headings,
                     word_count: p.rendered.word_count,
                     source_path: p.source.path.to_string_lossy().into_owned(),
+                    toc: build_toc(&p.rendered.headings),
                 },
                 older: summaries.get(*post + 1),
                 newer: post.checked_sub(1).map(|i| &summaries[i]),
+                series: model.series.nav[*post].map(|nav| pages::series_box(model, summaries, urls, nav, *post)),
+                related: model.related[*post].iter().map(|&i| &summaries[i]).collect(),
             };
             templates.render("post.html", &cx, root)
         }
+        PageKind::TermList { kind } => templates.render("taxonomy_list.html", &pages::term_list(model, site, urls, *kind), root),
+        PageKind::Term { kind, term, posts, page: of } => {
+            templates.render("taxonomy_term.html", &pages::term_page(model, summaries, site, urls, *kind, *term, posts, *of), root)
+        }
+        PageKind::SeriesList => templates.render("series_list.html", &pages::series_list(model, summaries, site, urls), root),
+        PageKind::Series { series } => templates.render("series.html", &pages::series_page(model, summaries, site, urls, *series), root),
+        PageKind::Feed { category } => templates.render("atom.xml", &pages::feed(model, summaries, site, urls, *category), root),
+        PageKind::Sitemap => templates.render("sitemap.xml", &pages::sitemap(model, site, urls, |k| pages::template_name(k).is_none_or(|t| templates.has(t))), root),
+        PageKind::Robots => templates.render("robots.txt", &pages::robots(site, urls), root),
         PageKind::NotFound => {
             let cx = NotFoundPage { site, recent: summaries.iter().take(5).collect() };
             templates.render("404.html", &cx, root)

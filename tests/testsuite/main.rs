@@ -4,5 +4,11 @@
 mod harness;
 
 mod build;
+mod docs;
 mod errors;
+mod site_feeds;
+mod site_links;
+mod site_scheduled;
+mod site_structure;
+mod site_validation;
 mod snippets;

@@ -135,3 +135,66 @@ impl SnippetIndex {
         map
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::SnippetDefaults;
+    use crate::markdown::snippet::SnippetExtractor;
+    use crate::markdown::{render_markdown, Highlighter, RenderContext};
+
+    fn post(slug: &str, md: &str) -> PostSnippets {
+        let h = Highlighter::new();
+        let file = format!("content/posts/{slug}.md");
+        let ex = SnippetExtractor::new(std::path::Path::new(&file), slug, &SnippetDefaults::default());
+        let mut cx = RenderContext::new(&h);
+        cx.code_blocks = &ex;
+        render_markdown(md, &cx);
+        PostSnippets { slug: slug.into(), title: slug.to_uppercase(), path: format!("posts/{slug}/"), snippets: ex.finish().unwrap() }
+    }
+
+    fn index() -> SnippetIndex {
+        SnippetIndex::new([
+            post("b", "## Up\n```console {requires=\"boot2docker\"}\n$ boot2docker up | tee log\n```\n"),
+            post("a", "## Ps\n```console {requires=\"docker 1.3+\"}\n$ docker ps\n```\n```sh\ncd /tmp\n```\n"),
+        ])
+        .unwrap()
+    }
+
+    #[test]
+    fn entries_are_ordered_by_file_and_line() {
+        let ids: Vec<_> = index().entries().iter().map(|e| e.snippet.id.clone()).collect();
+        assert_eq!(ids, ["a/ps", "a/ps-2", "b/up"]);
+        assert_eq!(index().get("b/up").unwrap().path(), "posts/b/#snippet-up");
+    }
+
+    #[test]
+    fn groups_and_filters() {
+        let idx = index();
+        let ids = |es: &[&Entry]| es.iter().map(|e| e.snippet.id.clone()).collect::<Vec<_>>();
+        let by_tool = idx.by_tool();
+        assert_eq!(by_tool.keys().copied().collect::<Vec<_>>(), ["boot2docker", "docker", "tee"]);
+        assert_eq!(ids(&by_tool["tee"]), ["b/up"]);
+        let by_req = idx.by_requirement();
+        assert_eq!(by_req.keys().cloned().collect::<Vec<_>>(), ["boot2docker", "docker 1.3+", NO_REQUIREMENT]);
+        assert_eq!(ids(&by_req[NO_REQUIREMENT]), ["a/ps-2"]);
+        assert_eq!(ids(&idx.filter(Some("docker"), None)), ["a/ps"]);
+        assert_eq!(ids(&idx.filter(None, Some("content/posts/b.md"))), ["b/up"]);
+        assert!(idx.filter(Some("docker"), Some("b")).is_empty());
+        assert_eq!(idx.by_post().keys().copied().collect::<Vec<_>>(), ["a", "b"]);
+    }
+
+    #[test]
+    fn table_aligns_columns() {
+        let idx = index();
+        let all: Vec<&Entry> = idx.entries().iter().collect();
+        assert_eq!(
+            table::render_table(&all),
+            "ID      TOOLS            REQUIRES     STATUS    LOCATION\n\
+             a/ps    docker           docker 1.3+  untested  content/posts/a.md:2\n\
+             a/ps-2  -                -            untested  content/posts/a.md:5\n\
+             b/up    boot2docker,tee  boot2docker  untested  content/posts/b.md:2\n\
+             3 snippets\n"
+        );
+    }
+}

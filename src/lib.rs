@@ -15,4 +15,7 @@ pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod serve;
+pub mod requirement;
+pub mod shell;
 pub mod site;
+pub mod snippets;

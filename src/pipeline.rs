@@ -10,10 +10,12 @@ use rayon::prelude::*;
 use crate::config::SiteConfig;
 use crate::content::{self, PostDate, PostSource};
 use crate::error::{display_path, Diagnostic, Errors, Result};
+use crate::markdown::snippet::SnippetExtractor;
 use crate::markdown::{self, Highlighter, RenderContext};
 use crate::render::{self, Templates};
 use crate::site::links::LinkIndex;
 use crate::site::{self, Post, SiteModel, Urls};
+use crate::snippets::SnippetIndex;
 
 pub mod incremental;
 
@@ -62,20 +64,53 @@ pub fn select_posts(sources: Vec<PostSource>, opts: &BuildOptions, now: PostDate
     sources.into_iter().partition(|p| (opts.drafts || !p.front_matter.draft) && (opts.future || p.front_matter.date <= now))
 }
 
-/// Renders each post's Markdown, in parallel; links to other posts' files become their URLs.
-pub fn render_posts(sources: Vec<PostSource>, highlighter: &Highlighter, links: &LinkIndex) -> Vec<Post> {
-    sources
+/// Renders each post's Markdown, in parallel; links to other posts' files become their
+/// URLs, and the post's snippets are extracted in the same pass. Snippet errors (bad
+/// attributes or requirements) of every post are collected.
+pub fn render_posts(sources: Vec<PostSource>, highlighter: &Highlighter, links: &LinkIndex) -> Result<Vec<Post>> {
+    let results: Vec<Result<Post>> = sources
         .into_par_iter()
         .map(|source| {
+            let extractor = SnippetExtractor::new(&source.path, &source.slug, &source.front_matter.snippets);
             let mut cx = RenderContext::new(highlighter);
             let resolver = links.resolver(&source.path);
             cx.links = &resolver;
             cx.first_line = source.body_line;
-            let rendered = markdown::render_markdown(&source.body, &cx);
+            cx.code_blocks = &extractor;
+            let mut rendered = markdown::render_markdown(&source.body, &cx);
+            rendered.snippets = extractor.finish()?;
             let path = site::post_path(&source.slug);
-            Post { source, rendered, path }
+            Ok(Post { source, rendered, path })
         })
-        .collect()
+        .collect();
+    collect_results(results)
+}
+
+/// The values, or every error of every failed item, sorted.
+fn collect_results<T>(results: Vec<Result<T>>) -> Result<Vec<T>> {
+    let mut values = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(v) => values.push(v),
+            Err(e) => errors.extend(e.0),
+        }
+    }
+    if errors.is_empty() {
+        Ok(values)
+    } else {
+        Err(Errors(errors).sorted())
+    }
+}
+
+/// Reads and renders the posts and returns the site's snippet index (for `gen snippets`).
+pub fn snippet_index(root: &Path, opts: &BuildOptions, highlighter: &Highlighter) -> Result<(SiteConfig, SnippetIndex)> {
+    let config = load_config(root, opts)?;
+    let (sources, left_out) = select_posts(content::load_posts(root)?, opts, PostDate::now());
+    let links = LinkIndex::new(&sources, &Urls::new(&config)).with_unpublished(left_out.iter().map(|p| p.path.as_path()));
+    let posts = render_posts(sources, highlighter, &links)?;
+    let index = site::snippet_index(&posts)?;
+    Ok((config, index))
 }
 
 /// Reads `static/` of the theme, then of the site (which wins), into memory.
@@ -119,7 +154,7 @@ pub fn build_site(root: &Path, opts: &BuildOptions, highlighter: &Highlighter) -
     let now = PostDate::now();
     let (sources, left_out) = select_posts(sources, opts, now);
     let links = LinkIndex::new(&sources, &Urls::new(&config)).with_unpublished(left_out.iter().map(|p| p.path.as_path()));
-    let posts = render_posts(sources, highlighter, &links);
+    let posts = render_posts(sources, highlighter, &links)?;
     links.check(&posts)?;
     let model = site::build_site_model_at(posts, &config, now)?;
     let mut built = render_model(root, &config, &model, &templates)?;

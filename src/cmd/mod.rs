@@ -4,6 +4,7 @@
 mod build;
 mod new;
 mod serve;
+mod snippets;
 
 use std::path::PathBuf;
 
@@ -27,6 +28,8 @@ pub enum Command {
     New(new::NewArgs),
     /// Preview the site on 127.0.0.1, rebuilding and reloading the page on every save.
     Serve(serve::ServeArgs),
+    /// Print the snippet index: id, tools, requires, status and location of every snippet.
+    Snippets(snippets::SnippetsArgs),
 }
 
 /// Runs the command line; returns the process exit code.
@@ -36,6 +39,7 @@ pub fn main() -> i32 {
         Command::Build(args) => build::run(&cli.root, args),
         Command::New(args) => new::run(&cli.root, args),
         Command::Serve(args) => serve::run(&cli.root, args),
+        Command::Snippets(args) => snippets::run(&cli.root, args),
     };
     match result {
         Ok(code) => code,

@@ -8,6 +8,7 @@ use crate::content::date::DateContext;
 use crate::content::slugify;
 use crate::markdown::{reading_minutes, Heading};
 use crate::site::{home_page_path, series::series_path, PageOf, Post, Urls};
+use crate::snippets::{Entry, SnippetIndex};
 
 /// Site-wide values, on every page as `site`.
 #[derive(Debug, Clone, Serialize)]
@@ -327,6 +328,90 @@ pub struct HomePage<'a> {
 pub struct NotFoundPage<'a> {
     pub site: &'a SiteContext,
     pub recent: Vec<&'a PostSummary>,
+}
+
+/// One snippet in a list of the snippet index page.
+#[derive(Debug, Clone, Serialize)]
+pub struct SnippetCard {
+    pub id: String,
+    /// The snippet's block in its post.
+    pub url: String,
+    pub post_title: String,
+    pub post_url: String,
+    /// "docker 1.3+, os macos", or "".
+    pub requires: String,
+    pub status: &'static str,
+    pub tools: Vec<String>,
+    /// The first command, for a glance at what the snippet does.
+    pub command: String,
+    /// `content/posts/x.md:12`.
+    pub location: String,
+}
+
+impl SnippetCard {
+    pub fn new(entry: &Entry, urls: &Urls) -> Self {
+        let s = &entry.snippet;
+        SnippetCard {
+            id: s.id.clone(),
+            url: urls.url(&entry.path()),
+            post_title: entry.post_title.clone(),
+            post_url: urls.url(&entry.post_path),
+            requires: s.requires_text(),
+            status: s.status.as_str(),
+            tools: s.tools.clone(),
+            command: s.commands.first().map(|c| c.text.lines().next().unwrap_or("").to_string()).unwrap_or_default(),
+            location: s.location(),
+        }
+    }
+}
+
+/// A named group of snippets (a tool, a requirement, a post).
+#[derive(Debug, Clone, Serialize)]
+pub struct SnippetGroup {
+    pub name: String,
+    /// The group's HTML id on the page (`tool-docker`).
+    pub anchor: String,
+    /// For a post group: the post's URL; else "".
+    pub url: String,
+    pub snippets: Vec<SnippetCard>,
+}
+
+/// `snippets.html`: the snippet index.
+#[derive(Debug, Clone, Serialize)]
+pub struct SnippetsPage<'a> {
+    pub site: &'a SiteContext,
+    pub total: usize,
+    /// By tool, tools sorted by name.
+    pub tools: Vec<SnippetGroup>,
+    /// By required version (`docker 1.3+`, `os macos`, `no requirement`).
+    pub requirements: Vec<SnippetGroup>,
+    /// By post.
+    pub posts: Vec<SnippetGroup>,
+    /// The JSON form of the index.
+    pub json_url: String,
+}
+
+impl<'a> SnippetsPage<'a> {
+    pub fn new(site: &'a SiteContext, index: &SnippetIndex, urls: &Urls) -> Self {
+        let group = |kind: &str, name: &str, url: String, entries: &[&Entry]| SnippetGroup {
+            name: name.to_string(),
+            anchor: format!("{kind}-{}", slugify(name)),
+            url,
+            snippets: entries.iter().map(|e| SnippetCard::new(e, urls)).collect(),
+        };
+        SnippetsPage {
+            site,
+            total: index.len(),
+            tools: index.by_tool().iter().map(|(t, es)| group("tool", t, String::new(), es)).collect(),
+            requirements: index.by_requirement().iter().map(|(r, es)| group("requires", r, String::new(), es)).collect(),
+            posts: index
+                .by_post()
+                .values()
+                .map(|es| group("post", &es[0].post_title, urls.url(&es[0].post_path), es))
+                .collect(),
+            json_url: urls.url(crate::site::SNIPPETS_JSON_PATH),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use tera::Tera;
 use crate::config::SiteConfig;
 use crate::error::{display_path, Diagnostic, Errors, Result};
 use crate::site::{Page, PageKind, SiteModel, Urls};
-use context::{build_toc, HomePage, NotFoundPage, Paginator, PostContext, PostPage, PostSummary, SiteContext};
+use context::{build_toc, HomePage, NotFoundPage, Paginator, PostContext, PostPage, PostSummary, SiteContext, SnippetsPage};
 
 /// The site's own template folder, which overrides the theme's.
 pub const SITE_TEMPLATES_DIR: &str = "templates";
@@ -153,7 +153,7 @@ pub fn render_pages(model: &SiteModel, config: &SiteConfig, templates: &Template
         .enumerate()
         .map(|(i, p)| PostSummary { scheduled: model.is_scheduled(i), ..PostSummary::new(p, &urls) })
         .collect();
-    let pages: Vec<&Page> = model.pages.iter().filter(|p| templates.has(pages::template_name(&p.kind))).collect();
+    let pages: Vec<&Page> = model.pages.iter().filter(|p| pages::template_name(&p.kind).is_none_or(|t| templates.has(t))).collect();
     let results: Vec<Result<(String, Vec<u8>)>> = pages
         .par_iter()
         .map(|page| {
@@ -218,11 +218,19 @@ fn render_page(
         PageKind::SeriesList => templates.render("series_list.html", &pages::series_list(model, summaries, site, urls), root),
         PageKind::Series { series } => templates.render("series.html", &pages::series_page(model, summaries, site, urls, *series), root),
         PageKind::Feed { category } => templates.render("atom.xml", &pages::feed(model, summaries, site, urls, *category), root),
-        PageKind::Sitemap => templates.render("sitemap.xml", &pages::sitemap(model, site, urls, |k| templates.has(pages::template_name(k))), root),
+        PageKind::Sitemap => templates.render("sitemap.xml", &pages::sitemap(model, site, urls, |k| pages::template_name(k).is_none_or(|t| templates.has(t))), root),
         PageKind::Robots => templates.render("robots.txt", &pages::robots(site, urls), root),
         PageKind::NotFound => {
             let cx = NotFoundPage { site, recent: summaries.iter().take(5).collect() };
             templates.render("404.html", &cx, root)
+        }
+        PageKind::Snippets => templates.render("snippets.html", &SnippetsPage::new(site, &model.snippets, urls), root),
+        PageKind::SnippetsJson => {
+            let doc = crate::snippets::json::index_document(&model.snippets, &site.base_url);
+            serde_json::to_string_pretty(&doc).map(|mut s| {
+                s.push('\n');
+                s
+            }).map_err(|e| Diagnostic::file(crate::site::SNIPPETS_JSON_PATH, format!("internal: the snippet index did not serialize: {e}")).into())
         }
     }
 }

@@ -10,9 +10,10 @@ use super::context::{
 };
 use super::rewrite::{absolute_url, rewrite_urls};
 
-/// The template that renders a page of this kind.
-pub fn template_name(kind: &PageKind) -> &'static str {
-    match kind {
+/// The template that renders a page of this kind; `None` for data pages written
+/// without one (`snippets.json`).
+pub fn template_name(kind: &PageKind) -> Option<&'static str> {
+    Some(match kind {
         PageKind::Home { .. } => "index.html",
         PageKind::Post { .. } => "post.html",
         PageKind::TermList { .. } => "taxonomy_list.html",
@@ -23,7 +24,9 @@ pub fn template_name(kind: &PageKind) -> &'static str {
         PageKind::Sitemap => "sitemap.xml",
         PageKind::Robots => "robots.txt",
         PageKind::NotFound => "404.html",
-    }
+        PageKind::Snippets => "snippets.html",
+        PageKind::SnippetsJson => return None,
+    })
 }
 
 fn term_summary(kind: TaxonomyKind, term: &Term, urls: &Urls) -> TermSummary {

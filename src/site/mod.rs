@@ -11,6 +11,7 @@ use crate::config::SiteConfig;
 use crate::content::{PostDate, PostSource};
 use crate::error::{Diagnostic, Errors, Result};
 use crate::markdown::RenderedMarkdown;
+use crate::snippets::{PostSnippets, SnippetIndex};
 pub use series::{build_series, Series, SeriesIndex, SeriesNav, SeriesSlot};
 pub use taxonomy::{build_taxonomy, Taxonomy, TaxonomyKind, Term};
 
@@ -113,12 +114,16 @@ pub enum PageKind {
     Sitemap,
     Robots,
     NotFound,
+    /// `/snippets/`: the snippet index by tool and by required version.
+    Snippets,
+    /// `/snippets.json`: the snippet index as JSON.
+    SnippetsJson,
 }
 
 impl PageKind {
-    /// Pages that are HTML documents (not feeds, sitemaps, robots.txt).
+    /// Pages that are HTML documents (not feeds, sitemaps, robots.txt, snippets.json).
     pub fn is_html(&self) -> bool {
-        !matches!(self, PageKind::Feed { .. } | PageKind::Sitemap | PageKind::Robots)
+        !matches!(self, PageKind::Feed { .. } | PageKind::Sitemap | PageKind::Robots | PageKind::SnippetsJson)
     }
 }
 
@@ -155,6 +160,22 @@ pub struct SiteModel {
     pub related: Vec<Vec<usize>>,
     /// The build's clock: posts dated after it are scheduled (built only with `--future`).
     pub now: PostDate,
+    /// Every snippet of the site's posts.
+    pub snippets: SnippetIndex,
+}
+
+/// Where the snippet index pages are published.
+pub const SNIPPETS_PATH: &str = "snippets/";
+pub const SNIPPETS_JSON_PATH: &str = "snippets.json";
+
+/// The snippet index of `posts` (ids checked for uniqueness across the site).
+pub fn snippet_index(posts: &[Post]) -> Result<SnippetIndex> {
+    SnippetIndex::new(posts.iter().map(|p| PostSnippets {
+        slug: p.slug().to_string(),
+        title: p.title().to_string(),
+        path: p.path.clone(),
+        snippets: p.rendered.snippets.clone(),
+    }))
 }
 
 impl SiteModel {
@@ -221,8 +242,11 @@ pub fn build_site_model_at(mut posts: Vec<Post>, config: &SiteConfig, now: PostD
     }
     pages.push(Page { path: "robots.txt".into(), kind: PageKind::Robots });
     pages.push(Page { path: "404.html".into(), kind: PageKind::NotFound });
+    let snippets = snippet_index(&posts)?;
+    pages.push(Page { path: SNIPPETS_PATH.into(), kind: PageKind::Snippets });
+    pages.push(Page { path: SNIPPETS_JSON_PATH.into(), kind: PageKind::SnippetsJson });
     let related = related_posts(&posts, &tags);
-    Ok(SiteModel { posts, pages, categories, tags, series, related, now })
+    Ok(SiteModel { posts, pages, categories, tags, series, related, now, snippets })
 }
 
 /// `categories/<slug>/atom.xml`.

@@ -6,7 +6,7 @@ use crate::harness::{assert_contains, assert_not_contains, TestSite};
 fn builds_home_posts_and_assets() {
     let site = TestSite::fixture("basic");
     site.build().stderr_matches(snapbox::str![[r#"
-Built 3 posts, 16 pages (19 files) in [..] ms into public
+Built 3 posts, 18 pages (21 files) in [..] ms into public
 
 "#]]);
     assert_eq!(
@@ -26,6 +26,8 @@ Built 3 posts, 16 pages (19 files) in [..] ms into public
             "robots.txt",
             "series/index.html",
             "sitemap.xml",
+            "snippets.json",
+            "snippets/index.html",
             "style.css",
             "syntax.css",
             "tags/cheat-sheet/index.html",

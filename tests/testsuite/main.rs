@@ -13,3 +13,4 @@ mod site_links;
 mod site_scheduled;
 mod site_structure;
 mod site_validation;
+mod snippets;

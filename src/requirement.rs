@@ -194,6 +194,13 @@ fn comparator(word: &str) -> Option<String> {
     if !valid_version || !matches!(op, "=" | ">" | ">=" | "<" | "<=" | "~" | "^") {
         return None;
     }
+    // Calendar-style versions such as docker 17.06 have leading zeros, which semver
+    // forbids: 17.06 means 17.6.
+    let version = version
+        .split('.')
+        .map(|p| p.parse::<u64>().map_or_else(|_| p.to_string(), |n| n.to_string()))
+        .collect::<Vec<_>>()
+        .join(".");
     Some(format!("{op}{version}"))
 }
 
@@ -282,6 +289,14 @@ mod tests {
         assert_eq!(r.to_string(), "docker 1.3+");
         assert!(r.matches_version(&v("1.3.0")) && r.matches_version(&v("20.10.7")));
         assert!(!r.matches_version(&v("1.2.9")));
+    }
+
+    #[test]
+    fn calendar_versions_with_leading_zeros() {
+        let r = one("docker 17.06+");
+        assert_eq!(r.to_string(), "docker 17.06+");
+        assert!(r.matches_version(&v("17.6.0")) && r.matches_version(&v("28.2.2")));
+        assert!(!r.matches_version(&v("17.5.9")));
     }
 
     #[test]

@@ -3,7 +3,12 @@
 //!
 //! The pipeline reads top-down, and dependencies point down this list only:
 //! [`config`] → [`content`] → [`markdown`] → [`site`] → [`render`] → [`output`].
-//! [`pipeline`] runs the stages in order; [`cmd`] parses the command line and calls it.
+//! [`pipeline`] runs the stages in order; [`serve`] serves them live; [`cmd`] parses the
+//! command line and calls them.
+//!
+//! Leaves that any stage may use: [`error`] (located diagnostics), [`shell`] (a shell
+//! parser for snippets) and [`requirement`] ("requires docker 1.3+"). [`snippets`] is
+//! the index built from what [`markdown`] extracted.
 
 pub mod check;
 pub mod cmd;
@@ -14,4 +19,8 @@ pub mod markdown;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod serve;
+pub mod requirement;
+pub mod shell;
 pub mod site;
+pub mod snippets;

@@ -8,11 +8,16 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::config::SiteConfig;
-use crate::content::{self, PostSource};
+use crate::content::{self, PostDate, PostSource};
 use crate::error::{display_path, Diagnostic, Errors, Result};
+use crate::markdown::snippet::SnippetExtractor;
 use crate::markdown::{self, Highlighter, RenderContext};
 use crate::render::{self, Templates};
-use crate::site::{self, Post, SiteModel};
+use crate::site::links::LinkIndex;
+use crate::site::{self, Post, SiteModel, Urls};
+use crate::snippets::SnippetIndex;
+
+pub mod incremental;
 
 /// The generated stylesheet for highlighted code.
 pub const SYNTAX_CSS: &str = "syntax.css";
@@ -24,6 +29,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Replace `base_url` from site.toml.
     pub base_url: Option<String>,
+    /// Include posts dated in the future (marked `scheduled` in their summaries).
+    pub future: bool,
 }
 
 /// Counts for the summary line.
@@ -51,28 +58,78 @@ pub fn load_config(root: &Path, opts: &BuildOptions) -> Result<SiteConfig> {
     Ok(config)
 }
 
-/// Renders each post's Markdown, in parallel.
-pub fn render_posts(sources: Vec<PostSource>, highlighter: &Highlighter) -> Vec<Post> {
-    sources
+/// Splits posts into those this build publishes and those it leaves out (drafts
+/// without `drafts`, posts dated after `now` without `future`).
+pub fn select_posts(sources: Vec<PostSource>, opts: &BuildOptions, now: PostDate) -> (Vec<PostSource>, Vec<PostSource>) {
+    sources.into_iter().partition(|p| (opts.drafts || !p.front_matter.draft) && (opts.future || p.front_matter.date <= now))
+}
+
+/// Renders each post's Markdown, in parallel; links to other posts' files become their
+/// URLs, and the post's snippets are extracted in the same pass. Snippet errors (bad
+/// attributes or requirements) of every post are collected.
+pub fn render_posts(sources: Vec<PostSource>, highlighter: &Highlighter, links: &LinkIndex) -> Result<Vec<Post>> {
+    let results: Vec<Result<Post>> = sources
         .into_par_iter()
         .map(|source| {
+            let extractor = SnippetExtractor::new(&source.path, &source.slug, &source.front_matter.snippets);
             let mut cx = RenderContext::new(highlighter);
+            let resolver = links.resolver(&source.path);
+            cx.links = &resolver;
             cx.first_line = source.body_line;
-            let rendered = markdown::render_markdown(&source.body, &cx);
+            cx.code_blocks = &extractor;
+            let mut rendered = markdown::render_markdown(&source.body, &cx);
+            rendered.snippets = extractor.finish()?;
             let path = site::post_path(&source.slug);
-            Post { source, rendered, path }
+            Ok(Post { source, rendered, path })
         })
-        .collect()
+        .collect();
+    collect_results(results)
+}
+
+/// The values, or every error of every failed item, sorted.
+fn collect_results<T>(results: Vec<Result<T>>) -> Result<Vec<T>> {
+    let mut values = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(v) => values.push(v),
+            Err(e) => errors.extend(e.0),
+        }
+    }
+    if errors.is_empty() {
+        Ok(values)
+    } else {
+        Err(Errors(errors).sorted())
+    }
+}
+
+/// Reads and renders the posts and returns the site's snippet index (for `gen snippets`).
+pub fn snippet_index(root: &Path, opts: &BuildOptions, highlighter: &Highlighter) -> Result<(SiteConfig, SnippetIndex)> {
+    let config = load_config(root, opts)?;
+    let (sources, left_out) = select_posts(content::load_posts(root)?, opts, PostDate::now());
+    let links = LinkIndex::new(&sources, &Urls::new(&config)).with_unpublished(left_out.iter().map(|p| p.path.as_path()));
+    let posts = render_posts(sources, highlighter, &links)?;
+    let index = site::snippet_index(&posts)?;
+    Ok((config, index))
 }
 
 /// Reads `static/` of the theme, then of the site (which wins), into memory.
 pub fn collect_static(root: &Path, config: &SiteConfig) -> Result<BTreeMap<String, Vec<u8>>> {
+    collect_static_where(root, config, |_| true)
+}
+
+/// [`collect_static`], leaving out (and not descending into) the entries `keep` refuses.
+pub fn collect_static_where(
+    root: &Path,
+    config: &SiteConfig,
+    mut keep: impl FnMut(&walkdir::DirEntry) -> bool,
+) -> Result<BTreeMap<String, Vec<u8>>> {
     let mut files = BTreeMap::new();
     for dir in [config.theme_dir(root).join("static"), root.join("static")] {
         if !dir.is_dir() {
             continue;
         }
-        for entry in walkdir::WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
+        for entry in walkdir::WalkDir::new(&dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(&mut keep) {
             let entry = entry.map_err(|e| {
                 let path = e.path().map_or_else(|| display_path(root, &dir), |p| display_path(root, p));
                 Diagnostic::file(path, format!("cannot read a static file: {e}")).with_help("fix or remove the file or link")
@@ -94,9 +151,12 @@ pub fn build_site(root: &Path, opts: &BuildOptions, highlighter: &Highlighter) -
     let config = load_config(root, opts)?;
     let (templates, sources) = rayon::join(|| Templates::load(root, &config), || content::load_posts(root));
     let (templates, sources) = merge_errors(templates, sources)?;
-    let sources: Vec<PostSource> = sources.into_iter().filter(|p| opts.drafts || !p.front_matter.draft).collect();
-    let posts = render_posts(sources, highlighter);
-    let model = site::build_site_model(posts, &config)?;
+    let now = PostDate::now();
+    let (sources, left_out) = select_posts(sources, opts, now);
+    let links = LinkIndex::new(&sources, &Urls::new(&config)).with_unpublished(left_out.iter().map(|p| p.path.as_path()));
+    let posts = render_posts(sources, highlighter, &links)?;
+    links.check(&posts)?;
+    let model = site::build_site_model_at(posts, &config, now)?;
     let mut built = render_model(root, &config, &model, &templates)?;
     built.stats.elapsed = started.elapsed();
     Ok(built)
@@ -105,15 +165,27 @@ pub fn build_site(root: &Path, opts: &BuildOptions, highlighter: &Highlighter) -
 /// Renders a planned site and adds static files and the syntax stylesheet.
 pub fn render_model(root: &Path, config: &SiteConfig, model: &SiteModel, templates: &Templates) -> Result<BuiltSite> {
     let pages = render::render_pages(model, config, templates, root)?;
-    let mut files = collect_static(root, config)?;
+    let statics = collect_static(root, config)?;
+    Ok(assemble_site(statics, syntax_stylesheet(config), pages, model.posts.len()))
+}
+
+/// The stylesheet for highlighted code, from the themes site.toml names.
+pub fn syntax_stylesheet(config: &SiteConfig) -> Vec<u8> {
+    Highlighter::stylesheet(&config.markdown.highlight_theme, &config.markdown.highlight_theme_dark).into_bytes()
+}
+
+/// Puts a site together: static files, then the syntax stylesheet, then the pages (a
+/// later one wins over an earlier one of the same path).
+pub fn assemble_site(statics: BTreeMap<String, Vec<u8>>, syntax_css: Vec<u8>, pages: Vec<(String, Vec<u8>)>, posts: usize) -> BuiltSite {
+    let mut files = statics;
+    // A site's own static robots.txt wins over the generated one.
+    let static_robots = files.contains_key("robots.txt");
+    let pages: Vec<_> = pages.into_iter().filter(|(name, _)| !(static_robots && name == "robots.txt")).collect();
     let page_count = pages.len();
-    files.insert(
-        SYNTAX_CSS.into(),
-        Highlighter::stylesheet(&config.markdown.highlight_theme, &config.markdown.highlight_theme_dark).into_bytes(),
-    );
+    files.insert(SYNTAX_CSS.into(), syntax_css);
     files.extend(pages);
-    let stats = BuildStats { posts: model.posts.len(), pages: page_count, files: files.len(), elapsed: Duration::ZERO };
-    Ok(BuiltSite { files, stats })
+    let stats = BuildStats { posts, pages: page_count, files: files.len(), elapsed: Duration::ZERO };
+    BuiltSite { files, stats }
 }
 
 fn merge_errors<A, B>(a: Result<A>, b: Result<B>) -> Result<(A, B)> {

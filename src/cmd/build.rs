@@ -14,16 +14,20 @@ pub struct BuildArgs {
     /// Include draft posts.
     #[arg(long)]
     pub drafts: bool,
-    /// Publish under this URL instead of site.toml's base_url (e.g. https://example.com/blog/).
+    /// Publish under this URL instead of site.toml's base_url (e.g. https://example.com/blog/);
+    /// `.` makes every link relative, for a site that works from any folder.
     #[arg(long)]
     pub base_url: Option<String>,
+    /// Include posts dated in the future (scheduled posts).
+    #[arg(long)]
+    pub future: bool,
     /// The output folder, relative to the site root unless absolute.
     #[arg(long, default_value = "public")]
     pub out: PathBuf,
 }
 
 pub fn run(root: &Path, args: BuildArgs) -> Result<i32, Errors> {
-    let opts = BuildOptions { drafts: args.drafts, base_url: args.base_url };
+    let opts = BuildOptions { drafts: args.drafts, base_url: args.base_url, future: args.future };
     let highlighter = Highlighter::new();
     let built = build_site(root, &opts, &highlighter)?;
     let out = if args.out.is_absolute() { args.out.clone() } else { root.join(&args.out) };

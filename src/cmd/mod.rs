@@ -3,6 +3,8 @@
 
 mod build;
 mod new;
+mod serve;
+mod snippets;
 
 use std::path::PathBuf;
 
@@ -24,6 +26,10 @@ pub enum Command {
     Build(build::BuildArgs),
     /// Write a new draft post with front matter.
     New(new::NewArgs),
+    /// Preview the site on 127.0.0.1, rebuilding and reloading the page on every save.
+    Serve(serve::ServeArgs),
+    /// Print the snippet index: id, tools, requires, status and location of every snippet.
+    Snippets(snippets::SnippetsArgs),
 }
 
 /// Runs the command line; returns the process exit code.
@@ -32,6 +38,8 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Build(args) => build::run(&cli.root, args),
         Command::New(args) => new::run(&cli.root, args),
+        Command::Serve(args) => serve::run(&cli.root, args),
+        Command::Snippets(args) => snippets::run(&cli.root, args),
     };
     match result {
         Ok(code) => code,

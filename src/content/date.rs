@@ -40,9 +40,14 @@ impl PostDate {
 
     /// Today's date (UTC) from the system clock.
     pub fn today() -> PostDate {
+        PostDate { seconds: 0, ..PostDate::now() }
+    }
+
+    /// The current date and time of day (UTC) from the system clock.
+    pub fn now() -> PostDate {
         let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
         let (year, month, day) = civil_from_days((secs / 86_400) as i64);
-        PostDate { year: year as u16, month: month as u8, day: day as u8, seconds: 0 }
+        PostDate { year: year as u16, month: month as u8, day: day as u8, seconds: (secs % 86_400) as u32 }
     }
 
     /// `2015-03-02T00:00:00Z`, for feeds and sitemaps.

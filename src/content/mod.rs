@@ -48,7 +48,7 @@ pub fn slugify(text: &str) -> String {
 }
 
 /// Is this a file that editors and systems leave behind, not content?
-fn is_ignored(name: &str) -> bool {
+pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp") || name.starts_with('#')
 }
 

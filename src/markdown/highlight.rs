@@ -105,12 +105,12 @@ impl Highlighter {
             let command = line.strip_prefix("$ ").or(if line == "$" { Some("") } else { None });
             if let Some(cmd) = command {
                 out.push_str("<span class=\"gp\">$ </span><span class=\"cmd\">");
-                out.push_str(self.highlight_plain_lang("bash", &format!("{cmd}\n")).trim_end_matches('\n'));
+                out.push_str(&without_last_newline(self.highlight_plain_lang("bash", &format!("{cmd}\n"))));
                 out.push_str("</span>\n");
                 continuing = cmd.ends_with('\\');
             } else if continuing || line.starts_with("> ") {
                 out.push_str("<span class=\"cmd\">");
-                out.push_str(self.highlight_plain_lang("bash", &format!("{line}\n")).trim_end_matches('\n'));
+                out.push_str(&without_last_newline(self.highlight_plain_lang("bash", &format!("{line}\n"))));
                 out.push_str("</span>\n");
                 continuing = line.ends_with('\\');
             } else {
@@ -147,6 +147,14 @@ impl Highlighter {
     }
 }
 
+/// Highlighted HTML of one line without its line end, which syntect puts inside its spans.
+fn without_last_newline(mut html: String) -> String {
+    if let Some(i) = html.rfind('\n') {
+        html.remove(i);
+    }
+    html
+}
+
 /// Escapes `&`, `<`, `>` and `"` for HTML text and attributes.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
@@ -180,6 +188,7 @@ mod tests {
         let html = h.highlight("console", "$ docker ps\nCONTAINER ID   IMAGE\n");
         assert!(html.starts_with("<span class=\"gp\">$ </span><span class=\"cmd\">"), "{html}");
         assert!(html.contains("<span class=\"go\">CONTAINER ID   IMAGE</span>"), "{html}");
+        assert_eq!(html.matches('\n').count(), 2, "one line end per line: {html}");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! each located at its line in the post file.
 
 pub mod highlight;
+pub mod snippet;
 
 use std::path::Path;
 
@@ -37,6 +38,9 @@ pub struct CodeBlock {
     pub line: usize,
     /// The line of the first line of `code` in the post file.
     pub code_line: usize,
+    /// The 1-based column in the file where the lines of `code` start (the fence's
+    /// column: more than 1 inside list items and block quotes).
+    pub code_column: usize,
     /// The id of the nearest heading above the block.
     pub heading: Option<String>,
     /// The text of the paragraph directly before the block, if the block follows one.
@@ -101,6 +105,8 @@ pub struct RenderedMarkdown {
     pub headings: Vec<Heading>,
     pub code_blocks: Vec<CodeBlock>,
     pub links: Vec<Link>,
+    /// The post's snippets, when a [`snippet::SnippetExtractor`] rendered its code blocks.
+    pub snippets: Vec<snippet::Snippet>,
     /// Words of prose (code excluded).
     pub word_count: usize,
 }
@@ -259,6 +265,7 @@ pub fn render_markdown(markdown: &str, cx: &RenderContext<'_>) -> RenderedMarkdo
                     CodeBlockKind::Indented => (String::new(), String::new(), 0),
                 };
                 let code_line = if matches!(kind, CodeBlockKind::Fenced(_)) { fence_line + 1 } else { fence_line };
+                let code_column = index.line_col(markdown, range.start).1;
                 let prose_before = match &last_paragraph {
                     Some((text, at)) if *at == events.len() => Some(text.clone()),
                     _ => None,
@@ -270,6 +277,7 @@ pub fn render_markdown(markdown: &str, cx: &RenderContext<'_>) -> RenderedMarkdo
                     code: String::new(),
                     line: fence_line,
                     code_line,
+                    code_column,
                     heading: current_heading.clone(),
                     prose_before,
                 };

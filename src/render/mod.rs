@@ -2,6 +2,9 @@
 //! them by name) and turning every planned page into HTML from typed contexts.
 
 pub mod context;
+pub mod memo;
+mod pages;
+pub mod rewrite;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,7 +16,7 @@ use tera::Tera;
 use crate::config::SiteConfig;
 use crate::error::{display_path, Diagnostic, Errors, Result};
 use crate::site::{Page, PageKind, SiteModel, Urls};
-use context::{HomePage, NotFoundPage, Paginator, PostContext, PostPage, PostSummary, SiteContext};
+use context::{build_toc, HomePage, NotFoundPage, Paginator, PostContext, PostPage, PostSummary, SiteContext, SnippetsPage};
 
 /// The site's own template folder, which overrides the theme's.
 pub const SITE_TEMPLATES_DIR: &str = "templates";
@@ -22,6 +25,8 @@ pub const SITE_TEMPLATES_DIR: &str = "templates";
 pub struct Templates {
     tera: Tera,
     sources: BTreeMap<String, PathBuf>,
+    /// Pages rendered before, for rebuilds (`gen serve`); `None` renders every time.
+    memo: Option<memo::RenderMemo>,
 }
 
 impl Templates {
@@ -61,11 +66,34 @@ impl Templates {
         tera.set_escape_fn(escape_for_html);
         let files: Vec<(PathBuf, Option<String>)> = sources.iter().map(|(n, p)| (p.clone(), Some(n.clone()))).collect();
         tera.add_template_files(files).map_err(|e| template_error(&e, root, &sources))?;
-        Ok(Templates { tera, sources })
+        Ok(Templates { tera, sources, memo: None })
+    }
+
+    /// Remembers rendered pages, so that a page whose context has not changed since an
+    /// earlier render is not rendered again (see [`memo`]).
+    pub fn with_memo(mut self) -> Self {
+        self.memo = Some(memo::RenderMemo::default());
+        self
+    }
+
+    /// The memo of rendered pages, when [`Templates::with_memo`] turned it on.
+    pub fn memo(&self) -> Option<&memo::RenderMemo> {
+        self.memo.as_ref()
     }
 
     /// Renders `name` with `context`; errors name the template file.
     pub fn render<C: Serialize>(&self, name: &str, context: &C, root: &Path) -> Result<String> {
+        let Some(memo) = &self.memo else { return self.render_fresh(name, context, root) };
+        let Some(key) = memo::fingerprint(name, context) else { return self.render_fresh(name, context, root) };
+        if let Some(html) = memo.get(key) {
+            return Ok(html);
+        }
+        let html = self.render_fresh(name, context, root)?;
+        memo.insert(key, &html);
+        Ok(html)
+    }
+
+    fn render_fresh<C: Serialize>(&self, name: &str, context: &C, root: &Path) -> Result<String> {
         let cx = tera::Context::from_serialize(context).map_err(|e| Diagnostic::file(name, format!("internal: context did not serialize: {e}")))?;
         self.tera.render(name, &cx).map_err(|e| template_error(&e, root, &self.sources))
     }
@@ -119,11 +147,20 @@ fn template_error(e: &tera::Error, root: &Path, sources: &BTreeMap<String, PathB
 pub fn render_pages(model: &SiteModel, config: &SiteConfig, templates: &Templates, root: &Path) -> Result<Vec<(String, Vec<u8>)>> {
     let urls = Urls::new(config);
     let site = SiteContext::new(config, &urls);
-    let summaries: Vec<PostSummary> = model.posts.par_iter().map(|p| PostSummary::new(p, &urls)).collect();
-    let results: Vec<Result<(String, Vec<u8>)>> = model
-        .pages
+    let summaries: Vec<PostSummary> = model
+        .posts
         .par_iter()
-        .map(|page| render_page(page, model, &summaries, &site, &urls, templates, root).map(|html| (page.output_file(), html.into_bytes())))
+        .enumerate()
+        .map(|(i, p)| PostSummary { scheduled: model.is_scheduled(i), ..PostSummary::new(p, &urls) })
+        .collect();
+    let pages: Vec<&Page> = model.pages.iter().filter(|p| pages::template_name(&p.kind).is_none_or(|t| templates.has(t))).collect();
+    let results: Vec<Result<(String, Vec<u8>)>> = pages
+        .par_iter()
+        .map(|page| {
+            let html = render_page(page, model, &summaries, &site, &urls, templates, root)?;
+            let html = if urls.relative && page.kind.is_html() { rewrite::rewrite_urls(&html, |u| rewrite::relative_url(&page.path, u)) } else { html };
+            Ok((page.output_file(), html.into_bytes()))
+        })
         .collect();
     let mut out = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
@@ -165,15 +202,35 @@ fn render_page(
                     headings: &p.rendered.headings,
                     word_count: p.rendered.word_count,
                     source_path: p.source.path.to_string_lossy().into_owned(),
+                    toc: build_toc(&p.rendered.headings),
                 },
                 older: summaries.get(*post + 1),
                 newer: post.checked_sub(1).map(|i| &summaries[i]),
+                series: model.series.nav[*post].map(|nav| pages::series_box(model, summaries, urls, nav, *post)),
+                related: model.related[*post].iter().map(|&i| &summaries[i]).collect(),
             };
             templates.render("post.html", &cx, root)
         }
+        PageKind::TermList { kind } => templates.render("taxonomy_list.html", &pages::term_list(model, site, urls, *kind), root),
+        PageKind::Term { kind, term, posts, page: of } => {
+            templates.render("taxonomy_term.html", &pages::term_page(model, summaries, site, urls, *kind, *term, posts, *of), root)
+        }
+        PageKind::SeriesList => templates.render("series_list.html", &pages::series_list(model, summaries, site, urls), root),
+        PageKind::Series { series } => templates.render("series.html", &pages::series_page(model, summaries, site, urls, *series), root),
+        PageKind::Feed { category } => templates.render("atom.xml", &pages::feed(model, summaries, site, urls, *category), root),
+        PageKind::Sitemap => templates.render("sitemap.xml", &pages::sitemap(model, site, urls, |k| pages::template_name(k).is_none_or(|t| templates.has(t))), root),
+        PageKind::Robots => templates.render("robots.txt", &pages::robots(site, urls), root),
         PageKind::NotFound => {
             let cx = NotFoundPage { site, recent: summaries.iter().take(5).collect() };
             templates.render("404.html", &cx, root)
+        }
+        PageKind::Snippets => templates.render("snippets.html", &SnippetsPage::new(site, &model.snippets, urls), root),
+        PageKind::SnippetsJson => {
+            let doc = crate::snippets::json::index_document(&model.snippets, &site.base_url);
+            serde_json::to_string_pretty(&doc).map(|mut s| {
+                s.push('\n');
+                s
+            }).map_err(|e| Diagnostic::file(crate::site::SNIPPETS_JSON_PATH, format!("internal: the snippet index did not serialize: {e}")).into())
         }
     }
 }

@@ -1,12 +1,24 @@
 //! The site as data: rendered posts in order, their URLs, and the list of pages to write.
 //! Pure: no I/O, no templates. `render` turns each [`Page`] into HTML.
 
+pub mod links;
+pub mod series;
+pub mod taxonomy;
+
 use serde::Serialize;
 
 use crate::config::SiteConfig;
 use crate::content::{PostDate, PostSource};
 use crate::error::{Diagnostic, Errors, Result};
 use crate::markdown::RenderedMarkdown;
+use crate::snippets::{PostSnippets, SnippetIndex};
+pub use series::{build_series, Series, SeriesIndex, SeriesNav, SeriesSlot};
+pub use taxonomy::{build_taxonomy, Taxonomy, TaxonomyKind, Term};
+
+/// How many of the newest posts a feed carries.
+pub const FEED_POSTS: usize = 20;
+/// How many related posts a post page lists.
+pub const RELATED_POSTS: usize = 3;
 
 /// A post with its Markdown rendered and its place on the site.
 #[derive(Debug, Clone)]
@@ -41,11 +53,28 @@ pub struct Urls {
     pub base_path: String,
     /// `https://example.com`, or "" for a path-only base URL.
     pub origin: String,
+    /// `base_url = "."`: every page links to others by relative URLs (`../../posts/x/index.html`),
+    /// so the output works from any folder, also opened as files. `render` rewrites the
+    /// root-relative URLs of each page; `base_path` is then `/`.
+    pub relative: bool,
+}
+
+/// The `base_url` values that ask for relative URLs.
+pub fn is_relative_base_url(base_url: &str) -> bool {
+    matches!(base_url.trim(), "." | "./")
 }
 
 impl Urls {
     pub fn new(config: &SiteConfig) -> Self {
-        Urls { base_path: config.base_path(), origin: config.origin() }
+        if is_relative_base_url(&config.base_url) {
+            return Urls { base_path: "/".into(), origin: String::new(), relative: true };
+        }
+        Urls { base_path: config.base_path(), origin: config.origin(), relative: false }
+    }
+
+    /// Whether URLs can be absolute (`https://...`): feeds and the sitemap need it.
+    pub fn has_origin(&self) -> bool {
+        !self.origin.is_empty()
     }
     /// `/blog/posts/x/` for `posts/x/`.
     pub fn url(&self, path: &str) -> String {
@@ -65,13 +94,37 @@ pub struct PageOf {
     pub total: usize,
 }
 
-/// What a page shows; indices point into [`SiteModel::posts`].
+/// What a page shows; indices point into [`SiteModel::posts`] and the model's
+/// taxonomies and series.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PageKind {
     /// The home list: `posts` is this page's slice of all posts, newest first.
     Home { posts: Vec<usize>, page: PageOf },
     Post { post: usize },
+    /// `categories/`, `tags/`: every term with its post count.
+    TermList { kind: TaxonomyKind },
+    /// One page of a term's posts, newest first.
+    Term { kind: TaxonomyKind, term: usize, posts: Vec<usize>, page: PageOf },
+    /// `series/`: every series.
+    SeriesList,
+    /// `series/<slug>/`: the parts in order.
+    Series { series: usize },
+    /// `atom.xml` (all posts) or `categories/<slug>/atom.xml`.
+    Feed { category: Option<usize> },
+    Sitemap,
+    Robots,
     NotFound,
+    /// `/snippets/`: the snippet index by tool and by required version.
+    Snippets,
+    /// `/snippets.json`: the snippet index as JSON.
+    SnippetsJson,
+}
+
+impl PageKind {
+    /// Pages that are HTML documents (not feeds, sitemaps, robots.txt, snippets.json).
+    pub fn is_html(&self) -> bool {
+        !matches!(self, PageKind::Feed { .. } | PageKind::Sitemap | PageKind::Robots | PageKind::SnippetsJson)
+    }
 }
 
 /// A page to render, with the site path it is written to.
@@ -100,26 +153,147 @@ impl Page {
 pub struct SiteModel {
     pub posts: Vec<Post>,
     pub pages: Vec<Page>,
+    pub categories: Taxonomy,
+    pub tags: Taxonomy,
+    pub series: SeriesIndex,
+    /// Per post: up to [`RELATED_POSTS`] other posts sharing the most tags.
+    pub related: Vec<Vec<usize>>,
+    /// The build's clock: posts dated after it are scheduled (built only with `--future`).
+    pub now: PostDate,
+    /// Every snippet of the site's posts.
+    pub snippets: SnippetIndex,
 }
 
-/// Orders posts newest first (ties by title, then file) and plans every page.
-pub fn build_site_model(mut posts: Vec<Post>, config: &SiteConfig) -> Result<SiteModel> {
+/// Where the snippet index pages are published.
+pub const SNIPPETS_PATH: &str = "snippets/";
+pub const SNIPPETS_JSON_PATH: &str = "snippets.json";
+
+/// The snippet index of `posts` (ids checked for uniqueness across the site).
+pub fn snippet_index(posts: &[Post]) -> Result<SnippetIndex> {
+    SnippetIndex::new(posts.iter().map(|p| PostSnippets {
+        slug: p.slug().to_string(),
+        title: p.title().to_string(),
+        path: p.path.clone(),
+        snippets: p.rendered.snippets.clone(),
+    }))
+}
+
+impl SiteModel {
+    pub fn taxonomy(&self, kind: TaxonomyKind) -> &Taxonomy {
+        match kind {
+            TaxonomyKind::Categories => &self.categories,
+            TaxonomyKind::Tags => &self.tags,
+        }
+    }
+
+    /// Whether post `i` is dated after the build's clock.
+    pub fn is_scheduled(&self, i: usize) -> bool {
+        self.posts[i].date() > self.now
+    }
+}
+
+/// [`build_site_model_at`] with the system clock.
+pub fn build_site_model(posts: Vec<Post>, config: &SiteConfig) -> Result<SiteModel> {
+    build_site_model_at(posts, config, PostDate::now())
+}
+
+/// Orders posts newest first (ties by title, then file), groups them into categories,
+/// tags and series, and plans every page. `now` marks later posts as scheduled.
+pub fn build_site_model_at(mut posts: Vec<Post>, config: &SiteConfig, now: PostDate) -> Result<SiteModel> {
     posts.sort_by(|a, b| b.date().cmp(&a.date()).then_with(|| a.title().cmp(b.title())).then_with(|| a.source.path.cmp(&b.source.path)));
     check_unique_slugs(&posts)?;
-    let mut pages = Vec::new();
+    let (categories, tags, series) = (
+        build_taxonomy(TaxonomyKind::Categories, &posts),
+        build_taxonomy(TaxonomyKind::Tags, &posts),
+        build_series(&posts),
+    );
+    let mut errors = Vec::new();
+    let categories = categories.map_err(|e| errors.extend(e.0));
+    let tags = tags.map_err(|e| errors.extend(e.0));
+    let series = series.map_err(|e| errors.extend(e.0));
+    let (Ok(categories), Ok(tags), Ok(series)) = (categories, tags, series) else {
+        return Err(Errors(errors).sorted());
+    };
     let per_page = config.paginate.max(1);
-    let total = posts.len().div_ceil(per_page).max(1);
-    for number in 1..=total {
-        let start = (number - 1) * per_page;
-        let slice: Vec<usize> = (start..(start + per_page).min(posts.len())).collect();
-        let path = if number == 1 { String::new() } else { format!("page/{number}/") };
-        pages.push(Page { path, kind: PageKind::Home { posts: slice, page: PageOf { number, total } } });
-    }
+    let mut pages = Vec::new();
+    let all: Vec<usize> = (0..posts.len()).collect();
+    paginate(&all, per_page, home_page_path, &mut pages, |posts, page| PageKind::Home { posts, page });
     for (i, post) in posts.iter().enumerate() {
         pages.push(Page { path: post.path.clone(), kind: PageKind::Post { post: i } });
     }
+    for taxonomy in [&categories, &tags] {
+        let kind = taxonomy.kind;
+        pages.push(Page { path: format!("{}/", kind.key()), kind: PageKind::TermList { kind } });
+        for (t, term) in taxonomy.terms.iter().enumerate() {
+            let path_of = |n| taxonomy.term_path(term, n);
+            paginate(&term.posts, per_page, path_of, &mut pages, |posts, page| PageKind::Term { kind, term: t, posts, page });
+        }
+    }
+    pages.push(Page { path: "series/".into(), kind: PageKind::SeriesList });
+    for (s, one) in series.series.iter().enumerate() {
+        pages.push(Page { path: one.path(), kind: PageKind::Series { series: s } });
+    }
+    if Urls::new(config).has_origin() {
+        pages.push(Page { path: "atom.xml".into(), kind: PageKind::Feed { category: None } });
+        for (t, term) in categories.terms.iter().enumerate() {
+            pages.push(Page { path: category_feed_path(&term.slug), kind: PageKind::Feed { category: Some(t) } });
+        }
+        pages.push(Page { path: "sitemap.xml".into(), kind: PageKind::Sitemap });
+    }
+    pages.push(Page { path: "robots.txt".into(), kind: PageKind::Robots });
     pages.push(Page { path: "404.html".into(), kind: PageKind::NotFound });
-    Ok(SiteModel { posts, pages })
+    let snippets = snippet_index(&posts)?;
+    pages.push(Page { path: SNIPPETS_PATH.into(), kind: PageKind::Snippets });
+    pages.push(Page { path: SNIPPETS_JSON_PATH.into(), kind: PageKind::SnippetsJson });
+    let related = related_posts(&posts, &tags);
+    Ok(SiteModel { posts, pages, categories, tags, series, related, now, snippets })
+}
+
+/// `categories/<slug>/atom.xml`.
+pub fn category_feed_path(slug: &str) -> String {
+    format!("categories/{slug}/atom.xml")
+}
+
+/// Splits `posts` into pages of `per_page` (at least one page, maybe empty).
+fn paginate(
+    posts: &[usize],
+    per_page: usize,
+    path_of: impl Fn(usize) -> String,
+    pages: &mut Vec<Page>,
+    kind: impl Fn(Vec<usize>, PageOf) -> PageKind,
+) {
+    let total = posts.len().div_ceil(per_page).max(1);
+    for number in 1..=total {
+        let start = ((number - 1) * per_page).min(posts.len());
+        let slice = posts[start..(start + per_page).min(posts.len())].to_vec();
+        pages.push(Page { path: path_of(number), kind: kind(slice, PageOf { number, total }) });
+    }
+}
+
+/// For each post, the posts sharing most of its tags (ties: newest first). Each tag
+/// contributes at most its newest 200 posts, so the cost stays linear in the posts.
+fn related_posts(posts: &[Post], tags: &Taxonomy) -> Vec<Vec<usize>> {
+    const SCAN: usize = 200;
+    let mut tags_of: Vec<Vec<usize>> = vec![Vec::new(); posts.len()];
+    for (t, term) in tags.terms.iter().enumerate() {
+        for &p in &term.posts {
+            tags_of[p].push(t);
+        }
+    }
+    let mut counts: std::collections::HashMap<usize, usize> = Default::default();
+    (0..posts.len())
+        .map(|i| {
+            counts.clear();
+            for &t in &tags_of[i] {
+                for &other in tags.terms[t].posts.iter().take(SCAN).filter(|&&o| o != i) {
+                    *counts.entry(other).or_default() += 1;
+                }
+            }
+            let mut best: Vec<(usize, usize)> = counts.iter().map(|(&p, &n)| (p, n)).collect();
+            best.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            best.into_iter().take(RELATED_POSTS).map(|(p, _)| p).collect()
+        })
+        .collect()
 }
 
 /// The home page's path for page `number` (1-based).
@@ -150,12 +324,17 @@ fn check_unique_slugs(posts: &[Post]) -> Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::content::parse_post;
 
     fn post(name: &str, date: &str) -> Post {
-        let text = format!("+++\ntitle = \"{name}\"\ndate = {date}\n+++\nBody\n");
+        post_with(name, date, "")
+    }
+
+    /// A post `content/posts/<name>.md` with extra front-matter lines.
+    pub(crate) fn post_with(name: &str, date: &str, extra: &str) -> Post {
+        let text = format!("+++\ntitle = \"{name}\"\ndate = {date}\n{extra}\n+++\nBody\n");
         let source = parse_post(&text, format!("content/posts/{name}.md").into()).unwrap();
         let path = post_path(&source.slug);
         Post { source, rendered: Default::default(), path }
@@ -185,6 +364,38 @@ mod tests {
         let err = build_site_model(vec![post("a", "2020-01-01"), b], &config(10)).unwrap_err();
         assert!(err.0[0].message.contains("content/posts/a.md") || err.0[0].file.ends_with("a.md"), "{err}");
         assert!(err.to_string().contains("also used by"), "{err}");
+    }
+
+    #[test]
+    fn plans_term_series_feed_and_crawler_pages() {
+        let posts = vec![
+            post_with("a", "2020-01-01", "categories = [\"Docker\"]\ntags = [\"x\"]\nseries = \"S\""),
+            post_with("b", "2021-01-01", "categories = [\"Docker\"]\ntags = [\"x\"]"),
+            post_with("c", "2022-01-01", "categories = [\"Docker\"]"),
+        ];
+        let mut c = config(2);
+        c.base_url = "https://example.com/".into();
+        let m = build_site_model_at(posts, &c, PostDate { year: 2021, month: 6, day: 1, seconds: 0 }).unwrap();
+        let paths: Vec<&str> = m.pages.iter().map(|p| p.path.as_str()).collect();
+        for path in ["categories/", "categories/docker/", "categories/docker/page/2/", "tags/x/", "series/", "series/s/", "atom.xml", "categories/docker/atom.xml", "sitemap.xml", "robots.txt"] {
+            assert!(paths.contains(&path), "{path} not in {paths:?}");
+        }
+        let docker2 = m.pages.iter().find(|p| p.path == "categories/docker/page/2/").unwrap();
+        assert_eq!(docker2.kind, PageKind::Term { kind: TaxonomyKind::Categories, term: 0, posts: vec![2], page: PageOf { number: 2, total: 2 } });
+        assert!(m.is_scheduled(0) && !m.is_scheduled(1));
+        assert_eq!(m.related[1], [2]);
+        // Without a host there are no feeds or sitemap.
+        let m = build_site_model_at(m.posts, &config(2), PostDate { year: 2021, month: 6, day: 1, seconds: 0 }).unwrap();
+        assert!(!m.pages.iter().any(|p| matches!(p.kind, PageKind::Feed { .. } | PageKind::Sitemap)));
+    }
+
+    #[test]
+    fn relative_base_url() {
+        let mut c = config(10);
+        c.base_url = "./".into();
+        let u = Urls::new(&c);
+        assert!(u.relative && !u.has_origin());
+        assert_eq!(u.url("posts/x/"), "/posts/x/");
     }
 
     #[test]

@@ -6,21 +6,33 @@ use crate::harness::{assert_contains, assert_not_contains, TestSite};
 fn builds_home_posts_and_assets() {
     let site = TestSite::fixture("basic");
     site.build().stderr_matches(snapbox::str![[r#"
-Built 3 posts, 6 pages (9 files) in [..] ms into public
+Built 3 posts, 18 pages (21 files) in [..] ms into public
 
 "#]]);
     assert_eq!(
         site.files_under("public"),
         [
             "404.html",
+            "atom.xml",
+            "categories/docker/atom.xml",
+            "categories/docker/index.html",
+            "categories/index.html",
             "index.html",
             "page/2/index.html",
             "posts/first-post/index.html",
             "posts/second-post/index.html",
             "posts/third-post/index.html",
             "robots-extra.txt",
+            "robots.txt",
+            "series/index.html",
+            "sitemap.xml",
+            "snippets.json",
+            "snippets/index.html",
             "style.css",
             "syntax.css",
+            "tags/cheat-sheet/index.html",
+            "tags/docker/index.html",
+            "tags/index.html",
         ]
     );
 }

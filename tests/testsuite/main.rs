@@ -4,7 +4,16 @@
 mod harness;
 
 mod build;
+mod docs;
 mod errors;
+mod e2e;
+mod serve;
+mod site_feeds;
+mod site_links;
+mod site_scheduled;
+mod site_structure;
+mod site_validation;
+mod snippets;
 
 mod check_support;
 

@@ -1,0 +1,438 @@
+//! Snippet extraction, in the same pass that renders a post's Markdown: which code blocks
+//! are snippets, their commands and expected output, fence attributes, version tags
+//! (from the fence, the front matter and the prose before the block), tools, parameters,
+//! ids and anchors; and the HTML of a snippet block (tag, status, copy button).
+//!
+//! [`SnippetExtractor`] is a [`CodeBlockRenderer`]: give one per post to
+//! [`super::render_markdown`] and take its snippets with [`SnippetExtractor::finish`].
+
+pub mod analysis;
+pub mod attrs;
+pub mod console;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use crate::content::SnippetDefaults;
+use crate::error::{Diagnostic, Errors};
+use crate::requirement::{parse_requirements, requirement_in_prose, Requirement};
+
+use super::{escape_html, render_pre, CodeBlock, CodeBlockRenderer, Highlighter};
+pub use analysis::{Parameter, ParameterKind};
+pub use attrs::{parse_attrs, AttrError, FenceAttrs, TestMode};
+pub use console::{parse_console, ConsoleCommand};
+
+/// Fence languages whose blocks are snippets.
+pub const SNIPPET_LANGS: &[&str] = &["console", "shell-session", "sh", "bash", "shell", "zsh"];
+
+/// The default time limit of `test="run"`.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Is a block in `lang` (lower-case) a snippet?
+pub fn is_snippet_lang(lang: &str) -> bool {
+    SNIPPET_LANGS.contains(&lang)
+}
+
+/// How a snippet's text is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SnippetKind {
+    /// A console session: `$ ` commands, each followed by its expected output.
+    Console,
+    /// A script (`sh`, `bash`, `shell`, `zsh`): the whole block is one command, no output.
+    Script,
+}
+
+impl SnippetKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SnippetKind::Console => "console",
+            SnippetKind::Script => "script",
+        }
+    }
+}
+
+/// One command of a snippet, as the shell will read it, located in the post file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Command {
+    /// The command text: for console blocks without the `$ `/`> ` prompts, continuation
+    /// lines joined with `\n` (a trailing `\` is kept); for scripts, the whole block.
+    /// Parse it with [`crate::shell::parse`]; map offsets back with [`Command::locate`].
+    pub text: String,
+    /// The first line of the command in the post file (1-based).
+    pub line: usize,
+    /// For each source line of `text`: where it starts in `text` and in the post file.
+    pub pieces: Vec<SourcePiece>,
+    /// The expected output lines (console only), as written: they may use `...` on a
+    /// line of its own and `[..]` within a line (trycmd-style wildcards).
+    pub output: Vec<OutputLine>,
+}
+
+/// One source line of a command's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SourcePiece {
+    /// Byte offset in [`Command::text`] where this line's text starts.
+    pub offset: usize,
+    /// Line in the post file (1-based).
+    pub line: usize,
+    /// Column in the post file (1-based, in characters) of the byte at `offset`.
+    pub column: usize,
+}
+
+/// A line of expected output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputLine {
+    pub text: String,
+    /// Line in the post file (1-based).
+    pub line: usize,
+}
+
+impl Command {
+    /// The post-file (line, column) of byte `offset` of [`Command::text`] (as given by
+    /// a shell [`crate::shell::Span`] or [`crate::shell::SyntaxError`]).
+    pub fn locate(&self, offset: usize) -> (usize, usize) {
+        let Some(piece) = self.pieces.iter().rev().find(|p| p.offset <= offset) else {
+            return (self.line, 1);
+        };
+        let end = offset.min(self.text.len());
+        let mut start = end;
+        while !self.text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let chars = self.text.get(piece.offset..start).map_or(0, |s| s.chars().count());
+        (piece.line, piece.column + chars)
+    }
+
+    /// The expected output as one text, lines joined with `\n` (no trailing newline).
+    pub fn expected_output(&self) -> String {
+        self.output.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n")
+    }
+}
+
+/// Where a snippet's requirement came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TagSource {
+    /// `requires="..."` in the fence, at this line and column.
+    Attribute { line: usize, column: usize },
+    /// `[snippets] requires` in the front matter, at this line.
+    FrontMatter { line: usize },
+    /// A sentence directly before the block ("Requires docker v1.3 or later").
+    Prose { line: usize, text: String },
+}
+
+impl TagSource {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            TagSource::Attribute { .. } => "attribute",
+            TagSource::FrontMatter { .. } => "front_matter",
+            TagSource::Prose { .. } => "prose",
+        }
+    }
+}
+
+/// A requirement with its source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    pub requirement: Requirement,
+    pub source: TagSource,
+}
+
+/// The test status shown on the site; `gen test` results will add to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SnippetStatus {
+    /// No `gen test` result is known for this snippet.
+    #[default]
+    Untested,
+}
+
+impl SnippetStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SnippetStatus::Untested => "untested",
+        }
+    }
+}
+
+/// One snippet: a shell code block of a post, with everything the index, the site and
+/// `gen test` need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snippet {
+    /// Stable id: the `id` attribute, else `<post slug>/<heading id>` (`-2`, `-3` for
+    /// later snippets under the same heading). Unique within the site.
+    pub id: String,
+    /// Whether `id` came from the fence's `id` attribute.
+    pub explicit_id: bool,
+    /// The HTML id of the snippet's block in its post page (`snippet-<...>`).
+    pub anchor: String,
+    /// The post file, relative to the site root.
+    pub file: PathBuf,
+    /// The slug of the post.
+    pub post_slug: String,
+    /// The fence language (`console`, `bash`, ...).
+    pub lang: String,
+    pub kind: SnippetKind,
+    /// The line of the opening fence.
+    pub line: usize,
+    /// The last line of the block (the closing fence, when there is one).
+    pub end_line: usize,
+    /// The id of the nearest heading above the block.
+    pub heading: Option<String>,
+    /// The block's text as written.
+    pub code: String,
+    /// The commands (console: one per `$ ` prompt; script: one for the whole block).
+    pub commands: Vec<Command>,
+    /// Requirements in force: fence attribute, else prose, else front matter, per tool.
+    pub requires: Vec<Tag>,
+    /// `test=`: check (default), run, or skip with a reason.
+    pub test: TestMode,
+    /// `timeout=` for `run` (default [`DEFAULT_TIMEOUT`]).
+    pub timeout: Duration,
+    /// `exit=`: the expected exit status for `run` (default 0).
+    pub exit: i32,
+    /// The tools the commands call, in order of first use.
+    pub tools: Vec<String>,
+    /// Placeholders and unassigned variables, in order of first use.
+    pub parameters: Vec<Parameter>,
+    pub status: SnippetStatus,
+}
+
+impl Snippet {
+    /// "docker 1.3+, os macos" (empty when nothing is required).
+    pub fn requires_text(&self) -> String {
+        self.requires.iter().map(|t| t.requirement.to_string()).collect::<Vec<_>>().join(", ")
+    }
+
+    /// What the copy button copies: the commands only, no prompts and no output.
+    pub fn copy_text(&self) -> String {
+        self.commands.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join("\n")
+    }
+
+    /// `content/posts/x.md:12`.
+    pub fn location(&self) -> String {
+        format!("{}:{}", self.file.display(), self.line)
+    }
+}
+
+/// Extracts and renders the snippets of one post while its Markdown is rendered.
+pub struct SnippetExtractor {
+    file: PathBuf,
+    slug: String,
+    defaults: Vec<Tag>,
+    state: Mutex<ExtractState>,
+}
+
+#[derive(Default)]
+struct ExtractState {
+    snippets: Vec<Snippet>,
+    errors: Vec<Diagnostic>,
+    anchors: HashSet<String>,
+    derived: HashMap<String, usize>,
+    /// Variables assigned by the post's snippets so far.
+    assigned: HashSet<String>,
+}
+
+impl SnippetExtractor {
+    /// For the post `file` (relative to the site root) with `slug` and front matter
+    /// `[snippets]` defaults. A bad default requirement is reported by [`Self::finish`].
+    pub fn new(file: &Path, slug: &str, defaults: &SnippetDefaults) -> Self {
+        let mut state = ExtractState::default();
+        let mut tags = Vec::new();
+        if let Some(text) = &defaults.requires {
+            match parse_requirements(text) {
+                Ok(reqs) => tags = reqs.into_iter().map(|requirement| Tag { requirement, source: TagSource::FrontMatter { line: defaults.requires_line } }).collect(),
+                Err(e) => state.errors.push(
+                    Diagnostic::new(file, defaults.requires_line, 0, format!("in `[snippets] requires = \"{text}\"`: {}", e.message)).with_help(e.help),
+                ),
+            }
+        }
+        SnippetExtractor { file: file.to_path_buf(), slug: slug.to_string(), defaults: tags, state: Mutex::new(state) }
+    }
+
+    /// The post's snippets in document order, or every located error found.
+    pub fn finish(self) -> Result<Vec<Snippet>, Errors> {
+        let state = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
+        if state.errors.is_empty() {
+            Ok(state.snippets)
+        } else {
+            Err(Errors(state.errors).sorted())
+        }
+    }
+
+    fn extract(&self, block: &CodeBlock, state: &mut ExtractState) -> Result<Option<Snippet>, Diagnostic> {
+        let attrs = parse_attrs(&block.attrs).map_err(|e| self.attr_diagnostic(block, e.offset, e.message, e.help))?;
+        let kind = if block.lang == "console" || block.lang == "shell-session" || looks_like_console(&block.code) {
+            SnippetKind::Console
+        } else {
+            SnippetKind::Script
+        };
+        let commands = match kind {
+            SnippetKind::Console => console_commands(block),
+            SnippetKind::Script => script_command(block),
+        };
+        if commands.is_empty() {
+            return Ok(None); // an empty block, or output only: nothing to index or test
+        }
+        let requires = self.tags(block, &attrs)?;
+        let (tools, parameters) = analysis::tools_and_parameters(&commands, &mut state.assigned);
+        let (id, local) = match &attrs.id {
+            Some(id) => (id.value.clone(), id.value.clone()),
+            None => {
+                let base = block.heading.clone().unwrap_or_else(|| "snippet".to_string());
+                let n = state.derived.entry(base.clone()).or_insert(0);
+                *n += 1;
+                let local = if *n == 1 { base } else { format!("{base}-{n}") };
+                (format!("{}/{local}", self.slug), local)
+            }
+        };
+        let mut anchor = format!("snippet-{local}");
+        let mut n = 1;
+        while !state.anchors.insert(anchor.clone()) {
+            n += 1;
+            anchor = format!("snippet-{local}-{n}");
+        }
+        let line_count = block.code.lines().count();
+        Ok(Some(Snippet {
+            id,
+            explicit_id: attrs.id.is_some(),
+            anchor,
+            file: self.file.clone(),
+            post_slug: self.slug.clone(),
+            lang: block.lang.clone(),
+            kind,
+            line: block.line,
+            end_line: block.code_line + line_count,
+            heading: block.heading.clone(),
+            code: block.code.clone(),
+            commands,
+            requires,
+            test: attrs.test.unwrap_or_default(),
+            timeout: attrs.timeout.unwrap_or(DEFAULT_TIMEOUT),
+            exit: attrs.exit.unwrap_or(0),
+            tools,
+            parameters,
+            status: SnippetStatus::Untested,
+        }))
+    }
+
+    /// Requirements in force, one per tool: the fence's, else the prose's, else the post's.
+    fn tags(&self, block: &CodeBlock, attrs: &FenceAttrs) -> Result<Vec<Tag>, Diagnostic> {
+        let mut tags: Vec<Tag> = Vec::new();
+        if let Some(req) = &attrs.requires {
+            let reqs = parse_requirements(&req.value)
+                .map_err(|e| self.attr_diagnostic(block, req.offset + e.offset, format!("in `requires`: {}", e.message), e.help))?;
+            let column = self.attr_column(block, req.offset);
+            tags.extend(reqs.into_iter().map(|requirement| Tag { requirement, source: TagSource::Attribute { line: block.line, column } }));
+        }
+        if let Some((requirement, text)) = block.prose_before.as_deref().and_then(requirement_in_prose) {
+            tags.push(Tag { requirement, source: TagSource::Prose { line: block.line, text } });
+        }
+        tags.extend(self.defaults.iter().cloned());
+        let mut seen = HashSet::new();
+        tags.retain(|t| seen.insert(t.requirement.subject().to_string()));
+        Ok(tags)
+    }
+
+    fn attr_column(&self, block: &CodeBlock, offset: usize) -> usize {
+        let prefix = block.attrs.get(..offset).unwrap_or(&block.attrs);
+        block.attrs_column + prefix.chars().count()
+    }
+
+    fn attr_diagnostic(&self, block: &CodeBlock, offset: usize, message: String, help: String) -> Diagnostic {
+        let column = if block.attrs_column == 0 { 0 } else { self.attr_column(block, offset) };
+        Diagnostic::new(&self.file, block.line, column, message).with_help(help)
+    }
+}
+
+/// A script block whose first non-blank line starts with `$ ` is a console session
+/// written under another language name.
+fn looks_like_console(code: &str) -> bool {
+    code.lines().find(|l| !l.trim().is_empty()).is_some_and(|l| l.starts_with("$ "))
+}
+
+fn console_commands(block: &CodeBlock) -> Vec<Command> {
+    parse_console(&block.code)
+        .into_iter()
+        .map(|c| {
+            let pieces: Vec<SourcePiece> = c
+                .pieces
+                .iter()
+                .map(|&(offset, i, col)| {
+                    let line_text = block.code.lines().nth(i).unwrap_or("");
+                    let chars = line_text.get(..col).map_or(col, |s| s.chars().count());
+                    SourcePiece { offset, line: block.code_line + i, column: block.code_column + chars }
+                })
+                .collect();
+            Command {
+                text: c.text,
+                line: pieces.first().map_or(block.code_line, |p| p.line),
+                pieces,
+                output: c.output.into_iter().map(|(i, text)| OutputLine { text, line: block.code_line + i }).collect(),
+            }
+        })
+        .collect()
+}
+
+fn script_command(block: &CodeBlock) -> Vec<Command> {
+    if block.code.trim().is_empty() {
+        return Vec::new();
+    }
+    let mut pieces = Vec::new();
+    let mut offset = 0;
+    for (i, line) in block.code.split_inclusive('\n').enumerate() {
+        pieces.push(SourcePiece { offset, line: block.code_line + i, column: block.code_column });
+        offset += line.len();
+    }
+    let text = block.code.trim_end_matches('\n').to_string();
+    vec![Command { text, line: block.code_line, pieces, output: Vec::new() }]
+}
+
+impl CodeBlockRenderer for SnippetExtractor {
+    fn render(&self, block: &CodeBlock, _index: usize, highlighter: &Highlighter) -> String {
+        let pre = render_pre(block, highlighter);
+        if !is_snippet_lang(&block.lang) {
+            return pre;
+        }
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        match self.extract(block, &mut state) {
+            Ok(Some(snippet)) => {
+                let html = snippet_html(&snippet, &pre);
+                state.snippets.push(snippet);
+                html
+            }
+            Ok(None) => pre,
+            Err(d) => {
+                state.errors.push(d);
+                pre
+            }
+        }
+    }
+}
+
+/// A snippet block: a `<figure>` with its anchor, version tag, status and copy button
+/// around the highlighted `<pre>`. Without JavaScript the button stays hidden and the
+/// block reads as before.
+pub fn snippet_html(snippet: &Snippet, pre: &str) -> String {
+    let mut html = format!(
+        "<figure class=\"snippet\" id=\"{anchor}\" data-snippet-id=\"{id}\" data-status=\"{status}\">\n<figcaption class=\"snippet-bar\">",
+        anchor = escape_html(&snippet.anchor),
+        id = escape_html(&snippet.id),
+        status = snippet.status.as_str()
+    );
+    html.push_str(&format!("<a class=\"snippet-anchor\" href=\"#{}\" aria-label=\"Link to this snippet\">#</a>", escape_html(&snippet.anchor)));
+    if !snippet.requires.is_empty() {
+        html.push_str(&format!(" <span class=\"snippet-requires\">requires {}</span>", escape_html(&snippet.requires_text())));
+    }
+    html.push_str(&format!(" <span class=\"snippet-status snippet-status-{s}\">{s}</span>", s = snippet.status.as_str()));
+    html.push_str(&format!(
+        " <button type=\"button\" class=\"snippet-copy\" hidden data-copy=\"{}\">Copy</button>",
+        escape_html(&snippet.copy_text()).replace('\n', "&#10;")
+    ));
+    html.push_str("</figcaption>\n");
+    html.push_str(pre);
+    html.push_str("</figure>\n");
+    html
+}
+
+#[cfg(test)]
+mod tests;

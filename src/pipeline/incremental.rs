@@ -1,0 +1,627 @@
+//! Incremental rebuilds (for `gen serve`): the stages of [`build_site`](super::build_site),
+//! keeping between builds what a change did not touch. A changed post is read and its
+//! Markdown rendered again; the other posts are reused as they were. Templates are
+//! reloaded only when a template changed, and pages whose context did not change are not
+//! rendered again (the [`RenderMemo`](crate::render::memo::RenderMemo) of [`Templates`]).
+//! A static file change re-reads static files only; a `site.toml` change starts afresh.
+//! The result is the same [`BuiltSite`] a full build gives.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
+
+use rayon::prelude::*;
+
+use super::{assemble_site, collect_static_where, load_config, merge_errors, render_posts, syntax_stylesheet, BuildOptions, BuiltSite};
+use crate::content::PostDate;
+use crate::site::links::LinkIndex;
+use crate::site::Urls;
+use crate::config::{SiteConfig, CONFIG_FILE};
+use crate::content::{self, PostSource, CONTENT_DIR};
+use crate::error::{display_path, Diagnostic, Errors, Result};
+use crate::markdown::Highlighter;
+use crate::render::{self, Templates, SITE_TEMPLATES_DIR};
+use crate::site::{self, Post};
+
+/// What changed since the last build, by kind of input.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    pub config: bool,
+    pub templates: bool,
+    pub statics: bool,
+    pub content: bool,
+    /// Post files named by file-system events, relative to the site root. They are read
+    /// again even when their size and modification time look unchanged.
+    pub posts: Vec<PathBuf>,
+}
+
+impl Changes {
+    /// Everything, as for a first build.
+    pub fn everything() -> Self {
+        Changes { config: true, templates: true, statics: true, content: true, posts: Vec::new() }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        !(self.config || self.templates || self.statics || self.content)
+    }
+
+    /// Adds the inputs `other` names.
+    pub fn merge(&mut self, other: &Changes) {
+        self.config |= other.config;
+        self.templates |= other.templates;
+        self.statics |= other.statics;
+        self.content |= other.content;
+        for p in &other.posts {
+            if !self.posts.contains(p) {
+                self.posts.push(p.clone());
+            }
+        }
+    }
+
+    /// Sorts changed paths (absolute, or relative to `root`) into kinds of input. Paths
+    /// outside the site's inputs, and the files editors leave behind, are left out.
+    pub fn classify(root: &Path, paths: &[PathBuf]) -> Changes {
+        let mut changes = Changes::default();
+        for path in paths {
+            let rel = path.strip_prefix(root).unwrap_or(path);
+            if rel.file_name().is_some_and(|n| is_editor_leftover(&n.to_string_lossy())) {
+                continue;
+            }
+            let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned());
+            match parts.next().as_deref() {
+                Some(CONFIG_FILE) if rel.components().count() == 1 => changes.config = true,
+                Some(CONTENT_DIR) => {
+                    changes.content = true;
+                    if rel.extension().is_some_and(|x| x == "md") {
+                        changes.posts.push(rel.to_path_buf());
+                    }
+                }
+                Some(SITE_TEMPLATES_DIR) => changes.templates = true,
+                Some("static") => changes.statics = true,
+                Some("themes") => {
+                    // themes/<name>/static/... is copied; anything else of a theme is templates.
+                    let _theme = parts.next();
+                    if parts.next().as_deref() == Some("static") {
+                        changes.statics = true;
+                    } else {
+                        changes.templates = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        changes
+    }
+}
+
+/// Files that editors and tools write next to the real ones (swap files, backups, Vim's
+/// `4913` probe): never inputs.
+pub fn is_editor_leftover(name: &str) -> bool {
+    content::is_ignored(name) || name == "4913" || name.ends_with(".bak") || name.ends_with(".orig")
+}
+
+/// What one rebuild did, for the terminal and for tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RebuildReport {
+    pub config_reloaded: bool,
+    pub templates_reloaded: bool,
+    pub statics_reloaded: bool,
+    /// Posts whose Markdown was rendered again.
+    pub posts_rendered: usize,
+    /// Posts reused from the previous build.
+    pub posts_reused: usize,
+    /// Pages rendered with Tera (the others came from the memo).
+    pub pages_rendered: usize,
+    pub pages: usize,
+    pub elapsed: Duration,
+}
+
+/// A file's size and modification time: when both are as before, the file is taken to
+/// be unchanged (unless an event named it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileStamp {
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+impl FileStamp {
+    fn of(path: &Path) -> Option<FileStamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        Some(FileStamp { len: meta.len(), modified: meta.modified().ok() })
+    }
+}
+
+/// (source file, slug) of posts.
+type PostSet = Vec<(PathBuf, String)>;
+
+/// Output path → HTML, as `render::render_pages` gives them.
+type RenderedPages = Vec<(String, Vec<u8>)>;
+
+/// The state kept between builds of one site.
+pub struct SiteCache {
+    root: PathBuf,
+    opts: BuildOptions,
+    config: Option<SiteConfig>,
+    templates: Option<Templates>,
+    /// Rendered posts by file path relative to the root (as [`PostSource::path`]).
+    posts: HashMap<PathBuf, Post>,
+    /// The stamp of each cached post's file when it was read.
+    stamps: HashMap<PathBuf, Option<FileStamp>>,
+    /// (file, slug) of every post of the last build: when it changes, every post's
+    /// Markdown is rendered again, since links between posts may resolve differently.
+    post_set: Vec<(PathBuf, String)>,
+    /// Where each post is published, for links between posts; follows `post_set`.
+    links: Option<LinkIndex>,
+    statics: Option<BTreeMap<String, Vec<u8>>>,
+    static_warnings: Vec<Diagnostic>,
+    syntax_css: Option<Vec<u8>>,
+    /// Changes not yet built successfully: a failed build leaves them for the next.
+    pending: Changes,
+}
+
+impl SiteCache {
+    pub fn new(root: &Path, opts: BuildOptions) -> Self {
+        SiteCache {
+            root: root.to_path_buf(),
+            opts,
+            config: None,
+            templates: None,
+            posts: HashMap::new(),
+            stamps: HashMap::new(),
+            post_set: Vec::new(),
+            links: None,
+            statics: None,
+            static_warnings: Vec::new(),
+            syntax_css: None,
+            pending: Changes::everything(),
+        }
+    }
+
+    /// The site root and the options this cache builds with.
+    pub fn identity(&self) -> (PathBuf, BuildOptions) {
+        (self.root.clone(), self.opts.clone())
+    }
+
+    /// The configuration of the last build that read one.
+    pub fn config(&self) -> Option<&SiteConfig> {
+        self.config.as_ref()
+    }
+
+    /// Problems that do not stop the build (such as static links out of the site).
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.static_warnings
+    }
+
+    /// Builds the site again after `changes`. On failure the changes stay pending, so
+    /// that the next rebuild looks at them again whatever it is told.
+    pub fn rebuild(&mut self, changes: &Changes, highlighter: &Highlighter) -> Result<(BuiltSite, RebuildReport)> {
+        let started = Instant::now();
+        self.pending.merge(changes);
+        let todo = self.pending.clone();
+        let mut report = RebuildReport::default();
+        let config = self.refresh_config(&todo, &mut report)?;
+        let reload_templates = todo.templates || self.templates.is_none();
+        let reload_posts = todo.content || report.config_reloaded;
+        let root = self.root.clone();
+        let (templates, posts) = rayon::join(
+            || reload_templates.then(|| Templates::load(&root, &config).map(Templates::with_memo)).transpose(),
+            || if reload_posts { self.refresh_posts(&todo, &config, highlighter).map(Some) } else { Ok(None) },
+        );
+        let (templates, posts) = merge_errors(templates, posts)?;
+        if let Some(t) = templates {
+            self.templates = Some(t);
+            report.templates_reloaded = true;
+        }
+        if let Some((fresh, reused)) = posts {
+            report.posts_rendered = fresh;
+            report.posts_reused = reused;
+        } else {
+            report.posts_reused = self.posts.len();
+        }
+        if todo.statics || self.statics.is_none() {
+            self.refresh_statics(&config)?;
+            report.statics_reloaded = true;
+        }
+        let syntax_css = self.syntax_css.get_or_insert_with(|| syntax_stylesheet(&config)).clone();
+        let (pages, post_count) = self.render_pages(&config, &mut report)?;
+        report.pages = pages.len();
+        let statics = self.statics.clone().expect("static files read above");
+        let mut built = assemble_site(statics, syntax_css, pages, post_count);
+        built.stats.elapsed = started.elapsed();
+        report.elapsed = built.stats.elapsed;
+        self.pending = Changes::default();
+        Ok((built, report))
+    }
+
+    /// Plans and renders every page from the cached posts; the memo skips the pages
+    /// whose context is as before. The posts go back into the cache either way.
+    fn render_pages(&mut self, config: &SiteConfig, report: &mut RebuildReport) -> Result<(RenderedPages, usize)> {
+        let posts: Vec<Post> = self.posts.drain().map(|(_, p)| p).collect();
+        let checked = self.links.as_ref().map_or(Ok(()), |links| links.check(&posts));
+        if let Err(e) = checked {
+            self.posts.extend(posts.into_iter().map(|p| (p.source.path.clone(), p)));
+            return Err(e);
+        }
+        if has_duplicate_slugs(&self.post_set) {
+            // build_site_model reports them; give it a copy so that the cache survives.
+            let err = site::build_site_model(posts.clone(), config).err();
+            self.posts.extend(posts.into_iter().map(|p| (p.source.path.clone(), p)));
+            return Err(err.unwrap_or_else(|| Errors(Vec::new())));
+        }
+        let model = site::build_site_model(posts, config)?;
+        let templates = self.templates.as_ref().expect("templates loaded before rendering");
+        let memo = templates.memo().expect("the cache's templates keep a memo");
+        let before = memo.render_count();
+        let pages = render::render_pages(&model, config, templates, &self.root);
+        memo.end_pass();
+        report.pages_rendered = memo.render_count() - before;
+        let post_count = model.posts.len();
+        self.posts.extend(model.posts.into_iter().map(|p| (p.source.path.clone(), p)));
+        Ok((pages?, post_count))
+    }
+
+    /// Reads site.toml again when it changed; a different configuration drops everything.
+    fn refresh_config(&mut self, todo: &Changes, report: &mut RebuildReport) -> Result<SiteConfig> {
+        if !todo.config {
+            if let Some(c) = &self.config {
+                return Ok(c.clone());
+            }
+        }
+        let config = load_config(&self.root, &self.opts)?;
+        if self.config.as_ref() != Some(&config) {
+            report.config_reloaded = true;
+            self.templates = None;
+            self.posts.clear();
+            self.stamps.clear();
+            self.post_set.clear();
+            self.links = None;
+            self.statics = None;
+            self.syntax_css = None;
+            self.config = Some(config.clone());
+        }
+        Ok(config)
+    }
+
+    /// Reads static files again; symbolic links that lead out of the site are left out
+    /// and reported as warnings.
+    fn refresh_statics(&mut self, config: &SiteConfig) -> Result<()> {
+        let real_root = self.root.canonicalize().unwrap_or_else(|_| self.root.clone());
+        let mut refused = Vec::new();
+        let root = &self.root;
+        let statics = collect_static_where(root, config, |entry| {
+            if !entry.path_is_symlink() {
+                return true;
+            }
+            let inside = entry.path().canonicalize().is_ok_and(|real| real.starts_with(&real_root));
+            if !inside {
+                refused.push(
+                    Diagnostic::file(display_path(root, entry.path()), "this symbolic link points outside the site; it is not served")
+                        .with_help("copy the file into the site instead of linking to it"),
+                );
+            }
+            inside
+        })?;
+        self.static_warnings = refused;
+        self.statics = Some(statics);
+        Ok(())
+    }
+
+    /// Finds the posts, reads the files that changed and renders their Markdown; the
+    /// other posts stay in the cache as they are. Every post's errors are collected.
+    /// Returns how many posts were rendered and how many reused.
+    fn refresh_posts(&mut self, todo: &Changes, config: &SiteConfig, highlighter: &Highlighter) -> Result<(usize, usize)> {
+        let files = content::find_post_files(&self.root)?;
+        let named: HashSet<&PathBuf> = todo.posts.iter().collect();
+        let mut old_posts = std::mem::take(&mut self.posts);
+        let old_stamps = std::mem::take(&mut self.stamps);
+        let mut to_read: Vec<(PathBuf, Option<FileStamp>, Option<Post>)> = Vec::new();
+        for file in files {
+            let rel = display_path(&self.root, &file);
+            let stamp = FileStamp::of(&file);
+            let cached = old_posts.remove(&rel);
+            let unchanged = stamp.is_some() && old_stamps.get(&rel) == Some(&stamp) && !named.contains(&rel);
+            match cached {
+                Some(post) if unchanged => self.keep(post, stamp),
+                cached => to_read.push((file, stamp, cached)),
+            }
+        }
+        // Whatever is left in `old_posts` belongs to files that are gone.
+        let read: Vec<(Result<PostSource>, Option<FileStamp>, Option<Post>)> =
+            to_read.into_par_iter().map(|(file, stamp, cached)| (content::read_post(&self.root, &file), stamp, cached)).collect();
+        let mut errors = Vec::new();
+        let mut fresh: Vec<(PostSource, Option<FileStamp>)> = Vec::new();
+        for (source, stamp, cached) in read {
+            match (source, cached) {
+                (Ok(source), Some(post)) if post.source == source => self.keep(post, stamp),
+                (Ok(source), _) => fresh.push((source, stamp)),
+                (Err(e), _) => errors.extend(e.0),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Errors(errors).sorted());
+        }
+        // The same selection as a full build (pipeline::select_posts).
+        let now = PostDate::now();
+        let opts = &self.opts;
+        let selected = |s: &PostSource| (opts.drafts || !s.front_matter.draft) && (opts.future || s.front_matter.date <= now);
+        let (mut post_set, mut left_out): (PostSet, PostSet) = self
+            .posts
+            .values()
+            .map(|p| &p.source)
+            .chain(fresh.iter().map(|(s, _)| s))
+            .map(|s| (selected(s), (s.path.clone(), s.slug.clone())))
+            .fold((Vec::new(), Vec::new()), |(mut yes, mut no), (keep, entry)| {
+                if keep { yes.push(entry) } else { no.push(entry) }
+                (yes, no)
+            });
+        post_set.sort();
+        left_out.sort();
+        let post_set_changed = post_set != self.post_set;
+        if post_set_changed || self.links.is_none() {
+            let urls = Urls::new(config);
+            let index = LinkIndex::from_files(post_set.iter().map(|(p, s)| (p.as_path(), s.as_str())), &urls)
+                .with_unpublished(left_out.iter().map(|(p, _)| p.as_path()));
+            self.links = Some(index);
+        }
+        // Posts that left the selection (a post turned draft, say) leave the cache.
+        let unselected: Vec<PathBuf> = self.posts.iter().filter(|(_, p)| !selected(&p.source)).map(|(k, _)| k.clone()).collect();
+        for path in unselected {
+            self.posts.remove(&path);
+            self.stamps.remove(&path);
+        }
+        if post_set_changed {
+            // A post appeared, went or changed its slug: render every post again, since
+            // links between posts may now resolve differently (the highlighter's cache
+            // keeps this cheap).
+            let kept: Vec<PathBuf> = self.posts.keys().cloned().collect();
+            for path in kept {
+                let post = self.posts.remove(&path).expect("listed above");
+                let stamp = self.stamps.remove(&path).flatten();
+                fresh.push((post.source, stamp));
+            }
+            self.post_set = post_set;
+        }
+        let (sources, stamps): (Vec<PostSource>, Vec<Option<FileStamp>>) = fresh.into_iter().filter(|(s, _)| selected(s)).unzip();
+        let rendered_count = sources.len();
+        let links = self.links.as_ref().expect("the link index is made above");
+        let rendered = render_posts(sources, highlighter, links)?;
+        for (post, stamp) in rendered.into_iter().zip(stamps) {
+            self.keep(post, stamp);
+        }
+        Ok((rendered_count, self.posts.len() - rendered_count))
+    }
+
+    fn keep(&mut self, post: Post, stamp: Option<FileStamp>) {
+        let path = post.source.path.clone();
+        self.stamps.insert(path.clone(), stamp);
+        self.posts.insert(path, post);
+    }
+}
+
+fn has_duplicate_slugs(post_set: &[(PathBuf, String)]) -> bool {
+    let mut seen = HashSet::new();
+    post_set.iter().any(|(_, slug)| !seen.insert(slug.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::build_site;
+
+    /// A site in a temporary folder with the default theme and three posts, one a draft.
+    fn site() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+        for entry in walkdir::WalkDir::new(&theme) {
+            let entry = entry.unwrap();
+            let dest = root.join("themes/default").join(entry.path().strip_prefix(&theme).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&dest).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &dest).unwrap();
+            }
+        }
+        write(root, "site.toml", "title = \"T\"\nbase_url = \"https://example.com/\"\npaginate = 2\n");
+        write(root, "content/posts/a.md", &post("A", "2020-01-01", "First of A.\n\n```rust\nfn a() {}\n```\n\nEnd of A.\n"));
+        write(root, "content/posts/b.md", &post("B", "2021-01-01", "First of B.\n\n```console\n$ echo b\nb\n```\n"));
+        write(root, "content/posts/c.md", "+++\ntitle = \"C\"\ndate = 2022-01-01\ndraft = true\n+++\nDraft C.\n");
+        dir
+    }
+
+    fn post(title: &str, date: &str, body: &str) -> String {
+        format!("+++\ntitle = \"{title}\"\ndate = {date}\n+++\n{body}")
+    }
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn opts() -> BuildOptions {
+        BuildOptions { drafts: true, future: true, base_url: Some("http://127.0.0.1:1111/".into()) }
+    }
+
+    /// The incremental build must equal a full build of the same files.
+    #[track_caller]
+    fn assert_same_as_full_build(root: &Path, built: &BuiltSite) {
+        let full = build_site(root, &opts(), &Highlighter::new()).unwrap();
+        assert_eq!(built.files.keys().collect::<Vec<_>>(), full.files.keys().collect::<Vec<_>>());
+        for (path, bytes) in &full.files {
+            assert!(built.files[path] == *bytes, "{path} differs from a full build");
+        }
+    }
+
+    #[test]
+    fn unchanged_post_is_neither_parsed_nor_highlighted_again() {
+        let dir = site();
+        let h = Highlighter::new();
+        let mut cache = SiteCache::new(dir.path(), opts());
+        let (_, first) = cache.rebuild(&Changes::everything(), &h).unwrap();
+        assert_eq!(first.posts_rendered, 3);
+        let highlighted = h.highlight_count();
+        assert_eq!(highlighted, 2);
+
+        let (built, second) = cache.rebuild(&Changes { content: true, ..Changes::default() }, &h).unwrap();
+        assert_eq!((second.posts_rendered, second.posts_reused, second.pages_rendered), (0, 3, 0));
+        assert_eq!(h.highlight_count(), highlighted, "an unchanged post was highlighted again");
+        assert_same_as_full_build(dir.path(), &built);
+    }
+
+    #[test]
+    fn edited_post_is_the_only_one_parsed_and_its_pages_the_only_ones_rendered() {
+        let dir = site();
+        let h = Highlighter::new();
+        let mut cache = SiteCache::new(dir.path(), opts());
+        let (before, _) = cache.rebuild(&Changes::everything(), &h).unwrap();
+        // A change after the summary: only the pages that show the post's body change
+        // (its own page and the feed), and only those are rendered.
+        write(dir.path(), "content/posts/a.md", &post("A", "2020-01-01", "First of A.\n\n```rust\nfn a() {}\n```\n\nEnd of A, edited.\n"));
+        let changes = Changes::classify(dir.path(), &[dir.path().join("content/posts/a.md")]);
+        let (built, report) = cache.rebuild(&changes, &h).unwrap();
+        assert_eq!((report.posts_rendered, report.posts_reused), (1, 2));
+        let changed: Vec<&String> = built.files.iter().filter(|(p, b)| before.files.get(*p) != Some(*b)).map(|(p, _)| p).collect();
+        assert!(changed.contains(&&"posts/a/index.html".to_string()), "{changed:?}");
+        assert_eq!(report.pages_rendered, changed.len(), "rendered {report:?}, changed {changed:?}");
+        assert!(report.pages_rendered < report.pages / 2, "{report:?}");
+        assert_eq!(h.highlight_count(), 2, "the edited post's unchanged code block was highlighted again");
+        assert!(String::from_utf8_lossy(&built.files["posts/a/index.html"]).contains("End of A, edited."));
+        assert_same_as_full_build(dir.path(), &built);
+
+        // A new title shows on the home page and on the neighbours' links too.
+        write(dir.path(), "content/posts/a.md", &post("A renamed", "2020-01-01", "First of A.\n"));
+        let (built, report) = cache.rebuild(&Changes::classify(dir.path(), &[dir.path().join("content/posts/a.md")]), &h).unwrap();
+        assert!(report.pages_rendered > 1, "{report:?}");
+        assert_same_as_full_build(dir.path(), &built);
+    }
+
+    #[test]
+    fn created_renamed_and_deleted_posts_are_picked_up() {
+        let dir = site();
+        let h = Highlighter::new();
+        let mut cache = SiteCache::new(dir.path(), opts());
+        cache.rebuild(&Changes::everything(), &h).unwrap();
+        let content = Changes { content: true, ..Changes::default() };
+
+        write(dir.path(), "content/posts/d.md", &post("D", "2023-01-01", "New D.\n"));
+        let (built, _) = cache.rebuild(&content, &h).unwrap();
+        assert!(built.files.contains_key("posts/d/index.html"));
+        assert_same_as_full_build(dir.path(), &built);
+
+        std::fs::rename(dir.path().join("content/posts/d.md"), dir.path().join("content/posts/e.md")).unwrap();
+        let (built, _) = cache.rebuild(&content, &h).unwrap();
+        assert!(!built.files.contains_key("posts/d/index.html"));
+        assert!(built.files.contains_key("posts/e/index.html"));
+        assert_same_as_full_build(dir.path(), &built);
+
+        std::fs::remove_file(dir.path().join("content/posts/b.md")).unwrap();
+        let (built, _) = cache.rebuild(&content, &h).unwrap();
+        assert!(!built.files.contains_key("posts/b/index.html"));
+        assert_same_as_full_build(dir.path(), &built);
+    }
+
+    #[test]
+    fn template_change_renders_again_without_parsing() {
+        let dir = site();
+        let h = Highlighter::new();
+        let mut cache = SiteCache::new(dir.path(), opts());
+        let (_, first) = cache.rebuild(&Changes::everything(), &h).unwrap();
+        write(dir.path(), "templates/post.html", "<h1>{{ post.title }}</h1>{{ post.content | safe }}");
+        let changes = Changes::classify(dir.path(), &[dir.path().join("templates/post.html")]);
+        assert!(changes.templates && !changes.content);
+        let (built, report) = cache.rebuild(&changes, &h).unwrap();
+        assert!(report.templates_reloaded);
+        assert_eq!(report.posts_rendered, 0);
+        // As many pages as a first build renders (pages made without templates aside).
+        assert_eq!(report.pages_rendered, first.pages_rendered);
+        assert!(String::from_utf8_lossy(&built.files["posts/a/index.html"]).starts_with("<h1>A</h1>"));
+        assert_same_as_full_build(dir.path(), &built);
+    }
+
+    #[test]
+    fn static_change_reads_static_files_only() {
+        let dir = site();
+        let h = Highlighter::new();
+        let mut cache = SiteCache::new(dir.path(), opts());
+        cache.rebuild(&Changes::everything(), &h).unwrap();
+        write(dir.path(), "static/extra.txt", "hello");
+        let changes = Changes::classify(dir.path(), &[dir.path().join("static/extra.txt")]);
+        let (built, report) = cache.rebuild(&changes, &h).unwrap();
+        assert!(report.statics_reloaded && !report.templates_reloaded);
+        assert_eq!((report.posts_rendered, report.pages_rendered), (0, 0));
+        assert_eq!(built.files["extra.txt"], b"hello");
+        assert_same_as_full_build(dir.path(), &built);
+    }
+
+    #[test]
+    fn config_change_rebuilds_everything() {
+        let dir = site();
+        let h = Highlighter::new();
+        let mut cache = SiteCache::new(dir.path(), opts());
+        cache.rebuild(&Changes::everything(), &h).unwrap();
+        write(dir.path(), "site.toml", "title = \"Renamed\"\nbase_url = \"https://example.com/\"\npaginate = 1\n");
+        let changes = Changes::classify(dir.path(), &[dir.path().join("site.toml")]);
+        let (built, report) = cache.rebuild(&changes, &h).unwrap();
+        assert!(report.config_reloaded && report.templates_reloaded && report.statics_reloaded);
+        assert_eq!(report.posts_rendered, 3);
+        assert!(built.files.contains_key("page/3/index.html"));
+        assert_same_as_full_build(dir.path(), &built);
+    }
+
+    #[test]
+    fn a_failed_rebuild_keeps_its_changes_pending_until_fixed() {
+        let dir = site();
+        let h = Highlighter::new();
+        let mut cache = SiteCache::new(dir.path(), opts());
+        cache.rebuild(&Changes::everything(), &h).unwrap();
+        write(dir.path(), "content/posts/a.md", "+++\ntitle = \"A\"\ndate = 2020-01-01\ntitel = \"x\"\n+++\nBody\n");
+        let err = cache.rebuild(&Changes::classify(dir.path(), &[dir.path().join("content/posts/a.md")]), &h).unwrap_err();
+        assert_eq!(err.0[0].file, Path::new("content/posts/a.md"));
+        assert_eq!(err.0[0].line, 4);
+        // A template change alone does not hide the broken post.
+        write(dir.path(), "templates/post.html", "{{ post.title }}");
+        assert!(cache.rebuild(&Changes::classify(dir.path(), &[dir.path().join("templates/post.html")]), &h).is_err());
+        write(dir.path(), "content/posts/a.md", &post("A", "2020-01-01", "Fixed.\n"));
+        let (built, _) = cache.rebuild(&Changes::classify(dir.path(), &[dir.path().join("content/posts/a.md")]), &h).unwrap();
+        assert_same_as_full_build(dir.path(), &built);
+    }
+
+    #[test]
+    fn duplicate_slugs_fail_without_losing_the_cache() {
+        let dir = site();
+        let h = Highlighter::new();
+        let mut cache = SiteCache::new(dir.path(), opts());
+        cache.rebuild(&Changes::everything(), &h).unwrap();
+        write(dir.path(), "content/posts/other/a.md", &post("A2", "2020-02-01", "Same slug.\n"));
+        let content = Changes { content: true, ..Changes::default() };
+        let err = cache.rebuild(&content, &h).unwrap_err();
+        assert!(err.to_string().contains("also used by"), "{err}");
+        std::fs::remove_file(dir.path().join("content/posts/other/a.md")).unwrap();
+        let (built, report) = cache.rebuild(&content, &h).unwrap();
+        assert_same_as_full_build(dir.path(), &built);
+        assert_eq!(h.highlight_count(), 2, "{report:?}");
+    }
+
+    #[test]
+    fn classify_sorts_paths_and_skips_editor_files() {
+        let root = Path::new("/site");
+        let c = Changes::classify(
+            root,
+            &[
+                root.join("content/posts/a.md"),
+                root.join("content/posts/.a.md.swp"),
+                root.join("content/posts/a.md~"),
+                root.join("content/posts/4913"),
+                root.join("public/index.html"),
+            ],
+        );
+        assert_eq!(c, Changes { content: true, posts: vec!["content/posts/a.md".into()], ..Changes::default() });
+        let c = Changes::classify(root, &[root.join("themes/default/static/style.css")]);
+        assert!(c.statics && !c.templates);
+        let c = Changes::classify(root, &[root.join("themes/default/templates/base.html")]);
+        assert!(c.templates && !c.statics);
+        assert!(Changes::classify(root, &[root.join("site.toml")]).config);
+        assert!(Changes::classify(root, &[root.join("nested/site.toml")]).is_empty());
+    }
+}

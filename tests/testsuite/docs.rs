@@ -1,0 +1,32 @@
+//! The examples in README.md and docs/ are real: they are extracted and built here.
+
+use crate::harness::{assert_contains, repo_root, TestSite};
+
+/// The fenced blocks of `file` (relative to the repo) whose info string is `lang`.
+pub fn fenced_blocks(file: &str, lang: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(repo_root().join(file)).unwrap();
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        match current.as_mut() {
+            None if line.trim_start().starts_with("```") && line.trim_start().trim_start_matches('`').trim() == lang => current = Some(String::new()),
+            Some(_) if line.trim_start().starts_with("```") => blocks.push(current.take().unwrap()),
+            Some(block) => {
+                block.push_str(line);
+                block.push('\n');
+            }
+            None => {}
+        }
+    }
+    blocks
+}
+
+#[test]
+fn readme_site_toml_and_post_build() {
+    let config = &fenced_blocks("README.md", "toml")[0];
+    let post = &fenced_blocks("README.md", "markdown")[0];
+    let site = TestSite::empty().write("site.toml", config).write("content/posts/docker-cheat-sheet.md", post);
+    site.build();
+    let html = site.read("public/posts/docker-cheat-sheet/index.html");
+    assert_contains(&html, &["Docker Cheat Sheet", "March 2, 2015", "<title>Docker Cheat Sheet · Stay Safe Out There</title>"]);
+}

@@ -1,0 +1,280 @@
+//! The snippet index: extraction on the bundled blog, `gen snippets` (table, JSON,
+//! filters), the JSON schema, the site's /snippets/ pages, snippet blocks in posts and
+//! located errors.
+
+use serde_json::Value;
+
+use crate::harness::{assert_contains, repo_root, TestSite};
+
+fn index_json(site: &TestSite, args: &[&str]) -> Value {
+    let mut all = vec!["snippets", "--json"];
+    all.extend_from_slice(args);
+    let out = site.run(&all).success().stdout();
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}):\n{out}"))
+}
+
+fn snippets(doc: &Value) -> &Vec<Value> {
+    doc["snippets"].as_array().expect("snippets array")
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_string()).collect()
+}
+
+fn by_id<'a>(doc: &'a Value, id: &str) -> &'a Value {
+    snippets(doc).iter().find(|s| s["id"] == id).unwrap_or_else(|| panic!("no snippet {id}"))
+}
+
+#[track_caller]
+fn assert_valid_against_schema(doc: &Value) {
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(repo_root().join("docs/snippets.schema.json")).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema is valid");
+    let errors: Vec<String> = validator.iter_errors(doc).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(errors.is_empty(), "schema violations:\n{}", errors.join("\n"));
+}
+
+#[test]
+fn docker_exec_snippets_are_tagged_from_the_prose() {
+    let site = TestSite::bundled_blog();
+    let doc = index_json(&site, &["--post", "docker-cheat-sheet"]);
+    let exec: Vec<&Value> = snippets(&doc).iter().filter(|s| s["commands"][0]["text"].as_str().unwrap().starts_with("docker exec")).collect();
+    assert_eq!(exec.len(), 2);
+    for s in exec {
+        let r = &s["requires"][0];
+        assert_eq!((r["text"].as_str(), r["source"]["kind"].as_str()), (Some("docker 1.3+"), Some("prose")), "{s:#}");
+        assert_eq!(r["source"]["text"], "Requires docker v1.3 or later");
+    }
+    // On the site too, above the block.
+    site.build();
+    let html = site.read("public/posts/docker-cheat-sheet/index.html");
+    let exec_block = &html[html.find("id=\"snippet-execute-a-command-in-a-running-container\"").expect("anchor")..];
+    assert!(exec_block[..600].contains("<span class=\"snippet-requires\">requires docker 1.3+</span>"), "{}", &exec_block[..600]);
+}
+
+#[test]
+fn boot2docker_snippets_call_boot2docker() {
+    let site = TestSite::bundled_blog();
+    let doc = index_json(&site, &["--post", "content/posts/boot2docker-cheat-sheet.md"]);
+    for id in ["start-boot2docker", "ssh-into-the-boot2docker-vm", "sync-boot2docker"] {
+        let s = by_id(&doc, &format!("boot2docker-cheat-sheet/{id}"));
+        assert_eq!(strings(&s["tools"]), ["boot2docker"], "{id}");
+    }
+    // `/usr/local/bin/boot2docker ssh sudo ntpclient ...`: by file name; the rest runs in the VM.
+    let doc = index_json(&site, &["--tool", "boot2docker"]);
+    assert_eq!(snippets(&doc).len(), 4);
+}
+
+#[test]
+fn sudo_tee_counts_tee() {
+    let site = TestSite::bundled_blog();
+    let doc = index_json(&site, &["--tool", "tee"]);
+    let s = &snippets(&doc)[0];
+    assert_eq!(s["id"], "boot2docker-cheat-sheet/handling-the-insecure-registry-error");
+    let tools = strings(&s["tools"]);
+    assert!(tools.contains(&"sudo".to_string()) && tools.contains(&"tee".to_string()), "{tools:?}");
+    let params: Vec<_> = s["parameters"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(params, ["<registry host 1>", "<registry host 2>"]);
+}
+
+#[test]
+fn placeholders_and_unassigned_variables_are_parameters() {
+    let site = TestSite::bundled_blog();
+    let doc = index_json(&site, &[]);
+    let s = by_id(&doc, "docker-cheat-sheet/execute-a-command-in-a-running-container");
+    let params: Vec<(&str, &str)> = s["parameters"].as_array().unwrap().iter().map(|p| (p["name"].as_str().unwrap(), p["kind"].as_str().unwrap())).collect();
+    assert_eq!(params, [("CONTAINERID", "variable"), ("<command>", "placeholder")]);
+    assert_eq!((s["parameters"][1]["line"].as_u64(), s["parameters"][1]["column"].as_u64()), (Some(118), Some(28)));
+    assert_eq!(by_id(&doc, "docker-cheat-sheet/open-bash-prompt-in-a-container")["parameters"][0]["name"], "image_id");
+    // Assigned in "Copy files from a container", so no longer a parameter after it.
+    let later = by_id(&doc, "docker-cheat-sheet/copy-files-from-a-container-2");
+    let names: Vec<_> = later["parameters"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["source_path", "destination_path"]);
+}
+
+#[test]
+fn ids_are_unique_and_stable_across_builds() {
+    let site = TestSite::bundled_blog();
+    site.build();
+    let first = site.read("public/snippets.json");
+    site.build();
+    assert_eq!(site.read("public/snippets.json"), first, "two builds differ");
+    let doc: Value = serde_json::from_str(&first).unwrap();
+    let ids: Vec<&str> = snippets(&doc).iter().map(|s| s["id"].as_str().unwrap()).collect();
+    let unique: std::collections::HashSet<_> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "{ids:?}");
+    assert_eq!(ids.len(), 34);
+    // The command line gives the same index as the site.
+    assert_eq!(index_json(&site, &[]), doc);
+    // Each id's anchor exists in its post.
+    for s in snippets(&doc) {
+        let post = site.read(&format!("public/posts/{}/index.html", s["post"]["slug"].as_str().unwrap()));
+        assert!(post.contains(&format!("id=\"{}\"", s["anchor"].as_str().unwrap())), "{}", s["id"]);
+    }
+}
+
+#[test]
+fn json_output_matches_its_schema() {
+    let doc = index_json(&TestSite::bundled_blog(), &[]);
+    assert_eq!(doc["schema_version"], 1);
+    assert_valid_against_schema(&doc);
+    assert_valid_against_schema(&index_json(&TestSite::fixture("snippets"), &[]));
+}
+
+#[test]
+fn json_records_attributes_sources_and_output() {
+    let doc = index_json(&TestSite::fixture("snippets"), &[]);
+    let list = by_id(&doc, "list-containers");
+    assert_eq!(list["url"], "https://example.com/posts/containers/#snippet-list-containers");
+    assert_eq!(list["commands"][0]["output"], serde_json::json!(["CONTAINER ID   IMAGE", "..."]));
+    assert_eq!(list["requires"][0]["source"], serde_json::json!({"kind": "front_matter", "line": 5}));
+    let build = by_id(&doc, "containers/build");
+    assert_eq!(build["test"], serde_json::json!({"mode": "run", "skip_reason": null, "timeout_ms": 30000, "exit": 0}));
+    assert_eq!(strings(&serde_json::json!(build["requires"].as_array().unwrap().iter().map(|r| r["text"].clone()).collect::<Vec<_>>())), ["make", "docker 1.3+"]);
+    assert_eq!(build["parameters"][0]["name"], "PROJECT_DIR");
+    let mac = by_id(&doc, "mac/start-the-vm");
+    assert_eq!(mac["test"]["skip_reason"], "needs a Mac");
+    assert_eq!(mac["requires"][1], serde_json::json!({"text": "os macos", "kind": "os", "name": "macos", "source": {"kind": "attribute", "line": 7, "column": 23}}));
+}
+
+#[test]
+fn table_lists_id_tools_requires_status_and_location() {
+    TestSite::fixture("snippets").run(&["snippets"]).success().stdout_matches(snapbox::str![[r#"
+ID                TOOLS                 REQUIRES               STATUS    LOCATION
+list-containers   docker                docker 1.3+            untested  content/posts/containers.md:9
+containers/build  make                  make, docker 1.3+      untested  content/posts/containers.md:19
+mac/start-the-vm  boot2docker,sudo,tee  boot2docker, os macos  untested  content/posts/mac.md:7
+3 snippets
+
+"#]]);
+}
+
+#[test]
+fn filters_by_tool_and_post() {
+    let site = TestSite::fixture("snippets");
+    site.run(&["snippets", "--tool", "docker"]).success().stdout_matches(snapbox::str![[r#"
+ID               TOOLS   REQUIRES     STATUS    LOCATION
+list-containers  docker  docker 1.3+  untested  content/posts/containers.md:9
+1 snippet
+
+"#]]);
+    let doc = index_json(&site, &["--post", "mac"]);
+    assert_eq!(snippets(&doc).len(), 1);
+    assert_eq!(snippets(&index_json(&site, &["--tool", "kubectl"])).len(), 0);
+    site.run(&["snippets", "--post", "nope"]).failure().stderr_matches(snapbox::str![[r#"
+error: nope: no post with snippets has this slug or file
+  help: give a post's slug (`docker-cheat-sheet`) or its file (`content/posts/docker-cheat-sheet.md`); `gen snippets` lists them all
+
+"#]]);
+}
+
+#[test]
+fn snippets_page_groups_by_tool_and_version() {
+    let site = TestSite::bundled_blog();
+    site.build();
+    let page = site.read("public/snippets/index.html");
+    assert_contains(
+        &page,
+        &[
+            "<h1>Snippets</h1>",
+            "34 shell snippets",
+            "href=\"/snippets.json\"",
+            "<section class=\"snippet-group\" id=\"tool-boot2docker\">",
+            "<section class=\"snippet-group\" id=\"tool-tee\">",
+            "<tr><td><a href=\"#requires-docker-1-3\">docker 1.3+</a></td><td>2</td></tr>",
+            "<tr><td><a href=\"#requires-os-macos\">os macos</a></td><td>9</td></tr>",
+            "href=\"/posts/docker-cheat-sheet/#snippet-execute-a-command-in-a-running-container\"><code>docker exec $CONTAINERID &lt;command&gt;</code></a>",
+            "<span class=\"snippet-requires\">requires docker 1.3+</span>",
+            "in <a href=\"/posts/docker-cheat-sheet/\">Docker Cheat Sheet</a>",
+        ],
+    );
+    let docker = &page[page.find("id=\"tool-docker\"").unwrap()..];
+    let docker = &docker[..docker.find("</section>").unwrap()];
+    assert_eq!(docker.matches("<li>").count(), 18);
+}
+
+#[test]
+fn snippet_blocks_have_a_copy_button_with_commands_only() {
+    let site = TestSite::fixture("snippets");
+    site.build();
+    let post = site.read("public/posts/mac/index.html");
+    assert_contains(
+        &post,
+        &[
+            "<figure class=\"snippet\" id=\"snippet-start-the-vm\" data-snippet-id=\"mac/start-the-vm\" data-status=\"untested\">",
+            "<span class=\"snippet-requires\">requires boot2docker, os macos</span>",
+            "<button type=\"button\" class=\"snippet-copy\" hidden data-copy=\"boot2docker up&#10;echo 'ARGS=1' | sudo tee -a &lt;profile file&gt;\">Copy</button>",
+            "navigator.clipboard.writeText(b.dataset.copy)",
+        ],
+    );
+    // The text block is not a snippet.
+    assert_eq!(post.matches("<figure class=\"snippet\"").count(), 1);
+    let containers = site.read("public/posts/containers/index.html");
+    assert!(containers.contains("data-copy=\"docker ps -a\""), "output lines are not copied");
+}
+
+#[test]
+fn unknown_attribute_is_located() {
+    let site = TestSite::fixture("invalid-snippet-attribute");
+    site.run(&["build"]).failure().stderr_matches(snapbox::str![[r#"
+error: content/posts/broken.md:7:36: unknown snippet attribute `tset`
+  help: the attributes are: requires, test, id, timeout, exit, skip
+
+"#]]);
+    assert!(!site.path("public").exists());
+    site.run(&["snippets"]).failure().stderr_contains("content/posts/broken.md:7:36: unknown snippet attribute `tset`");
+}
+
+#[test]
+fn bad_requirement_is_located() {
+    TestSite::fixture("invalid-snippet-requirement").run(&["build"]).failure().stderr_matches(snapbox::str![[r#"
+error: content/posts/broken.md:7:30: in `requires`: `>>` is not a version constraint
+  help: write requirements as `TOOL [CONSTRAINT]`, comma-separated: `docker 1.3+` (at least 1.3), `docker >=1.3 <1.12`, `docker 1.3` (1.3.x), `boot2docker` (any version), `os macos`
+
+"#]]);
+}
+
+#[test]
+fn duplicate_ids_name_both_places() {
+    TestSite::fixture("invalid-snippet-duplicate-id").run(&["build"]).failure().stderr_matches(snapbox::str![[r#"
+error: content/posts/two.md:7: the snippet id "list" is also used at content/posts/one.md:5
+  help: snippet ids must be unique within the site: change one `id="..."` attribute
+
+"#]]);
+}
+
+/// The fenced block of `lang` that follows `marker` in `doc`.
+fn block_after(doc: &str, marker: &str, fence: &str) -> String {
+    let start = doc.find(marker).unwrap_or_else(|| panic!("no {marker:?} in the doc"));
+    let open = start + doc[start..].find(fence).expect("a fence after the marker");
+    let body = open + doc[open..].find('\n').unwrap() + 1;
+    let close_fence = format!("\n{}\n", &fence[..fence.chars().take_while(|&c| c == '`').count()]);
+    let end = body + doc[body..].find(&close_fence).expect("a closing fence");
+    doc[body..end + 1].to_string()
+}
+
+#[test]
+fn docs_examples_are_what_gen_prints() {
+    let doc = std::fs::read_to_string(repo_root().join("docs/snippets.md")).unwrap();
+    let post = block_after(&doc, "For this post, `content/posts/containers.md`:", "````markdown");
+    let site = TestSite::empty().write("content/posts/containers.md", &post);
+    let table = block_after(&doc, "`gen snippets` prints:", "```text");
+    assert_eq!(site.run(&["snippets"]).success().stdout(), table);
+    let json: Value = serde_json::from_str(&block_after(&doc, "the second snippet is:", "```json")).unwrap();
+    let out = index_json(&site, &[]);
+    assert_eq!(snippets(&out)[1], json);
+    assert_valid_against_schema(&out);
+
+    // The doc itself as a post: its one snippet is the continuation example.
+    let site = TestSite::empty().post("the-doc", "2020-01-01", &doc);
+    let out = index_json(&site, &[]);
+    assert_eq!(snippets(&out).len(), 1);
+    let commands = &snippets(&out)[0]["commands"];
+    assert_eq!(commands[0]["text"], "docker run -d \\\n    --name web nginx");
+    assert_eq!(commands[0]["output"], serde_json::json!(["3f4e8a2c1b9d"]));
+    assert_eq!(commands[1]["text"], "for c in web db; do\n  docker logs $c\ndone");
+    assert_eq!(commands[1]["output"], serde_json::json!(["..."]));
+    assert_eq!(strings(&snippets(&out)[0]["tools"]), ["docker"]);
+    // The documented error is the one gen prints.
+    let error = block_after(&doc, "a build error naming the file, line and column:", "```text");
+    assert_eq!(TestSite::fixture("invalid-snippet-attribute").run(&["build"]).failure().stderr(), error);
+}

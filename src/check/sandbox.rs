@@ -211,6 +211,7 @@ pub fn run(isolation: &Isolation, workdir: &Path, argv: &[String], env: &[(Strin
     // Whatever the exit, nothing the run started may outlive it: the group (unsandboxed
     // children) and the sandbox's pid namespace, which dies with its first process.
     kill_group(pid);
+    wait_until_group_gone(pid, Duration::from_secs(5));
     if let Some(inner) = inner_pid.and_then(|handle| handle.join().ok().flatten()) {
         wait_until_gone(inner, Duration::from_secs(5));
     }
@@ -247,6 +248,27 @@ fn wait_until_gone(pid: u32, limit: Duration) {
     while process_alive(pid) && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(5));
     }
+}
+
+/// Waits until no live process is left in process group `pgid` (SIGKILL is delivered
+/// asynchronously), at most `limit`.
+fn wait_until_group_gone(pgid: u32, limit: Duration) {
+    let deadline = Instant::now() + limit;
+    while group_has_live_members(pgid) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn group_has_live_members(pgid: u32) -> bool {
+    let Ok(entries) = std::fs::read_dir("/proc") else { return false };
+    entries.filter_map(Result::ok).any(|e| {
+        let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else { return false };
+        let Some(rest) = stat.rfind(')').map(|i| &stat[i + 1..]) else { return false };
+        let mut fields = rest.split_whitespace();
+        let state = fields.next();
+        let pgrp = fields.nth(1).and_then(|f| f.parse::<u32>().ok());
+        pgrp == Some(pgid) && !matches!(state, Some("Z") | Some("X"))
+    })
 }
 
 /// Is `pid` a live (not zombie) process?

@@ -15,6 +15,7 @@
 
 pub mod args;
 pub mod expect;
+pub mod from_index;
 pub mod lint;
 pub mod requirements;
 pub mod results;

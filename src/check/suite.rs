@@ -39,6 +39,8 @@ pub struct SnippetCheck {
     pub requirements: Vec<Requirement>,
     /// What running it must give, when it is to be run (`test="run"` or `--run`).
     pub run: Option<RunSpec>,
+    /// Its syntax errors, located in the block (see [`super::from_index`]).
+    pub syntax: Vec<super::Finding>,
 }
 
 /// How to run the suite.
@@ -148,7 +150,7 @@ pub fn run_suite(snippets: &[SnippetCheck], config: &SiteConfig, results: &mut R
     let checker = isolation.map(|iso| ArgsChecker::new(&config.tools, iso));
     let check_one = |i: usize| -> Outcome {
         let snippet = &snippets[i];
-        let mut outcomes = vec![requirement_outcomes[&i].clone()];
+        let mut outcomes = vec![requirement_outcomes[&i].clone(), Outcome::from_findings(snippet.syntax.clone())];
         outcomes.push(Outcome::from_findings(lint(&snippet.text, BlockKind::from_language(&snippet.language))));
         if let Some(outcome) = shellcheck_outcomes.get(&i) {
             outcomes.push(outcome.clone());

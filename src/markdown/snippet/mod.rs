@@ -176,6 +176,10 @@ pub struct Snippet {
     pub line: usize,
     /// The last line of the block (the closing fence, when there is one).
     pub end_line: usize,
+    /// The line and column (1-based) where the block's content starts; every content
+    /// line starts at that column (the fence's indentation removed).
+    pub code_line: usize,
+    pub code_column: usize,
     /// The id of the nearest heading above the block.
     pub heading: Option<String>,
     /// The block's text as written.
@@ -302,6 +306,8 @@ impl SnippetExtractor {
             kind,
             line: block.line,
             end_line: block.code_line + line_count,
+            code_line: block.code_line,
+            code_column: block.code_column,
             heading: block.heading.clone(),
             code: block.code.clone(),
             commands,

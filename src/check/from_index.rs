@@ -1,0 +1,155 @@
+//! From the snippet index to the checks' inputs: each indexed [`Snippet`] becomes a
+//! [`SnippetCheck`] (its origin in the Markdown file, its simple commands as the shell
+//! parser reads them, its script for shellcheck, its requirements, its run), and each
+//! command that does not parse becomes a syntax finding located in the block.
+
+use super::args::{self, SimpleCommand};
+use super::expect::{RunSpec, Step};
+use super::requirements::Requirement;
+use super::shellcheck::{mask_placeholders, Script};
+use super::suite::SnippetCheck;
+use super::{CheckKind, Finding, Origin};
+use crate::markdown::snippet::{Command, Snippet, SnippetKind, TestMode};
+use crate::requirement;
+use crate::shell::{self, WordPart};
+
+/// The checks' input for `snippet`; `run_all` (`--run`) runs it even without `test="run"`.
+pub fn snippet_check(snippet: &Snippet, run_all: bool) -> SnippetCheck {
+    let origin = Origin::new(&snippet.file, snippet.code_line, snippet.code_column);
+    let mut commands = Vec::new();
+    let mut syntax = Vec::new();
+    for command in &snippet.commands {
+        let parsed = shell::parse(&command.text);
+        for error in &parsed.errors {
+            let (line, column) = block_position(&origin, command, error.offset);
+            syntax.push(Finding::new(CheckKind::Syntax, "SYNTAX", error.message.clone()).at(line, column));
+        }
+        for simple in &parsed.commands {
+            let (line, column) = block_position(&origin, command, simple.span.start);
+            let words = simple.words.iter().map(|w| args_word(w, &command.text)).collect();
+            commands.push(SimpleCommand { words, line, column });
+        }
+    }
+    let run = (run_all || snippet.test == TestMode::Run).then(|| run_spec(snippet, &origin));
+    SnippetCheck {
+        id: snippet.id.clone(),
+        language: snippet.lang.clone(),
+        origin: origin.clone(),
+        text: snippet.code.clone(),
+        commands,
+        script: Some(script(snippet, &origin)),
+        tools: snippet.tools.clone(),
+        requirements: snippet.requires.iter().map(|t| requirement_of(&t.requirement)).collect(),
+        run,
+        syntax,
+    }
+}
+
+/// Block-relative (line, column) of byte `offset` of `command`'s text.
+fn block_position(origin: &Origin, command: &Command, offset: usize) -> (usize, usize) {
+    let (line, column) = command.locate(offset);
+    (line + 1 - origin.line.min(line), column + 1 - origin.column.min(column))
+}
+
+fn args_word(word: &shell::Word, source: &str) -> args::Word {
+    let parts = word
+        .parts
+        .iter()
+        .map(|part| match part {
+            WordPart::Text { text, .. } => args::WordPart::Literal(text.clone()),
+            WordPart::Variable { name, .. } => args::WordPart::Parameter(name.clone()),
+            WordPart::CommandSubstitution { span, .. } | WordPart::Arithmetic { span, .. } => {
+                args::WordPart::Substitution(source.get(span.start..span.end).unwrap_or("").to_string())
+            }
+            WordPart::Placeholder { text, .. } => args::WordPart::Placeholder(text.clone()),
+        })
+        .collect();
+    args::Word { parts }
+}
+
+/// The shell text shellcheck sees: a console block's commands (prompts and output
+/// left out, each line placed where it is in the block), or a script block as it is.
+/// Placeholders are masked so that shellcheck reads them as words.
+fn script(snippet: &Snippet, origin: &Origin) -> Script {
+    match snippet.kind {
+        SnippetKind::Script => Script::new(mask_placeholders(&snippet.code)),
+        SnippetKind::Console => {
+            let mut lines = Vec::new();
+            let mut positions = Vec::new();
+            for command in &snippet.commands {
+                for (i, line) in command.text.split('\n').enumerate() {
+                    lines.push(mask_placeholders(line));
+                    let piece = command.pieces.get(i).or(command.pieces.last());
+                    let (l, c) = piece.map_or((command.line, origin.column), |p| (p.line, p.column));
+                    positions.push((l + 1 - origin.line.min(l), c + 1 - origin.column.min(c)));
+                }
+            }
+            Script::new(lines.join("\n")).with_positions(positions)
+        }
+    }
+}
+
+fn run_spec(snippet: &Snippet, origin: &Origin) -> RunSpec {
+    let steps = snippet
+        .commands
+        .iter()
+        .map(|c| Step {
+            command: c.text.clone(),
+            expected: (snippet.kind == SnippetKind::Console).then(|| c.expected_output()),
+            line: c.line + 1 - origin.line.min(c.line),
+        })
+        .collect();
+    RunSpec { steps, exit: snippet.exit, timeout: snippet.timeout }
+}
+
+/// The index's requirement as the requirement check reads it.
+pub fn requirement_of(requirement: &requirement::Requirement) -> Requirement {
+    match requirement {
+        requirement::Requirement::Tool { name, version, .. } => {
+            Requirement::Tool { tool: name.clone(), version: version.clone(), label: requirement.to_string() }
+        }
+        requirement::Requirement::Os { name } => Requirement::Os(name.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::SnippetDefaults;
+    use crate::markdown::snippet::SnippetExtractor;
+    use crate::markdown::{render_markdown, Highlighter, RenderContext};
+
+    fn snippets(md: &str) -> Vec<Snippet> {
+        let h = Highlighter::new();
+        let ex = SnippetExtractor::new(std::path::Path::new("content/posts/a.md"), "a", &SnippetDefaults::default());
+        let mut cx = RenderContext::new(&h);
+        cx.code_blocks = &ex;
+        render_markdown(md, &cx);
+        ex.finish().unwrap()
+    }
+
+    #[test]
+    fn console_commands_become_simple_commands_located_in_the_block() {
+        let md = "# T\n\n```console {requires=\"docker 1.3+\"}\n$ docker images\n$ C=$(docker run -rm <image>)\nout\n```\n";
+        let check = snippet_check(&snippets(md)[0], false);
+        assert_eq!(check.origin, Origin::new("content/posts/a.md", 4, 1));
+        let argv: Vec<Vec<String>> = check.commands.iter().map(|c| c.words.iter().map(|w| w.stand_in()).collect()).collect();
+        assert_eq!(argv, [vec!["docker", "images"], vec![], vec!["docker", "run", "-rm", args::STAND_IN]]);
+        assert_eq!((check.commands[2].line, check.commands[2].column), (2, 7));
+        assert!(check.syntax.is_empty());
+        assert_eq!(check.script.unwrap().text, "docker images\nC=$(docker run -rm xxxxxxx)");
+        assert!(matches!(&check.requirements[0], Requirement::Tool { tool, label, .. } if tool == "docker" && label == "docker 1.3+"));
+        assert!(check.run.is_none());
+    }
+
+    #[test]
+    fn a_syntax_error_is_located_in_the_block() {
+        let md = "# T\n\n  ```console\n  $ ls\n  $ echo \"unclosed\n  ```\n";
+        let check = snippet_check(&snippets(md)[0], true);
+        assert_eq!(check.origin, Origin::new("content/posts/a.md", 4, 3));
+        assert_eq!(check.syntax.len(), 1, "{:?}", check.syntax);
+        let d = check.syntax[0].to_diagnostic(&check.origin);
+        assert_eq!(d.location(), "content/posts/a.md:5:10");
+        assert_eq!(check.run.unwrap().steps.len(), 2);
+    }
+}

@@ -45,6 +45,15 @@ pub fn snippet_check(snippet: &Snippet, run_all: bool) -> SnippetCheck {
     }
 }
 
+/// Why `snippet` is not tested, when its fence says `test="skip"`.
+pub fn skip_reason(snippet: &Snippet) -> Option<String> {
+    match &snippet.test {
+        TestMode::Skip { reason: Some(reason) } => Some(format!("test=\"skip\": {reason}")),
+        TestMode::Skip { reason: None } => Some("test=\"skip\"".to_string()),
+        _ => None,
+    }
+}
+
 /// Block-relative (line, column) of byte `offset` of `command`'s text.
 fn block_position(origin: &Origin, command: &Command, offset: usize) -> (usize, usize) {
     let (line, column) = command.locate(offset);

@@ -5,6 +5,7 @@ mod build;
 mod new;
 mod serve;
 mod snippets;
+mod test;
 
 use std::path::PathBuf;
 
@@ -30,6 +31,9 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Print the snippet index: id, tools, requires, status and location of every snippet.
     Snippets(snippets::SnippetsArgs),
+    /// Check every snippet (syntax, lint, shellcheck, arguments, requirements; runs with
+    /// --run); ends with `N passed, N failed, N skipped`, exit 1 on any failure.
+    Test(test::TestArgs),
 }
 
 /// Runs the command line; returns the process exit code.
@@ -40,6 +44,7 @@ pub fn main() -> i32 {
         Command::New(args) => new::run(&cli.root, args),
         Command::Serve(args) => serve::run(&cli.root, args),
         Command::Snippets(args) => snippets::run(&cli.root, args),
+        Command::Test(args) => test::run(&cli.root, args),
     };
     match result {
         Ok(code) => code,

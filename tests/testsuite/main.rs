@@ -14,6 +14,7 @@ mod site_scheduled;
 mod site_structure;
 mod site_validation;
 mod snippets;
+mod gen_test;
 
 mod check_support;
 

@@ -1,0 +1,60 @@
+//! `gen test` on whole sites: the export's originals fail with each problem named at its
+//! Markdown file, line and column; the fixed versions pass; an unchanged site is not
+//! tested again; a syntax error is located in the post.
+
+use crate::harness::{assert_contains, require_program, TestSite};
+
+#[test]
+fn originals_fail_with_each_problem_located() {
+    let site = TestSite::fixture("check-originals");
+    let out = site.run(&["test"]).failure();
+    let stdout = out.stdout();
+    assert_contains(
+        &stdout,
+        &[
+            "failed content/posts/docker-cheat-sheet.md:40:3: lint GEN101: `CONTAINERID = …` runs a command named `CONTAINERID`",
+            "failed content/posts/docker-cheat-sheet.md:60:61: lint GEN102: `$3` inside double quotes",
+            "failed content/posts/docker-cheat-sheet.md:158:3: lint GEN101: `FULL_CONTAINER_ID = …`",
+            "skipped content/posts/enable-apache-on-mountain-lion.md:18 (enable-apache-on-mountain-lion/snippet): requires macOS",
+        ],
+    );
+    if require_program("docker") {
+        assert_contains(&stdout, &["failed content/posts/docker-cheat-sheet.md:40:19: args ARGS: docker rejects these arguments: unknown shorthand flag: 'r' in -rm"]);
+    }
+    let summary = stdout.lines().last().unwrap();
+    assert!(summary.ends_with("3 failed, 5 skipped"), "{summary}");
+    assert!(site.read("snippet-results.toml").contains("[snippets.\"docker-cheat-sheet/"), "no results recorded");
+}
+
+#[test]
+fn fixed_versions_pass_and_a_second_run_tests_nothing() {
+    let site = TestSite::fixture("check-fixed");
+    let first = site.run(&["test"]).success();
+    let first = first.stdout();
+    assert!(first.lines().last().unwrap().ends_with("0 failed, 5 skipped"), "{first}");
+    assert!(!first.contains("nothing changed"), "{first}");
+    let second = site.run(&["test"]).success().stdout();
+    assert_contains(&second, &["nothing changed since the last run: no snippet tested", "unchanged since their last test: not tested again"]);
+    assert_eq!(first.lines().last(), second.lines().last());
+    let forced = site.run(&["test", "--force"]).success().stdout();
+    assert!(!forced.contains("nothing changed"), "{forced}");
+}
+
+#[test]
+fn a_syntax_error_is_reported_at_its_markdown_line_and_column() {
+    let site = TestSite::empty().post("quotes", "2024-01-02", "## Echo\n\nSay it:\n\n   ```console\n   $ ls\n   $ echo \"unclosed\n   ```\n\n```sh {skip=\"needs a macOS keychain\"}\nsecurity find-generic-password\n```\n");
+    let out = site.run(&["test"]).failure();
+    let stdout = out.stdout();
+    let line = stdout.lines().find(|l| l.contains("syntax SYNTAX")).unwrap_or_else(|| panic!("no syntax error:\n{stdout}"));
+    assert!(line.starts_with("failed content/posts/quotes.md:"), "{line}");
+    let body_start = site.read("content/posts/quotes.md").lines().position(|l| l.contains("echo \"unclosed")).unwrap() + 1;
+    assert!(line.contains(&format!("quotes.md:{body_start}:11: syntax SYNTAX")), "{line}");
+    assert_contains(&stdout, &["skipped content/posts/quotes.md:", "needs a macOS keychain", "0 passed, 1 failed, 1 skipped"]);
+}
+
+#[test]
+fn a_pattern_selects_snippets() {
+    let site = TestSite::fixture("check-originals");
+    let out = site.run(&["test", "enable-apache"]).success();
+    assert_eq!(out.stdout().lines().last(), Some("0 passed, 0 failed, 5 skipped"));
+}

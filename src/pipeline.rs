@@ -105,12 +105,37 @@ fn collect_results<T>(results: Vec<Result<T>>) -> Result<Vec<T>> {
 
 /// Reads and renders the posts and returns the site's snippet index (for `gen snippets`).
 pub fn snippet_index(root: &Path, opts: &BuildOptions, highlighter: &Highlighter) -> Result<(SiteConfig, SnippetIndex)> {
+    let (config, index, _) = test_inputs(root, opts, highlighter)?;
+    Ok((config, index))
+}
+
+/// A code block that is not a snippet (`apache`, `ini`, no language), with its post
+/// file: `gen test` lints its text.
+#[derive(Debug, Clone)]
+pub struct OtherBlock {
+    pub file: std::path::PathBuf,
+    pub slug: String,
+    pub block: markdown::CodeBlock,
+}
+
+/// The site's snippet index and its other code blocks (for `gen test`).
+pub fn test_inputs(root: &Path, opts: &BuildOptions, highlighter: &Highlighter) -> Result<(SiteConfig, SnippetIndex, Vec<OtherBlock>)> {
     let config = load_config(root, opts)?;
     let (sources, left_out) = select_posts(content::load_posts(root)?, opts, PostDate::now());
     let links = LinkIndex::new(&sources, &Urls::new(&config)).with_unpublished(left_out.iter().map(|p| p.path.as_path()));
     let posts = render_posts(sources, highlighter, &links)?;
     let index = site::snippet_index(&posts)?;
-    Ok((config, index))
+    let others = posts
+        .iter()
+        .flat_map(|p| {
+            p.rendered
+                .code_blocks
+                .iter()
+                .filter(|b| !markdown::snippet::is_snippet_lang(&b.lang))
+                .map(|b| OtherBlock { file: p.source.path.clone(), slug: p.slug().to_string(), block: b.clone() })
+        })
+        .collect();
+    Ok((config, index, others))
 }
 
 /// Reads `static/` of the theme, then of the site (which wins), into memory.

@@ -45,6 +45,23 @@ pub fn snippet_check(snippet: &Snippet, run_all: bool) -> SnippetCheck {
     }
 }
 
+/// The checks' input for a code block that is not a snippet (an `apache` config, …):
+/// only its text is linted (typography); no command, script, requirement or run.
+pub fn block_check(file: &std::path::Path, slug: &str, block: &crate::markdown::CodeBlock) -> SnippetCheck {
+    SnippetCheck {
+        id: format!("{slug}/code-line-{}", block.line),
+        language: block.lang.clone(),
+        origin: Origin::new(file, block.code_line, block.code_column),
+        text: block.code.clone(),
+        commands: Vec::new(),
+        script: None,
+        tools: Vec::new(),
+        requirements: Vec::new(),
+        run: None,
+        syntax: Vec::new(),
+    }
+}
+
 /// Why `snippet` is not tested, when its fence says `test="skip"`.
 pub fn skip_reason(snippet: &Snippet) -> Option<String> {
     match &snippet.test {

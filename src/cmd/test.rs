@@ -6,14 +6,14 @@ use std::path::Path;
 
 use clap::Args;
 
-use crate::check::from_index::{skip_reason, snippet_check};
+use crate::check::from_index::{block_check, skip_reason, snippet_check};
 use crate::check::results::{today, ResultsFile, RESULTS_FILE};
 use crate::check::sandbox::Isolation;
 use crate::check::suite::{run_suite, SuiteOptions};
 use crate::check::{Outcome, Summary};
 use crate::error::{Diagnostic, Errors};
 use crate::markdown::Highlighter;
-use crate::pipeline::{snippet_index, BuildOptions};
+use crate::pipeline::{test_inputs, BuildOptions};
 
 #[derive(Debug, Args)]
 pub struct TestArgs {
@@ -43,21 +43,26 @@ pub struct TestArgs {
 pub fn run(root: &Path, args: TestArgs) -> Result<i32, Errors> {
     let opts = BuildOptions { drafts: args.drafts, ..BuildOptions::default() };
     let highlighter = Highlighter::new();
-    let (config, index) = snippet_index(root, &opts, &highlighter)?;
+    let (config, index, others) = test_inputs(root, &opts, &highlighter)?;
+    let matches = |id: &str, file: &Path| args.pattern.as_deref().is_none_or(|p| id.contains(p) || file.to_string_lossy().contains(p));
     let selected: Vec<_> = index
         .entries()
         .iter()
         .map(|e| &e.snippet)
-        .filter(|s| args.pattern.as_deref().is_none_or(|p| s.id.contains(p) || s.file.to_string_lossy().contains(p)))
+        .filter(|s| matches(&s.id, &s.file))
         .collect();
     let (skipped, tested): (Vec<_>, Vec<_>) = selected.into_iter().partition(|s| skip_reason(s).is_some());
-    let checks: Vec<_> = tested.iter().map(|s| snippet_check(s, args.run)).collect();
+    let mut checks: Vec<_> = tested.iter().map(|s| snippet_check(s, args.run)).collect();
+    // Other code blocks are linted too (curly quotes in an Apache config).
+    checks.extend(others.iter().map(|o| block_check(&o.file, &o.slug, &o.block)).filter(|c| matches(&c.id, &c.origin.file)));
 
     let mut results = ResultsFile::load(root)?;
     let options = SuiteOptions { force: args.force, isolation: Isolation::choose(args.no_sandbox), jobs: args.jobs, date: today() };
     let report = run_suite(&checks, &config, &mut results, &options).map_err(|e| Diagnostic::file(root.join("content"), format!("cannot run snippets: {e}")))?;
     if args.pattern.is_none() {
-        results.retain_ids(&index.entries().iter().map(|e| e.snippet.id.clone()).collect::<BTreeSet<_>>());
+        let mut ids: BTreeSet<String> = index.entries().iter().map(|e| e.snippet.id.clone()).collect();
+        ids.extend(checks.iter().map(|c| c.id.clone()));
+        results.retain_ids(&ids);
     }
     results.save(root).map_err(|e| Diagnostic::file(RESULTS_FILE, format!("cannot write the results: {e}")))?;
 

@@ -62,3 +62,11 @@ fn a_pattern_selects_snippets() {
     assert!(!out.stdout().contains("docker-cheat-sheet"), "{}", out.stdout());
     assert_eq!(out.stdout().lines().last(), Some("0 passed, 1 failed, 5 skipped"));
 }
+
+#[test]
+fn the_bundled_blog_passes_with_its_skipped_reasons_visible() {
+    let site = TestSite::bundled_blog();
+    let out = site.run(&["test"]).success();
+    let stdout = out.stdout();
+    assert_contains(&stdout, &["(docker-cheat-sheet/copy-files-to-a-running-container): requires docker <1.10", "requires macOS, this is Linux", " 0 failed, "]);
+}

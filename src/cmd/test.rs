@@ -32,7 +32,7 @@ pub struct TestArgs {
     /// Test snippets again even when unchanged since their last test.
     #[arg(long)]
     pub force: bool,
-    /// Print the results as JSON instead of lines.
+    /// Print the results as JSON instead of lines (each snippet with its fence location).
     #[arg(long)]
     pub json: bool,
     /// Include draft posts.
@@ -72,7 +72,7 @@ pub fn run(root: &Path, args: TestArgs) -> Result<i32, Errors> {
         let mut snippets: Vec<serde_json::Value> = report
             .snippets
             .iter()
-            .map(|r| serde_json::json!({ "id": r.id, "location": format!("{}:{}", r.origin.file.display(), r.origin.line), "outcome": r.outcome, "cached": r.cached, "findings": r.findings }))
+            .map(|r| serde_json::json!({ "id": r.id, "location": format!("{}:{}", r.origin.file.display(), r.origin.line.saturating_sub(1)), "outcome": r.outcome, "cached": r.cached, "findings": r.findings }))
             .collect();
         snippets.extend(skipped.iter().map(|s| {
             serde_json::json!({ "id": s.id, "location": s.location(), "outcome": Outcome::skipped(skip_reason(s).unwrap_or_default()), "cached": false, "findings": [] })

@@ -79,3 +79,14 @@ fn a_run_snippet_is_compared_with_its_expected_output() {
     assert_contains(&stdout, &["failed content/posts/run.md:", "run RUN: `echo bye` printed something else than the expected output", "-hi\n+bye", "0 passed, 1 failed, 0 skipped"]);
     assert!(!stdout.contains("`echo hello`"), "{stdout}");
 }
+
+#[test]
+fn json_lists_every_snippet_with_its_outcome() {
+    let site = TestSite::fixture("check-originals");
+    let out = site.run(&["test", "--json"]).failure();
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout()).unwrap();
+    assert_eq!(doc["summary"]["failed"], 4);
+    assert_eq!(doc["summary"]["skipped"], 5);
+    let failed: Vec<&str> = doc["snippets"].as_array().unwrap().iter().filter(|s| s["outcome"]["status"] == "failed").map(|s| s["location"].as_str().unwrap()).collect();
+    assert!(failed.contains(&"content/posts/enable-apache-on-mountain-lion.md:24"), "{failed:?}");
+}

@@ -175,6 +175,8 @@ pub fn build_site(root: &Path, opts: &BuildOptions, highlighter: &Highlighter) -
 pub fn build_site_to_folder(root: &Path, opts: &BuildOptions, highlighter: &Highlighter, out: &Path) -> Result<BuildStats> {
     let started = Instant::now();
     let (config, templates, model) = plan_site(root, opts, highlighter)?;
+    // Every block is highlighted by now; its copy in the cache would only take room.
+    highlighter.forget_blocks();
     let statics = collect_static(root, &config)?;
     let cannot_write = |e: std::io::Error| -> Errors {
         Diagnostic::file(out, format!("cannot write the site: {e}")).with_help("check that the output folder's parent exists and is writable").into()

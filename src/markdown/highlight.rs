@@ -50,6 +50,11 @@ impl Highlighter {
         self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines)
     }
 
+    /// Forgets the highlighted blocks, for a one-off build whose posts are all rendered.
+    pub fn forget_blocks(&self) {
+        std::mem::take(&mut *self.cache.lock().expect("highlight cache poisoned"));
+    }
+
     /// How many blocks were actually highlighted (cache misses) since creation.
     pub fn highlight_count(&self) -> usize {
         self.highlighted.load(Ordering::Relaxed)

@@ -1,6 +1,7 @@
 //! Site configuration: `site.toml` at the site root, read into a typed [`SiteConfig`].
 //! Unknown keys are errors with their line and column, like front matter.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -32,6 +33,40 @@ pub struct SiteConfig {
     pub paginate: usize,
     #[serde(default)]
     pub markdown: MarkdownConfig,
+    /// `[tools.NAME]`: how `gen test` may use the installed tools (docs/testing.md).
+    #[serde(default)]
+    pub tools: BTreeMap<String, ToolConfig>,
+}
+
+/// `[tools.NAME]`: what `gen test` may do with one installed tool. For a snippet tool
+/// such as docker: whether and how its client checks arguments, and how to ask its
+/// version. For `[tools.shellcheck]`: which codes to leave out and the least severity.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ToolConfig {
+    /// Let the tool's own client judge the arguments of each of its simple commands.
+    #[serde(default)]
+    pub check_args: bool,
+    /// Environment for argument checks, on top of a clean one (PATH, HOME, LANG);
+    /// `{scratch}` in a value is the scratch folder (`DOCKER_CONFIG = "{scratch}/.docker"`).
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// Output (stderr or stdout) that means the client accepted the arguments.
+    #[serde(default)]
+    pub accepted: Vec<String>,
+    /// Output that means the client rejected them; anything else is inconclusive.
+    #[serde(default)]
+    pub rejected: Vec<String>,
+    /// The command that prints the tool's version; `["NAME", "--version"]` when absent.
+    pub version: Option<Vec<String>>,
+    /// Seconds an argument check or version probe may take (default 5).
+    pub timeout: Option<u64>,
+    /// `[tools.shellcheck]` only: codes never reported on this site (`["SC2046"]`).
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// `[tools.shellcheck]` only: the least severity reported: error, warning (the
+    /// default), info or style.
+    pub severity: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -76,6 +111,9 @@ impl SiteConfig {
         let mut config: SiteConfig = toml::from_str(text).map_err(|e| toml_diagnostic(&e, text, file, 0))?;
         if config.paginate == 0 {
             return Err(Diagnostic::file(file, "`paginate` must be at least 1").into());
+        }
+        for (name, tool) in &config.tools {
+            tool.validate().map_err(|message| Diagnostic::file(file, format!("[tools.{name}]: {message}")))?;
         }
         if !config.base_url.ends_with('/') {
             config.base_url.push('/');
@@ -131,6 +169,23 @@ impl SiteConfig {
     }
 }
 
+impl ToolConfig {
+    fn validate(&self) -> Result<(), String> {
+        if self.version.as_ref().is_some_and(Vec::is_empty) {
+            return Err("`version` must name a command, e.g. [\"docker\", \"--version\"]".into());
+        }
+        if let Some(severity) = &self.severity {
+            if !["error", "warning", "info", "style"].contains(&severity.as_str()) {
+                return Err(format!("`severity` is \"{severity}\"; use one of error, warning, info, style"));
+            }
+        }
+        if self.timeout == Some(0) {
+            return Err("`timeout` must be at least 1 (seconds)".into());
+        }
+        Ok(())
+    }
+}
+
 /// Turns a TOML error into a diagnostic; `line_offset` is the number of lines in `file`
 /// before the start of `text` (for front matter, which starts after a `+++` line).
 pub fn toml_diagnostic(e: &toml::de::Error, text: &str, file: &Path, line_offset: usize) -> Diagnostic {
@@ -161,6 +216,29 @@ mod tests {
         let root = SiteConfig::parse("title = \"T\"", Path::new("site.toml")).unwrap();
         assert_eq!(root.base_path(), "/");
         assert_eq!(root.origin(), "");
+    }
+
+    #[test]
+    fn tools_table() {
+        let text = r#"title = "T"
+[tools.docker]
+check_args = true
+env = { DOCKER_HOST = "unix:///nonexistent/docker.sock" }
+accepted = ["Cannot connect to the Docker daemon"]
+version = ["docker", "--version"]
+[tools.shellcheck]
+exclude = ["SC2046"]
+"#;
+        let c = SiteConfig::parse(text, Path::new("site.toml")).unwrap();
+        let docker = &c.tools["docker"];
+        assert!(docker.check_args);
+        assert_eq!(docker.env["DOCKER_HOST"], "unix:///nonexistent/docker.sock");
+        assert_eq!(docker.version.as_deref(), Some(&["docker".to_string(), "--version".to_string()][..]));
+        assert_eq!(c.tools["shellcheck"].exclude, ["SC2046"]);
+        let err = SiteConfig::parse("title = \"T\"\n[tools.docker]\ncheck_arg = true\n", Path::new("site.toml")).unwrap_err();
+        assert_eq!((err.0[0].line, err.0[0].column), (3, 1));
+        let err = SiteConfig::parse("title = \"T\"\n[tools.shellcheck]\nseverity = \"loud\"\n", Path::new("site.toml")).unwrap_err();
+        assert!(err.0[0].message.contains("use one of error, warning, info, style"), "{}", err.0[0].message);
     }
 
     #[test]

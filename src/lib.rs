@@ -5,7 +5,12 @@
 //! [`config`] → [`content`] → [`markdown`] → [`site`] → [`render`] → [`output`].
 //! [`pipeline`] runs the stages in order; [`serve`] serves them live; [`cmd`] parses the
 //! command line and calls them.
+//!
+//! Leaves that any stage may use: [`error`] (located diagnostics), [`shell`] (a shell
+//! parser for snippets) and [`requirement`] ("requires docker 1.3+"). [`snippets`] is
+//! the index built from what [`markdown`] extracted.
 
+pub mod check;
 pub mod cmd;
 pub mod config;
 pub mod content;

@@ -14,3 +14,11 @@ mod site_scheduled;
 mod site_structure;
 mod site_validation;
 mod snippets;
+
+mod check_support;
+
+mod check_args;
+mod check_lint;
+mod check_requirements;
+mod check_sandbox;
+mod check_shellcheck;

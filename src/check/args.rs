@@ -1,0 +1,388 @@
+//! Argument checks: a tool that site.toml declares (`[tools.docker] check_args = true`)
+//! judges the arguments of each of its simple commands with its own installed client,
+//! which is run with the command's argv as parsed, never through a shell (so no
+//! redirection or pipe of the snippet is ever carried out), parameters replaced by a
+//! stand-in word, in a scratch folder that is also HOME, in the sandbox (no network),
+//! with a short timeout. Its output decides: accepted, rejected (with the client's
+//! message) or inconclusive. Only a rejection fails a snippet.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use super::sandbox::{self, find_on_path, Exit, Isolation, Limits};
+use super::{CheckKind, Finding, Outcome};
+use crate::config::ToolConfig;
+
+/// The word that stands in for a parameter, a placeholder or a command substitution.
+pub const STAND_IN: &str = "placeholder";
+
+/// A piece of a shell word, as the shell parser sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WordPart {
+    /// Text the shell passes as is (quotes already removed).
+    Literal(String),
+    /// `$NAME` or `${NAME}`: a value the reader supplies.
+    Parameter(String),
+    /// `$(...)` or backquotes: the output of another command.
+    Substitution(String),
+    /// `<container id>`: a placeholder the author wrote for the reader to fill in.
+    Placeholder(String),
+}
+
+/// One word of a simple command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub parts: Vec<WordPart>,
+}
+
+impl Word {
+    pub fn literal(text: &str) -> Word {
+        Word { parts: vec![WordPart::Literal(text.into())] }
+    }
+
+    /// The word's parts from its text as written (one word, already split): quotes
+    /// removed, `$NAME`, `${NAME}`, `$(...)` and a whole-word `<placeholder>` recognised.
+    /// A stop-gap for callers that have no shell parser at hand.
+    pub fn from_text(text: &str) -> Word {
+        if text.len() > 2 && text.starts_with('<') && text.ends_with('>') {
+            return Word { parts: vec![WordPart::Placeholder(text[1..text.len() - 1].into())] };
+        }
+        let chars: Vec<char> = text.chars().collect();
+        let mut parts = Vec::new();
+        let mut literal = String::new();
+        let mut i = 0;
+        let mut single = false;
+        while i < chars.len() {
+            let c = chars[i];
+            if single {
+                if c == '\'' {
+                    single = false;
+                } else {
+                    literal.push(c);
+                }
+                i += 1;
+                continue;
+            }
+            match c {
+                '\'' => single = true,
+                '"' => {}
+                '\\' if i + 1 < chars.len() => {
+                    literal.push(chars[i + 1]);
+                    i += 1;
+                }
+                '$' if chars.get(i + 1) == Some(&'(') => {
+                    let end = matching_paren(&chars, i + 1);
+                    flush(&mut literal, &mut parts);
+                    parts.push(WordPart::Substitution(chars[i + 2..end.min(chars.len())].iter().collect()));
+                    i = end;
+                }
+                '$' if chars.get(i + 1) == Some(&'{') => {
+                    let end = chars[i..].iter().position(|&c| c == '}').map_or(chars.len(), |p| i + p);
+                    flush(&mut literal, &mut parts);
+                    parts.push(WordPart::Parameter(chars[i + 2..end].iter().collect()));
+                    i = end;
+                }
+                '$' if chars.get(i + 1).is_some_and(|c| c.is_ascii_alphabetic() || *c == '_') => {
+                    let len = chars[i + 1..].iter().take_while(|c| c.is_ascii_alphanumeric() || **c == '_').count();
+                    flush(&mut literal, &mut parts);
+                    parts.push(WordPart::Parameter(chars[i + 1..i + 1 + len].iter().collect()));
+                    i += len;
+                }
+                _ => literal.push(c),
+            }
+            i += 1;
+        }
+        flush(&mut literal, &mut parts);
+        Word { parts }
+    }
+
+    /// The word as the client should see it: every non-literal part replaced by
+    /// [`STAND_IN`].
+    pub fn stand_in(&self) -> String {
+        self.parts
+            .iter()
+            .map(|part| match part {
+                WordPart::Literal(text) => text.as_str(),
+                _ => STAND_IN,
+            })
+            .collect()
+    }
+
+    /// The literal text when the word is nothing but literal text.
+    pub fn as_literal(&self) -> Option<String> {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                WordPart::Literal(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+fn flush(literal: &mut String, parts: &mut Vec<WordPart>) {
+    if !literal.is_empty() {
+        parts.push(WordPart::Literal(std::mem::take(literal)));
+    }
+}
+
+fn matching_paren(chars: &[char], open: usize) -> usize {
+    let mut depth = 0;
+    for (i, &c) in chars.iter().enumerate().skip(open) {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            _ => {}
+        }
+    }
+    chars.len()
+}
+
+/// A simple command of a snippet: its words after any `NAME=value` assignments, and
+/// where it starts in its code block (1-based), for findings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimpleCommand {
+    pub words: Vec<Word>,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl SimpleCommand {
+    /// A command from words as written (see [`Word::from_text`]).
+    pub fn from_texts(texts: &[&str], line: usize, column: usize) -> SimpleCommand {
+        SimpleCommand { words: texts.iter().map(|t| Word::from_text(t)).collect(), line, column }
+    }
+}
+
+/// What the client said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// The client got past its argument parsing (the pattern or exit 0 that showed it).
+    Accepted(String),
+    /// The client refused the arguments: its message.
+    Rejected(String),
+    /// It could not tell (needed a daemon, a file, a terminal; timed out; not installed).
+    Inconclusive(String),
+}
+
+/// The argv a command's client is run with, after wrappers (`sudo`, `time`, `env`,
+/// `nohup`, `command`, `exec`) and with stand-ins: `$X` → `placeholder`; on a synopsis
+/// line (`docker run [OPTIONS] IMAGE[:TAG|@DIGEST] [COMMAND] [ARG...]`) optional parts
+/// and `...` are dropped and upper-case names are placeholders.
+pub fn client_argv(command: &SimpleCommand) -> Vec<String> {
+    let mut words: Vec<&Word> = command.words.iter().collect();
+    loop {
+        let Some(first) = words.first().and_then(|w| w.as_literal()) else { break };
+        match first.as_str() {
+            "sudo" | "time" | "nohup" | "command" | "exec" => {
+                words.remove(0);
+            }
+            "env" => {
+                words.remove(0);
+                while words.first().and_then(|w| w.as_literal()).is_some_and(|w| w.contains('=') && !w.starts_with('-')) {
+                    words.remove(0);
+                }
+            }
+            _ => break,
+        }
+    }
+    let texts: Vec<String> = words.iter().map(|w| w.stand_in()).collect();
+    if !is_synopsis(&texts) {
+        return texts;
+    }
+    let mut argv = Vec::new();
+    for (i, text) in texts.into_iter().enumerate() {
+        let text = text.trim_end_matches("...").to_string();
+        if text.is_empty() || (text.starts_with('[') && text.ends_with(']')) {
+            continue;
+        }
+        argv.push(if i > 0 && is_synopsis_name(&text) { STAND_IN.to_string() } else { text });
+    }
+    argv
+}
+
+fn is_synopsis(texts: &[String]) -> bool {
+    texts.iter().skip(1).any(|t| t.ends_with("...") || (t.starts_with('[') && t.ends_with(']') && t.chars().any(|c| c.is_ascii_uppercase())))
+}
+
+/// `IMAGE`, `IMAGE[:TAG|@DIGEST]`, `NAME|ID`, `SRC_PATH`: an upper-case name.
+fn is_synopsis_name(text: &str) -> bool {
+    let head = text.split('[').next().unwrap_or("");
+    head.chars().any(|c| c.is_ascii_uppercase()) && head.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || "_|-:".contains(c))
+}
+
+/// Runs declared clients on commands; one per run, shared by all snippets.
+pub struct ArgsChecker<'a> {
+    tools: &'a BTreeMap<String, ToolConfig>,
+    isolation: &'a Isolation,
+}
+
+impl<'a> ArgsChecker<'a> {
+    pub fn new(tools: &'a BTreeMap<String, ToolConfig>, isolation: &'a Isolation) -> Self {
+        ArgsChecker { tools, isolation }
+    }
+
+    /// The configuration of `command`'s tool when site.toml declares it with
+    /// `check_args = true`, with the tool's name.
+    fn declared(&self, argv: &[String]) -> Option<(&'a str, &'a ToolConfig)> {
+        let program = argv.first()?;
+        self.tools.get_key_value(program.as_str()).filter(|(_, config)| config.check_args).map(|(name, config)| (name.as_str(), config))
+    }
+
+    /// The client's verdict on `command`; None when its tool is not declared (it is
+    /// then never invoked).
+    pub fn verdict(&self, command: &SimpleCommand) -> Option<Verdict> {
+        let argv = client_argv(command);
+        let (tool, config) = self.declared(&argv)?;
+        let Some(path) = find_on_path(tool) else {
+            return Some(Verdict::Inconclusive(format!("{tool} not installed: arguments not checked")));
+        };
+        let scratch = match tempfile::Builder::new().prefix("gen-args-").tempdir() {
+            Ok(dir) => dir,
+            Err(e) => return Some(Verdict::Inconclusive(format!("cannot create a scratch folder: {e}"))),
+        };
+        let scratch_path = scratch.path().canonicalize().unwrap_or_else(|_| scratch.path().to_path_buf());
+        let env: Vec<(String, String)> =
+            config.env.iter().map(|(k, v)| (k.clone(), v.replace("{scratch}", &scratch_path.to_string_lossy()))).collect();
+        let mut run_argv = argv.clone();
+        run_argv[0] = path.to_string_lossy().into_owned();
+        let timeout = Duration::from_secs(config.timeout.unwrap_or(5));
+        let run = match sandbox::run(self.isolation, &scratch_path, &run_argv, &env, &Limits::with_timeout(timeout)) {
+            Ok(run) => run,
+            Err(e) => return Some(Verdict::Inconclusive(format!("cannot run {tool}: {e}"))),
+        };
+        Some(classify(config, &run.output, run.exit, timeout))
+    }
+
+    /// The outcome of the argument checks of a snippet's simple commands: failed with a
+    /// finding per rejected command, else passed (with inconclusive reasons as detail).
+    pub fn check(&self, commands: &[SimpleCommand]) -> Outcome {
+        let mut outcomes = Vec::new();
+        for command in commands {
+            let argv = client_argv(command);
+            match self.verdict(command) {
+                None => {}
+                Some(Verdict::Accepted(_)) => outcomes.push(Outcome::passed()),
+                Some(Verdict::Inconclusive(reason)) => outcomes.push(Outcome::inconclusive(format!("`{}`: {reason}", argv.join(" ")))),
+                Some(Verdict::Rejected(message)) => {
+                    let finding = Finding::new(CheckKind::Args, "ARGS", format!("{} rejects these arguments: {message}", argv[0]))
+                        .at(command.line, command.column)
+                        .with_help(format!("gen ran `{}` (parameters stand in as `{STAND_IN}`); fix the arguments", argv.join(" ")));
+                    outcomes.push(Outcome::Failed { findings: vec![finding] });
+                }
+            }
+        }
+        Outcome::combine(outcomes)
+    }
+}
+
+/// Accepted, rejected or inconclusive, from what the client printed and how it ended.
+/// A configured rejection pattern wins over an accepting one.
+pub fn classify(config: &ToolConfig, output: &str, exit: Exit, timeout: Duration) -> Verdict {
+    let line_with = |pattern: &str| output.lines().find(|l| l.contains(pattern)).map(|l| l.trim().trim_start_matches("docker: ").to_string());
+    if let Some(line) = config.rejected.iter().find_map(|p| line_with(p)) {
+        return Verdict::Rejected(line);
+    }
+    if let Some(line) = config.accepted.iter().find_map(|p| line_with(p)) {
+        return Verdict::Accepted(line);
+    }
+    match exit {
+        Exit::Code(0) => Verdict::Accepted("exit status 0".into()),
+        Exit::TimedOut => Verdict::Inconclusive(format!("no answer within {}s", timeout.as_secs())),
+        _ => {
+            let first = output.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("no output");
+            Verdict::Inconclusive(format!("the client said: {first}"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn argv(texts: &[&str]) -> Vec<String> {
+        client_argv(&SimpleCommand::from_texts(texts, 1, 3))
+    }
+
+    #[test]
+    fn words_from_text() {
+        assert_eq!(Word::from_text("'{{.Id}}'").stand_in(), "{{.Id}}");
+        assert_eq!(Word::from_text("$CONTAINERID:$source_path").stand_in(), "placeholder:placeholder");
+        assert_eq!(Word::from_text("${HOME}/x").parts, [WordPart::Parameter("HOME".into()), WordPart::Literal("/x".into())]);
+        assert_eq!(Word::from_text("$(docker ps -a -q)").parts, [WordPart::Substitution("docker ps -a -q".into())]);
+        assert_eq!(Word::from_text("<command>").parts, [WordPart::Placeholder("command".into())]);
+        assert_eq!(Word::from_text("\"a b\"\\$").as_literal().as_deref(), Some("a b$"));
+    }
+
+    #[test]
+    fn stand_ins_wrappers_and_synopsis_lines() {
+        assert_eq!(argv(&["docker", "exec", "$CONTAINERID", "<command>"]), ["docker", "exec", "placeholder", "placeholder"]);
+        assert_eq!(argv(&["sudo", "env", "A=1", "docker", "ps"]), ["docker", "ps"]);
+        assert_eq!(
+            argv(&["docker", "run", "[OPTIONS]", "IMAGE[:TAG|@DIGEST]", "[COMMAND]", "[ARG...]"]),
+            ["docker", "run", "placeholder"]
+        );
+        assert_eq!(argv(&["docker", "rm", "CONTAINER", "[CONTAINER...]"]), ["docker", "rm", "placeholder"]);
+        // Without synopsis markers, upper-case words are real arguments.
+        assert_eq!(argv(&["docker", "run", "-e", "FOO", "ubuntu"]), ["docker", "run", "-e", "FOO", "ubuntu"]);
+    }
+
+    fn docker_config() -> ToolConfig {
+        ToolConfig {
+            check_args: true,
+            accepted: vec!["Cannot connect to the Docker daemon".into(), "the input device is not a TTY".into()],
+            rejected: vec!["unknown shorthand flag".into(), "invalid reference format".into()],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn classify_outputs() {
+        let c = docker_config();
+        let t = Duration::from_secs(5);
+        let rejected = "unknown shorthand flag: 'r' in -rm\n\nUsage:  docker run [OPTIONS] IMAGE [COMMAND] [ARG...]\n";
+        assert_eq!(classify(&c, rejected, Exit::Code(125), t), Verdict::Rejected("unknown shorthand flag: 'r' in -rm".into()));
+        assert_eq!(classify(&c, "docker: invalid reference format\n", Exit::Code(125), t), Verdict::Rejected("invalid reference format".into()));
+        let daemon = "Cannot connect to the Docker daemon at unix:///nonexistent/docker.sock. Is the docker daemon running?\n";
+        assert!(matches!(classify(&c, daemon, Exit::Code(1), t), Verdict::Accepted(_)));
+        assert!(matches!(classify(&c, "", Exit::Code(0), t), Verdict::Accepted(_)));
+        assert_eq!(classify(&c, "open x: no such file\n", Exit::Code(1), t), Verdict::Inconclusive("the client said: open x: no such file".into()));
+        assert_eq!(classify(&c, "", Exit::TimedOut, t), Verdict::Inconclusive("no answer within 5s".into()));
+    }
+
+    #[test]
+    fn undeclared_tools_are_never_run() {
+        let tools = BTreeMap::from([("docker".to_string(), ToolConfig { check_args: false, ..docker_config() })]);
+        let checker = ArgsChecker::new(&tools, &Isolation::Unsandboxed);
+        assert_eq!(checker.verdict(&SimpleCommand::from_texts(&["docker", "ps"], 1, 1)), None);
+        assert_eq!(checker.verdict(&SimpleCommand::from_texts(&["rm", "-rf", "x"], 1, 1)), None);
+        assert_eq!(checker.check(&[SimpleCommand::from_texts(&["rm", "-rf", "x"], 1, 1)]), Outcome::passed());
+    }
+
+    #[test]
+    fn a_declared_client_is_run_with_argv_in_a_scratch_home() {
+        // `sh` stands for a client here: it prints its HOME and argv, and the configured
+        // patterns judge them.
+        let config = ToolConfig {
+            check_args: true,
+            env: BTreeMap::from([("TOOL_CONFIG".to_string(), "{scratch}/.tool".to_string())]),
+            accepted: vec!["ACCEPT".into()],
+            rejected: vec!["REJECT".into()],
+            ..Default::default()
+        };
+        let tools = BTreeMap::from([("sh".to_string(), config)]);
+        let checker = ArgsChecker::new(&tools, &Isolation::Unsandboxed);
+        let accept = SimpleCommand::from_texts(&["sh", "-c", "'case $TOOL_CONFIG in $HOME/.tool) echo ACCEPT;; esac'"], 1, 1);
+        assert_eq!(checker.verdict(&accept), Some(Verdict::Accepted("ACCEPT".into())));
+        let reject = SimpleCommand::from_texts(&["sh", "-c", "'echo REJECT: $0'", "$X"], 4, 3);
+        assert_eq!(checker.verdict(&reject), Some(Verdict::Rejected("REJECT: placeholder".into())));
+        let Outcome::Failed { findings } = checker.check(&[accept, reject]) else { panic!() };
+        assert_eq!((findings[0].code.as_str(), findings[0].line, findings[0].column), ("ARGS", 4, 3));
+        assert_eq!(findings[0].message, "sh rejects these arguments: REJECT: placeholder");
+    }
+}

@@ -1,0 +1,257 @@
+//! Running a snippet (`test="run"`, `--run`) and comparing what it printed with the
+//! expected output: each command of the snippet is a [`Step`] run in one shell session
+//! in a fresh folder (so variables and `cd` carry over), and each step's output is
+//! matched against its expected lines, trycmd-style: a line `...` matches any number of
+//! lines, `[..]` any text within a line. A mismatch shows a diff.
+
+use std::time::Duration;
+
+use super::sandbox::{self, Exit, Isolation, Limits};
+use super::{CheckKind, Finding, Outcome};
+
+/// One command of a snippet and what it should print (stdout and stderr as a terminal
+/// shows them); `None` means the output is not compared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub command: String,
+    pub expected: Option<String>,
+    /// 1-based line of the command in its code block, for findings.
+    pub line: usize,
+}
+
+/// What a run of a snippet must do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunSpec {
+    pub steps: Vec<Step>,
+    /// Exit status expected of the last step (the `exit` attribute); earlier steps must
+    /// exit 0.
+    pub exit: i32,
+    pub timeout: Duration,
+}
+
+/// Does `actual` match `expected`, where a line `...` stands for any lines and `[..]`
+/// for any text within a line? Trailing newlines are not significant.
+pub fn matches(expected: &str, actual: &str) -> bool {
+    let expected: Vec<&str> = expected.trim_end_matches('\n').lines().collect();
+    let actual: Vec<&str> = actual.trim_end_matches('\n').lines().collect();
+    lines_match(&expected, &actual)
+}
+
+fn lines_match(expected: &[&str], actual: &[&str]) -> bool {
+    match expected.split_first() {
+        None => actual.is_empty(),
+        Some((&"...", rest)) => (0..=actual.len()).any(|skip| lines_match(rest, &actual[skip..])),
+        Some((line, rest)) => actual.split_first().is_some_and(|(first, others)| line_matches(line, first) && lines_match(rest, others)),
+    }
+}
+
+/// One line with `[..]` wildcards.
+pub fn line_matches(pattern: &str, line: &str) -> bool {
+    let pieces: Vec<&str> = pattern.split("[..]").collect();
+    if pieces.len() == 1 {
+        return pattern == line;
+    }
+    let (first, last) = (pieces[0], pieces[pieces.len() - 1]);
+    if !line.starts_with(first) || line.len() < first.len() + last.len() || !line.ends_with(last) {
+        return false;
+    }
+    let mut rest = &line[first.len()..line.len() - last.len()];
+    for piece in &pieces[1..pieces.len() - 1] {
+        match rest.find(piece) {
+            Some(i) => rest = &rest[i + piece.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// A unified diff from the expected to the actual output.
+pub fn diff(expected: &str, actual: &str) -> String {
+    let expected = format!("{}\n", expected.trim_end_matches('\n'));
+    let actual = format!("{}\n", actual.trim_end_matches('\n'));
+    similar::TextDiff::from_lines(&expected, &actual).unified_diff().header("expected", "actual").to_string()
+}
+
+/// The step marker: a unit separator no snippet prints, the step's number and status.
+const MARK: &str = "\u{1f}GEN-STEP ";
+
+/// The bash script for `steps`: each command followed by a marker with its status.
+fn session_script(steps: &[Step]) -> String {
+    let mut script = String::from("__gen_step() { __gen_status=$?; printf '\\037GEN-STEP %s %s\\037\\n' \"$1\" \"$__gen_status\"; }\n");
+    for (i, step) in steps.iter().enumerate() {
+        script.push_str(&step.command);
+        script.push_str(&format!("\n__gen_step {i}\n"));
+    }
+    script
+}
+
+/// What each step printed and its status, from the session's output; steps after the
+/// last marker (the session ended early) are missing.
+fn split_steps(output: &str) -> (Vec<(String, i32)>, String) {
+    let mut steps = Vec::new();
+    let mut rest = output;
+    while let Some(start) = rest.find(MARK) {
+        let printed = rest[..start].to_string();
+        let after = &rest[start + MARK.len()..];
+        let Some(end) = after.find('\u{1f}') else { break };
+        let status = after[..end].split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(-1);
+        steps.push((printed, status));
+        rest = after[end + 1..].strip_prefix('\n').unwrap_or(&after[end + 1..]);
+    }
+    (steps, rest.to_string())
+}
+
+fn run_finding(step: Option<&Step>, message: String) -> Finding {
+    let finding = Finding::new(CheckKind::Run, "RUN", message);
+    match step {
+        Some(step) => finding.at(step.line, 1),
+        None => finding,
+    }
+}
+
+/// Runs the snippet in a fresh temporary folder, which is removed afterwards, and
+/// compares each step's output and status.
+pub fn run_snippet(isolation: &Isolation, spec: &RunSpec) -> Outcome {
+    run_snippet_in(isolation, spec, &std::env::temp_dir())
+}
+
+/// [`run_snippet`] with its temporary folder made inside `parent`.
+pub fn run_snippet_in(isolation: &Isolation, spec: &RunSpec, parent: &std::path::Path) -> Outcome {
+    let dir = match tempfile::Builder::new().prefix("gen-run-").tempdir_in(parent) {
+        Ok(dir) => dir,
+        Err(e) => return Outcome::inconclusive(format!("cannot create a scratch folder: {e}")),
+    };
+    let argv = vec!["bash".to_string(), "--noprofile".into(), "--norc".into(), "-c".into(), session_script(&spec.steps)];
+    let limits = Limits::with_timeout(spec.timeout);
+    let run = match sandbox::run(isolation, dir.path(), &argv, &[], &limits) {
+        Ok(run) => run,
+        Err(e) => return Outcome::inconclusive(format!("cannot start bash: {e}")),
+    };
+    compare(spec, &run.output, run.exit)
+}
+
+/// The outcome of a session that printed `output` and ended with `exit`.
+fn compare(spec: &RunSpec, output: &str, exit: Exit) -> Outcome {
+    let (printed, leftover) = split_steps(output);
+    let mut findings = Vec::new();
+    for (i, step) in spec.steps.iter().enumerate() {
+        let last = i + 1 == spec.steps.len();
+        // A last step that ends the session (`exit 3`) prints no marker: its status is
+        // the session's.
+        let ended_session = match exit {
+            Exit::Code(code) if last && printed.len() == i => Some((leftover.clone(), code)),
+            _ => None,
+        };
+        let Some((actual, status)) = printed.get(i).or(ended_session.as_ref()) else {
+            let message = match exit {
+                Exit::TimedOut => format!("timed out after {}s; every process it started was killed", spec.timeout.as_secs_f32()),
+                Exit::Signal(signal) => format!("killed by signal {signal}{}", signal_hint(signal)),
+                Exit::Code(code) => format!("the session ended (exit {code}) before this command finished"),
+            };
+            let mut finding = run_finding(Some(step), format!("`{}`: {message}", first_line(&step.command)));
+            if !leftover.trim().is_empty() {
+                finding = finding.with_help(format!("it printed:\n{}", leftover.trim_end()));
+            }
+            findings.push(finding);
+            break;
+        };
+        if let Some(expected) = &step.expected {
+            if !matches(expected, actual) {
+                findings.push(
+                    run_finding(Some(step), format!("`{}` printed something else than the expected output", first_line(&step.command)))
+                        .with_help(diff(expected, actual)),
+                );
+            }
+        }
+        let wanted = if last { spec.exit } else { 0 };
+        if *status != wanted {
+            let mut finding = run_finding(Some(step), format!("`{}` exited with status {status}, expected {wanted}", first_line(&step.command)));
+            if step.expected.is_none() && !actual.trim().is_empty() {
+                finding = finding.with_help(format!("it printed:\n{}", actual.trim_end()));
+            }
+            findings.push(finding);
+        }
+    }
+    Outcome::from_findings(findings)
+}
+
+fn first_line(command: &str) -> &str {
+    command.lines().next().unwrap_or("")
+}
+
+fn signal_hint(signal: i32) -> &'static str {
+    match signal {
+        25 => " (SIGXFSZ: it wrote a file larger than the limit)",
+        24 => " (SIGXCPU: it used more CPU time than the limit)",
+        9 => " (SIGKILL)",
+        _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards() {
+        assert!(matches("a\nb\n", "a\nb"));
+        assert!(!matches("a\nb", "a\nc"));
+        assert!(matches("a\n...\nz", "a\nb\nc\nz"));
+        assert!(matches("a\n...\nz", "a\nz"));
+        assert!(matches("...", ""));
+        assert!(!matches("a\n...\nz", "a\nb"));
+        assert!(matches("Docker version [..], build [..]", "Docker version 28.2.2, build e6534b4"));
+        assert!(line_matches("[..]", "anything"));
+        assert!(line_matches("a[..]b[..]c", "a-x-b-y-c"));
+        assert!(!line_matches("a[..]b[..]c", "a-x-c-y-b"));
+        assert!(!line_matches("ab[..]ba", "aba"));
+        assert!(!matches("", "output"));
+    }
+
+    #[test]
+    fn diff_shows_both_sides() {
+        let d = diff("hello\nworld", "hello\nthere");
+        assert!(d.contains("--- expected\n+++ actual\n"), "{d}");
+        assert!(d.contains("-world\n+there\n"), "{d}");
+    }
+
+    fn step(command: &str, expected: Option<&str>, line: usize) -> Step {
+        Step { command: command.into(), expected: expected.map(Into::into), line }
+    }
+
+    #[test]
+    fn session_output_splits_per_step() {
+        let steps = [step("echo a", None, 1), step("printf b", None, 2)];
+        let script = session_script(&steps);
+        assert!(script.contains("echo a\n__gen_step 0\nprintf b\n__gen_step 1\n"), "{script}");
+        let (printed, rest) = split_steps("a\n\u{1f}GEN-STEP 0 0\u{1f}\nb\u{1f}GEN-STEP 1 3\u{1f}\n");
+        assert_eq!(printed, [("a\n".to_string(), 0), ("b".to_string(), 3)]);
+        assert_eq!(rest, "");
+    }
+
+    #[test]
+    fn compare_reports_output_status_and_early_end() {
+        let spec = RunSpec { steps: vec![step("echo hi", Some("hello"), 1), step("false", None, 2)], exit: 0, timeout: Duration::from_secs(1) };
+        let out = compare(&spec, "hi\n\u{1f}GEN-STEP 0 0\u{1f}\n\u{1f}GEN-STEP 1 1\u{1f}\n", Exit::Code(0));
+        let Outcome::Failed { findings } = out else { panic!("{out:?}") };
+        assert_eq!(findings.len(), 2, "{findings:#?}");
+        assert_eq!((findings[0].line, findings[1].line), (1, 2));
+        assert!(findings[0].help.as_deref().unwrap().contains("-hello\n+hi"));
+        assert_eq!(findings[1].message, "`false` exited with status 1, expected 0");
+        let timed = compare(&spec, "", Exit::TimedOut);
+        let Outcome::Failed { findings } = timed else { panic!() };
+        assert!(findings[0].message.contains("timed out after 1s"), "{}", findings[0].message);
+    }
+
+    #[test]
+    fn unsandboxed_session_keeps_state_between_steps() {
+        let spec = RunSpec {
+            steps: vec![step("X=42; cd /", None, 1), step("echo $X; pwd", Some("42\n/"), 2), step("exit 3", None, 3)],
+            exit: 3,
+            timeout: Duration::from_secs(10),
+        };
+        assert_eq!(run_snippet(&Isolation::Unsandboxed, &spec), Outcome::passed());
+        let wrong = RunSpec { steps: vec![step("echo one", Some("two"), 1)], exit: 0, timeout: Duration::from_secs(10) };
+        assert!(run_snippet(&Isolation::Unsandboxed, &wrong).is_failed());
+    }
+}

@@ -1,0 +1,274 @@
+//! The checks of `gen test`, each a self-contained module with its own small input
+//! types, and the data they all produce: [`Finding`]s located inside a code block, and an
+//! [`Outcome`] per check and per snippet, summed up by a [`Summary`].
+//!
+//! - [`lint`]: typography damage and classic shell mistakes, on any code block's text.
+//! - [`shellcheck`]: shellcheck's findings for every script of a run, in one call.
+//! - [`args`]: a declared tool's own client judges a simple command's arguments.
+//! - [`requirements`]: tool versions and platforms, probed once per run.
+//! - [`sandbox`] and [`expect`]: running a snippet under bubblewrap and comparing its output.
+//! - [`results`]: the committed results file, keyed by content and tool versions.
+//! - [`suite`]: a whole run over many snippets, which the `gen test` command calls.
+//!
+//! Positions in findings are relative to the text the check was given (line 1, column 1
+//! is its first character); [`Origin`] maps them to the Markdown file.
+
+pub mod args;
+pub mod expect;
+pub mod lint;
+pub mod requirements;
+pub mod results;
+pub mod sandbox;
+pub mod shellcheck;
+pub mod suite;
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Diagnostic;
+
+/// Where a piece of text (a code block's content, a command, a script line) starts in
+/// its Markdown file: the file, and the 1-based line and column of its first character.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Origin {
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Origin {
+    pub fn new(file: impl Into<PathBuf>, line: usize, column: usize) -> Self {
+        Origin { file: file.into(), line, column }
+    }
+
+    /// The file position of `line`:`column` of the text, both 1-based. Every line of the
+    /// text is taken to start at the origin's column (a fenced block's lines at its
+    /// indentation, a console command's after its `$ ` prompt).
+    pub fn map(&self, line: usize, column: usize) -> (usize, usize) {
+        (self.line + line.saturating_sub(1), self.column + column.saturating_sub(1))
+    }
+}
+
+/// Which check produced a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckKind {
+    Syntax,
+    Lint,
+    Shellcheck,
+    Args,
+    Requirements,
+    Run,
+}
+
+impl fmt::Display for CheckKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CheckKind::Syntax => "syntax",
+            CheckKind::Lint => "lint",
+            CheckKind::Shellcheck => "shellcheck",
+            CheckKind::Args => "args",
+            CheckKind::Requirements => "requirements",
+            CheckKind::Run => "run",
+        })
+    }
+}
+
+/// One problem a check found, located in the text it was given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub check: CheckKind,
+    /// A stable code: `GEN001`…, `SC2086`, `ARGS`, `RUN`.
+    pub code: String,
+    /// What is wrong.
+    pub message: String,
+    /// What to type instead, when the check knows.
+    pub help: Option<String>,
+    /// 1-based line in the checked text; 0 when the finding concerns all of it.
+    pub line: usize,
+    /// 1-based column (characters); 0 when unknown.
+    pub column: usize,
+}
+
+impl Finding {
+    pub fn new(check: CheckKind, code: impl Into<String>, message: impl Into<String>) -> Self {
+        Finding { check, code: code.into(), message: message.into(), help: None, line: 0, column: 0 }
+    }
+
+    pub fn at(mut self, line: usize, column: usize) -> Self {
+        self.line = line;
+        self.column = column;
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// The finding as a diagnostic in the Markdown file where the checked text starts.
+    pub fn to_diagnostic(&self, origin: &Origin) -> Diagnostic {
+        let (line, column) = if self.line == 0 { (origin.line, 0) } else { origin.map(self.line, self.column.max(1)) };
+        let d = Diagnostic::new(&origin.file, line, column, format!("{} {}: {}", self.check, self.code, self.message));
+        match &self.help {
+            Some(help) => d.with_help(help.clone()),
+            None => d,
+        }
+    }
+}
+
+/// What one check, or a whole snippet, came to. Outcomes are data: no check panics or
+/// prints; the caller decides how to show them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "lowercase")]
+pub enum Outcome {
+    /// Checked and fine; `detail` says against what ("docker 28.2.2"), may be empty.
+    Passed { detail: String },
+    /// Checked and broken.
+    Failed { findings: Vec<Finding> },
+    /// Not checked, and why ("requires docker 1.3+, found 1.2.0").
+    Skipped { reason: String },
+    /// Checked, but the check could not decide ("needs a daemon to tell").
+    Inconclusive { reason: String },
+}
+
+impl Outcome {
+    pub fn passed() -> Self {
+        Outcome::Passed { detail: String::new() }
+    }
+
+    pub fn skipped(reason: impl Into<String>) -> Self {
+        Outcome::Skipped { reason: reason.into() }
+    }
+
+    pub fn inconclusive(reason: impl Into<String>) -> Self {
+        Outcome::Inconclusive { reason: reason.into() }
+    }
+
+    /// Passed when there are no findings, failed with them otherwise.
+    pub fn from_findings(findings: Vec<Finding>) -> Self {
+        if findings.is_empty() {
+            Outcome::passed()
+        } else {
+            Outcome::Failed { findings }
+        }
+    }
+
+    pub fn is_failed(&self) -> bool {
+        matches!(self, Outcome::Failed { .. })
+    }
+
+    /// The outcome of a snippet from the outcomes of its checks: failed if any check
+    /// failed (all findings kept, in order); else skipped if any was skipped (the first
+    /// reason); else passed. An inconclusive check does not fail a snippet: with nothing
+    /// else decided, the snippet is passed with the reason kept in `detail`.
+    pub fn combine(outcomes: impl IntoIterator<Item = Outcome>) -> Outcome {
+        let mut findings = Vec::new();
+        let mut skipped = None;
+        let mut details = Vec::new();
+        for outcome in outcomes {
+            match outcome {
+                Outcome::Failed { findings: f } => findings.extend(f),
+                Outcome::Skipped { reason } => {
+                    skipped.get_or_insert(reason);
+                }
+                Outcome::Passed { detail } if !detail.is_empty() => details.push(detail),
+                Outcome::Passed { .. } => {}
+                Outcome::Inconclusive { reason } => details.push(format!("inconclusive: {reason}")),
+            }
+        }
+        if !findings.is_empty() {
+            Outcome::Failed { findings }
+        } else if let Some(reason) = skipped {
+            Outcome::Skipped { reason }
+        } else {
+            details.dedup();
+            Outcome::Passed { detail: details.join("; ") }
+        }
+    }
+}
+
+/// Counts of snippet outcomes, shown as the last line of `gen test`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub passed: usize,
+    pub failed: usize,
+    pub skipped: usize,
+}
+
+impl Summary {
+    /// Counts one snippet's outcome (an inconclusive one counts as passed, see
+    /// [`Outcome::combine`]).
+    pub fn add(&mut self, outcome: &Outcome) {
+        match outcome {
+            Outcome::Passed { .. } | Outcome::Inconclusive { .. } => self.passed += 1,
+            Outcome::Failed { .. } => self.failed += 1,
+            Outcome::Skipped { .. } => self.skipped += 1,
+        }
+    }
+
+    pub fn of<'a>(outcomes: impl IntoIterator<Item = &'a Outcome>) -> Summary {
+        let mut summary = Summary::default();
+        for outcome in outcomes {
+            summary.add(outcome);
+        }
+        summary
+    }
+
+    /// `gen test` exits 1 when this is true.
+    pub fn has_failures(&self) -> bool {
+        self.failed > 0
+    }
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} passed, {} failed, {} skipped", self.passed, self.failed, self.skipped)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(code: &str) -> Finding {
+        Finding::new(CheckKind::Lint, code, "bad").at(2, 5)
+    }
+
+    #[test]
+    fn combine_fails_on_any_finding_and_keeps_them_all() {
+        let out = Outcome::combine([Outcome::passed(), Outcome::from_findings(vec![finding("GEN001")]), Outcome::skipped("x"), Outcome::from_findings(vec![finding("GEN002")])]);
+        let Outcome::Failed { findings } = out else { panic!("{out:?}") };
+        assert_eq!(findings.iter().map(|f| f.code.as_str()).collect::<Vec<_>>(), ["GEN001", "GEN002"]);
+    }
+
+    #[test]
+    fn combine_skips_with_the_first_reason_and_inconclusive_passes() {
+        assert_eq!(Outcome::combine([Outcome::passed(), Outcome::skipped("a"), Outcome::skipped("b")]), Outcome::skipped("a"));
+        assert_eq!(
+            Outcome::combine([Outcome::inconclusive("needs a daemon"), Outcome::Passed { detail: "docker 28.2.2".into() }]),
+            Outcome::Passed { detail: "inconclusive: needs a daemon; docker 28.2.2".into() }
+        );
+        assert_eq!(Outcome::combine([]), Outcome::passed());
+    }
+
+    #[test]
+    fn summary_line() {
+        let outcomes = [Outcome::passed(), Outcome::inconclusive("?"), Outcome::from_findings(vec![finding("X")]), Outcome::skipped("r")];
+        let summary = Summary::of(&outcomes);
+        assert_eq!(summary.to_string(), "2 passed, 1 failed, 1 skipped");
+        assert!(summary.has_failures());
+        assert!(!Summary::of(&[Outcome::passed()]).has_failures());
+    }
+
+    #[test]
+    fn finding_maps_to_the_markdown_file() {
+        let origin = Origin::new("content/posts/a.md", 10, 1);
+        let d = finding("GEN001").with_help("type \"").to_diagnostic(&origin);
+        assert_eq!(d.to_string(), "error: content/posts/a.md:11:5: lint GEN001: bad\n  help: type \"");
+        let whole = Finding::new(CheckKind::Run, "RUN", "timed out").to_diagnostic(&origin);
+        assert_eq!(whole.location(), "content/posts/a.md:10");
+    }
+}

@@ -1,0 +1,212 @@
+//! Requirements: is each tool a snippet needs installed, in a version its constraint
+//! accepts, and is this the platform it needs? Each tool is probed once per run
+//! ([`ToolVersions::probe`]: presence on PATH, then `TOOL --version` or the command
+//! `[tools.NAME] version` gives); checking a snippet's requirements against the probes
+//! is then pure. An unmet requirement skips the snippet, with the reason.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use semver::{Version, VersionReq};
+
+use super::sandbox::{self, find_on_path, Exit, Isolation, Limits};
+use super::Outcome;
+use crate::config::ToolConfig;
+
+/// What a snippet needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Requirement {
+    /// A tool, optionally in some versions. `label` is how the author wrote it
+    /// ("docker 1.3+"), used in reasons.
+    Tool { tool: String, version: Option<VersionReq>, label: String },
+    /// A platform: `macos`, `linux`, … (as in `os macos`).
+    Os(String),
+}
+
+impl Requirement {
+    pub fn tool(tool: &str) -> Requirement {
+        Requirement::Tool { tool: tool.into(), version: None, label: tool.into() }
+    }
+
+    /// `tool` with a constraint in semver syntax (`>=1.3`), labelled `label`.
+    pub fn tool_version(tool: &str, req: &str, label: &str) -> Result<Requirement, semver::Error> {
+        Ok(Requirement::Tool { tool: tool.into(), version: Some(VersionReq::parse(req)?), label: label.into() })
+    }
+}
+
+/// What probing one tool found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Probe {
+    /// Not on PATH.
+    Missing,
+    /// Installed; `version` is None when its version command printed none.
+    Found { version: Option<Version>, output: String },
+}
+
+/// The probes of a run, one per tool.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ToolVersions {
+    probes: BTreeMap<String, Probe>,
+}
+
+impl ToolVersions {
+    /// Probes each of `tools` once: looks it up on PATH, then runs its version command
+    /// (in a scratch folder, clean environment, 5 seconds or `[tools.NAME] timeout`).
+    pub fn probe<'a>(tools: impl IntoIterator<Item = &'a str>, config: &BTreeMap<String, ToolConfig>) -> ToolVersions {
+        let names: BTreeSet<&str> = tools.into_iter().collect();
+        let probes = names.into_iter().map(|tool| (tool.to_string(), probe_tool(tool, config.get(tool)))).collect();
+        ToolVersions { probes }
+    }
+
+    /// Probes given directly (tests, or results known from elsewhere).
+    pub fn from_probes(probes: impl IntoIterator<Item = (String, Probe)>) -> ToolVersions {
+        ToolVersions { probes: probes.into_iter().collect() }
+    }
+
+    pub fn get(&self, tool: &str) -> Option<&Probe> {
+        self.probes.get(tool)
+    }
+
+    /// The version found for `tool`, as text ("28.2.2"), for result keys and the site.
+    pub fn version_of(&self, tool: &str) -> Option<String> {
+        match self.probes.get(tool)? {
+            Probe::Found { version: Some(v), .. } => Some(v.to_string()),
+            _ => None,
+        }
+    }
+
+    /// Passed when every requirement is met ("docker 28.2.2"), else skipped with the
+    /// first unmet one's reason. A tool nobody probed counts as missing.
+    pub fn check(&self, requirements: &[Requirement]) -> Outcome {
+        let mut found = Vec::new();
+        for requirement in requirements {
+            match requirement {
+                Requirement::Os(os) => {
+                    let wanted = normalize_os(os);
+                    if wanted != std::env::consts::OS {
+                        return Outcome::skipped(format!("requires {}, this is {}", os_name(&wanted), os_name(std::env::consts::OS)));
+                    }
+                }
+                Requirement::Tool { tool, version, label } => match (self.probes.get(tool), version) {
+                    (None | Some(Probe::Missing), _) => return Outcome::skipped(format!("{tool} not installed")),
+                    (Some(Probe::Found { version: found_version, .. }), Some(req)) => match found_version {
+                        Some(v) if req.matches(v) => found.push(format!("{tool} {v}")),
+                        Some(v) => return Outcome::skipped(format!("requires {label}, found {v}")),
+                        None => return Outcome::skipped(format!("requires {label}, but its version command printed no version")),
+                    },
+                    (Some(Probe::Found { version: found_version, .. }), None) => {
+                        found.push(found_version.as_ref().map_or(tool.clone(), |v| format!("{tool} {v}")));
+                    }
+                },
+            }
+        }
+        found.dedup();
+        Outcome::Passed { detail: found.join(", ") }
+    }
+}
+
+fn probe_tool(tool: &str, config: Option<&ToolConfig>) -> Probe {
+    let Some(path) = find_on_path(tool) else { return Probe::Missing };
+    let mut argv = config.and_then(|c| c.version.clone()).unwrap_or_else(|| vec![tool.to_string(), "--version".into()]);
+    if argv[0] == tool {
+        argv[0] = path.to_string_lossy().into_owned();
+    }
+    let timeout = Duration::from_secs(config.and_then(|c| c.timeout).unwrap_or(5));
+    let output = tempfile::tempdir().ok().and_then(|dir| sandbox::run(&Isolation::Unsandboxed, dir.path(), &argv, &[], &Limits::with_timeout(timeout)).ok());
+    match output {
+        Some(run) if run.exit != Exit::TimedOut => Probe::Found { version: extract_version(&run.output), output: run.output },
+        _ => Probe::Found { version: None, output: String::new() },
+    }
+}
+
+/// The first version number in a tool's `--version` output: "Docker version 28.2.2,
+/// build e6534b4" → 28.2.2; "v1.8" → 1.8.0; a fourth part is dropped.
+pub fn extract_version(text: &str) -> Option<Version> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let starts_number = bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'v');
+        if starts_number {
+            let end = i + text[i..].find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len() - i);
+            let parts: Vec<&str> = text[i..end].trim_end_matches('.').split('.').collect();
+            if parts.len() >= 2 && parts.iter().all(|p| !p.is_empty()) {
+                let number = |k: usize| parts.get(k).map_or(Some(0), |p| p.parse::<u64>().ok());
+                return Some(Version::new(number(0)?, number(1)?, number(2)?));
+            }
+            i = end.max(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+fn normalize_os(os: &str) -> String {
+    match os.trim().to_ascii_lowercase().as_str() {
+        "mac" | "macos" | "osx" | "os x" | "darwin" => "macos".into(),
+        other => other.into(),
+    }
+}
+
+fn os_name(os: &str) -> String {
+    match os {
+        "macos" => "macOS".into(),
+        "linux" => "Linux".into(),
+        "windows" => "Windows".into(),
+        other => other.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_from_real_outputs() {
+        assert_eq!(extract_version("Docker version 28.2.2, build e6534b4"), Some(Version::new(28, 2, 2)));
+        assert_eq!(extract_version("boot2docker v1.8.0\nGit commit: 9a26066"), Some(Version::new(1, 8, 0)));
+        assert_eq!(extract_version("ShellCheck - shell script analysis tool\nversion: 0.9.0\n"), Some(Version::new(0, 9, 0)));
+        assert_eq!(extract_version("openjdk version \"1.8.0_292\""), Some(Version::new(1, 8, 0)));
+        assert_eq!(extract_version("tool 2.1"), Some(Version::new(2, 1, 0)));
+        assert_eq!(extract_version("x86_64 build 5 of 1.2.3.4"), Some(Version::new(1, 2, 3)));
+        assert_eq!(extract_version("no version here, build 42"), None);
+    }
+
+    fn found(version: &str) -> Probe {
+        Probe::Found { version: Some(Version::parse(version).unwrap()), output: String::new() }
+    }
+
+    #[test]
+    fn unmet_or_missing_requirements_skip_with_the_reason() {
+        let versions = ToolVersions::from_probes([("docker".into(), found("1.2.0")), ("boot2docker".into(), Probe::Missing)]);
+        let docker13 = Requirement::tool_version("docker", ">=1.3", "docker 1.3+").unwrap();
+        assert_eq!(versions.check(&[docker13.clone()]), Outcome::skipped("requires docker 1.3+, found 1.2.0"));
+        assert_eq!(versions.check(&[Requirement::tool("boot2docker")]), Outcome::skipped("boot2docker not installed"));
+        assert_eq!(versions.check(&[Requirement::tool("brew")]), Outcome::skipped("brew not installed"));
+        let newer = ToolVersions::from_probes([("docker".into(), found("28.2.2"))]);
+        assert_eq!(newer.check(&[docker13]), Outcome::Passed { detail: "docker 28.2.2".into() });
+        let old_only = Requirement::tool_version("docker", ">=1.3, <1.12", "docker >=1.3 <1.12").unwrap();
+        assert_eq!(newer.check(&[old_only]), Outcome::skipped("requires docker >=1.3 <1.12, found 28.2.2"));
+        assert_eq!(newer.version_of("docker").as_deref(), Some("28.2.2"));
+    }
+
+    #[test]
+    fn platform_requirements() {
+        let none = ToolVersions::default();
+        let here = std::env::consts::OS;
+        assert_eq!(none.check(&[Requirement::Os(here.into())]), Outcome::passed());
+        if here != "macos" {
+            assert_eq!(none.check(&[Requirement::Os("macos".into())]), Outcome::skipped(format!("requires macOS, this is {}", os_name(here))));
+        }
+    }
+
+    #[test]
+    fn probing_finds_a_real_tool_once_and_misses_an_absent_one() {
+        let versions = ToolVersions::probe(["sh", "gen-no-such-tool", "sh"], &BTreeMap::new());
+        assert_eq!(versions.get("gen-no-such-tool"), Some(&Probe::Missing));
+        assert!(matches!(versions.get("sh"), Some(Probe::Found { .. })));
+        // A configured version command is used instead of `TOOL --version`.
+        let config = BTreeMap::from([("sh".to_string(), ToolConfig { version: Some(vec!["echo".into(), "sh 5.1.16".into()]), ..Default::default() })]);
+        assert_eq!(ToolVersions::probe(["sh"], &config).version_of("sh").as_deref(), Some("5.1.16"));
+    }
+}

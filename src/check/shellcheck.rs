@@ -1,0 +1,211 @@
+//! shellcheck, when installed: every script of a run checked in one call
+//! (`shellcheck -f json1 -s bash` on one temporary file per script), its findings
+//! mapped back to each script's lines in its code block, with the codes that are noise
+//! for snippets left out ([`NOISE`]), then the site's (`[tools.shellcheck] exclude`)
+//! and each snippet's own exclusions.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde::Deserialize;
+
+use super::sandbox::find_on_path;
+use super::{CheckKind, Finding, Outcome};
+use crate::config::ToolConfig;
+
+/// Codes that are noise in a blog snippet, never reported:
+/// - SC2148: no shebang (a snippet is typed at a prompt; gen passes `-s bash`);
+/// - SC2034: a variable assigned and not used (the reader uses it in a later snippet);
+/// - SC2154: a variable used and not assigned (a parameter the reader supplies);
+/// - SC2164: `cd` without `|| exit` (typed interactively, the reader sees it fail);
+/// - SC1090, SC1091: a sourced file that shellcheck cannot follow (the reader's file).
+pub const NOISE: [&str; 6] = ["SC2148", "SC2034", "SC2154", "SC2164", "SC1090", "SC1091"];
+
+/// The line printed once when shellcheck is missing.
+pub const ABSENT: &str = "shellcheck not installed: lint ran without it (install it with `apt-get install shellcheck`)";
+
+/// One snippet's shell text for shellcheck.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Script {
+    /// The commands, one script line per line (console prompts already removed).
+    pub text: String,
+    /// For each line of `text`, the 1-based line and column in the code block where it
+    /// starts; empty means line N of the text is line N of the block, at column 1.
+    pub positions: Vec<(usize, usize)>,
+    /// Codes this snippet excludes (its `shellcheck="SC2086"` attribute): `SC2086` or `2086`.
+    pub exclude: Vec<String>,
+}
+
+impl Script {
+    pub fn new(text: impl Into<String>) -> Script {
+        Script { text: text.into(), positions: Vec::new(), exclude: Vec::new() }
+    }
+
+    pub fn with_positions(mut self, positions: Vec<(usize, usize)>) -> Script {
+        self.positions = positions;
+        self
+    }
+
+    pub fn excluding(mut self, codes: &[&str]) -> Script {
+        self.exclude = codes.iter().map(|c| c.to_string()).collect();
+        self
+    }
+
+    fn block_position(&self, line: usize, column: usize) -> (usize, usize) {
+        match self.positions.get(line.wrapping_sub(1)) {
+            Some(&(block_line, block_column)) => (block_line, block_column + column.saturating_sub(1)),
+            None => (line, column),
+        }
+    }
+}
+
+/// `SC2086` for "2086", "sc2086" or "SC2086".
+pub fn normalize_code(code: &str) -> String {
+    let digits = code.trim().trim_start_matches(['S', 's']).trim_start_matches(['C', 'c']);
+    format!("SC{digits}")
+}
+
+/// A site's shellcheck settings, from `[tools.shellcheck]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub exclude: Vec<String>,
+    pub severity: String,
+}
+
+impl Settings {
+    pub fn from_config(config: Option<&ToolConfig>) -> Settings {
+        Settings {
+            exclude: config.map(|c| c.exclude.iter().map(|code| normalize_code(code)).collect()).unwrap_or_default(),
+            severity: config.and_then(|c| c.severity.clone()).unwrap_or_else(|| "warning".into()),
+        }
+    }
+}
+
+/// Why shellcheck gave nothing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShellcheckError {
+    #[error("{ABSENT}")]
+    NotInstalled,
+    #[error("shellcheck failed: {0}")]
+    Failed(String),
+}
+
+#[derive(Deserialize)]
+struct Report {
+    comments: Vec<Comment>,
+}
+
+#[derive(Deserialize)]
+struct Comment {
+    file: String,
+    line: usize,
+    column: usize,
+    level: String,
+    code: u32,
+    message: String,
+}
+
+/// Checks every script in one shellcheck call; one outcome per script, in order.
+/// `<placeholders>` are masked first ([`mask_placeholders`]).
+pub fn check_all(scripts: &[Script], settings: &Settings) -> Result<Vec<Outcome>, ShellcheckError> {
+    let program = find_on_path("shellcheck").ok_or(ShellcheckError::NotInstalled)?;
+    check_all_with(&program, scripts, settings)
+}
+
+/// [`check_all`] with a given shellcheck program.
+pub fn check_all_with(program: &std::path::Path, scripts: &[Script], settings: &Settings) -> Result<Vec<Outcome>, ShellcheckError> {
+    if scripts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let dir = tempfile::Builder::new().prefix("gen-shellcheck-").tempdir().map_err(|e| ShellcheckError::Failed(e.to_string()))?;
+    let files: Vec<PathBuf> = (0..scripts.len()).map(|i| dir.path().join(format!("snippet-{i:05}.sh"))).collect();
+    for (script, file) in scripts.iter().zip(&files) {
+        std::fs::write(file, format!("{}\n", mask_placeholders(&script.text))).map_err(|e| ShellcheckError::Failed(e.to_string()))?;
+    }
+    let mut exclude: Vec<String> = NOISE.iter().map(|c| c.to_string()).collect();
+    exclude.extend(settings.exclude.iter().cloned());
+    let output = Command::new(program)
+        .args(["-f", "json1", "-s", "bash", "-S", &settings.severity])
+        .arg(format!("--exclude={}", exclude.join(",")))
+        .args(&files)
+        .current_dir(dir.path())
+        .output()
+        .map_err(|e| ShellcheckError::Failed(e.to_string()))?;
+    // 0: nothing found, 1: findings; anything else is shellcheck's own failure.
+    if !matches!(output.status.code(), Some(0 | 1)) {
+        return Err(ShellcheckError::Failed(String::from_utf8_lossy(&output.stderr).trim().to_string()));
+    }
+    let report: Report = serde_json::from_slice(&output.stdout).map_err(|e| ShellcheckError::Failed(format!("unreadable JSON output: {e}")))?;
+    let mut findings: Vec<Vec<Finding>> = vec![Vec::new(); scripts.len()];
+    for comment in report.comments {
+        let Some(index) = files.iter().position(|f| f.to_string_lossy() == comment.file || f.file_name().is_some_and(|n| n.to_string_lossy() == comment.file))
+        else {
+            continue;
+        };
+        let code = format!("SC{}", comment.code);
+        let script = &scripts[index];
+        if script.exclude.iter().any(|c| normalize_code(c) == code) {
+            continue;
+        }
+        let (line, column) = script.block_position(comment.line, comment.column);
+        findings[index].push(
+            Finding::new(CheckKind::Shellcheck, &code, format!("{} ({})", comment.message, comment.level))
+                .at(line, column)
+                .with_help(format!("see https://www.shellcheck.net/wiki/{code}; to accept it, add shellcheck=\"{code}\" to the block")),
+        );
+    }
+    Ok(findings.into_iter().map(Outcome::from_findings).collect())
+}
+
+/// `text` with each `<placeholder>` (a `<`, words, a `>`, as in `<path to log file>`)
+/// replaced by as many `x`s, so that shellcheck sees a word, not a redirection, and the
+/// columns stay the same. Heredocs (`<<`) and `< file` are left alone.
+pub fn mask_placeholders(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = chars.clone();
+    let mut i = 0;
+    while i < chars.len() {
+        let starts = chars[i] == '<' && (i == 0 || chars[i - 1] != '<') && chars.get(i + 1).is_some_and(|c| c.is_alphabetic());
+        if starts {
+            let len = chars[i + 1..].iter().take_while(|c| c.is_alphanumeric() || " _-./:".contains(**c)).count();
+            if chars.get(i + 1 + len) == Some(&'>') {
+                for c in &mut out[i..=i + 1 + len] {
+                    *c = 'x';
+                }
+                i += len + 2;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    out.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_placeholders() {
+        assert_eq!(normalize_code("2086"), "SC2086");
+        assert_eq!(normalize_code("sc2086"), "SC2086");
+        assert_eq!(mask_placeholders("docker exec $C tail -f <path to log file>"), "docker exec $C tail -f xxxxxxxxxxxxxxxxxx");
+        assert_eq!(mask_placeholders("cat <<EOF\nsort < file"), "cat <<EOF\nsort < file");
+        let settings = Settings::from_config(Some(&ToolConfig { exclude: vec!["2046".into()], ..Default::default() }));
+        assert_eq!(settings, Settings { exclude: vec!["SC2046".into()], severity: "warning".into() });
+    }
+
+    #[test]
+    fn positions_map_script_lines_into_the_block() {
+        let script = Script::new("a\nb").with_positions(vec![(2, 3), (5, 3)]);
+        assert_eq!(script.block_position(2, 4), (5, 6));
+        assert_eq!(Script::new("a").block_position(1, 4), (1, 4));
+    }
+
+    #[test]
+    fn absent_shellcheck_is_one_clear_error() {
+        let err = check_all_with(std::path::Path::new("/nonexistent/shellcheck"), &[Script::new("ls")], &Settings::from_config(None)).unwrap_err();
+        assert!(matches!(err, ShellcheckError::Failed(_)));
+        assert_eq!(ShellcheckError::NotInstalled.to_string(), ABSENT);
+    }
+}

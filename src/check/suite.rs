@@ -1,0 +1,199 @@
+//! A run of `gen test` over many snippets: tool versions probed once, shellcheck called
+//! once for all the scripts, then per snippet its requirements, lint, shellcheck,
+//! argument checks and (when asked) its run, combined into one outcome, and recorded in
+//! the results file. A snippet whose result key is unchanged is not tested again.
+//!
+//! The input is [`SnippetCheck`], built by the caller from the snippet index.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
+use super::args::{ArgsChecker, SimpleCommand};
+use super::expect::{run_snippet, RunSpec};
+use super::lint::{lint, BlockKind};
+use super::requirements::{Requirement, ToolVersions};
+use super::results::{result_key, ResultsFile, Status};
+use super::sandbox::{Isolation, SandboxUnavailable};
+use super::shellcheck::{self, Script, ShellcheckError};
+use super::{Origin, Outcome, Summary};
+use crate::config::SiteConfig;
+
+/// Everything the checks need to know about one snippet.
+#[derive(Debug, Clone)]
+pub struct SnippetCheck {
+    /// Its stable id (the key in the results file).
+    pub id: String,
+    /// The code block's language (`console`, `sh`, `apache`, …).
+    pub language: String,
+    /// Where the block's content starts in its Markdown file.
+    pub origin: Origin,
+    /// The block's content.
+    pub text: String,
+    /// Its simple commands, for argument checks (positions relative to the block).
+    pub commands: Vec<SimpleCommand>,
+    /// Its shell text for shellcheck (none for a block that is not shell).
+    pub script: Option<Script>,
+    /// The tools it calls (their versions are part of its result key).
+    pub tools: Vec<String>,
+    pub requirements: Vec<Requirement>,
+    /// What running it must give, when it is to be run (`test="run"` or `--run`).
+    pub run: Option<RunSpec>,
+}
+
+/// How to run the suite.
+#[derive(Debug, Clone)]
+pub struct SuiteOptions {
+    /// Test even snippets whose key is unchanged.
+    pub force: bool,
+    /// The isolation for argument checks and runs, or why there is none. Argument
+    /// checks are skipped without it; runs refuse.
+    pub isolation: Result<Isolation, SandboxUnavailable>,
+    /// Parallel jobs (0: one per core).
+    pub jobs: usize,
+    /// The date recorded with new results.
+    pub date: toml::value::Datetime,
+}
+
+/// One snippet's result in this run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnippetReport {
+    pub id: String,
+    pub origin: Origin,
+    pub outcome: Outcome,
+    /// True when the result is the recorded one (unchanged snippet, not tested).
+    pub cached: bool,
+    /// Each finding as `file:line:column: check CODE: message` (with help on the next
+    /// lines), located in the Markdown file.
+    pub findings: Vec<String>,
+}
+
+/// The whole run: per snippet, in input order, notes for the reader, and the counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SuiteReport {
+    pub snippets: Vec<SnippetReport>,
+    /// One line each: a check that could not run ("shellcheck not installed: …"), the
+    /// number of unchanged snippets not tested again.
+    pub notes: Vec<String>,
+    pub summary: Summary,
+    /// How many snippets were tested in this run.
+    pub tested: usize,
+}
+
+/// The settings that change results: part of every key.
+fn settings_fingerprint(config: &SiteConfig, isolated: bool) -> String {
+    format!("{}|isolated={isolated}", serde_json::to_string(&config.tools).unwrap_or_default())
+}
+
+fn content_fingerprint(snippet: &SnippetCheck) -> String {
+    format!("{}\n{}\n{:?}\n{:?}", snippet.language, snippet.text, snippet.requirements, snippet.run)
+}
+
+fn tool_names(snippet: &SnippetCheck) -> Vec<String> {
+    let mut names: Vec<String> = snippet.tools.clone();
+    names.extend(snippet.requirements.iter().filter_map(|r| match r {
+        Requirement::Tool { tool, .. } => Some(tool.clone()),
+        Requirement::Os(_) => None,
+    }));
+    names.sort();
+    names.dedup();
+    names
+}
+
+fn finding_lines(outcome: &Outcome, origin: &Origin) -> Vec<String> {
+    let Outcome::Failed { findings } = outcome else { return Vec::new() };
+    findings.iter().map(|f| f.to_diagnostic(origin).to_string().trim_start_matches("error: ").to_string()).collect()
+}
+
+/// Tests `snippets`, updates `results` with what was tested, and reports. Fails only
+/// when a snippet is to be run and there is no sandbox (and no `--no-sandbox`).
+pub fn run_suite(snippets: &[SnippetCheck], config: &SiteConfig, results: &mut ResultsFile, options: &SuiteOptions) -> Result<SuiteReport, SandboxUnavailable> {
+    let isolation = options.isolation.as_ref().ok();
+    if isolation.is_none() && snippets.iter().any(|s| s.run.is_some()) {
+        return Err(options.isolation.clone().unwrap_err());
+    }
+    let mut notes = Vec::new();
+    let names: Vec<String> = snippets.iter().flat_map(tool_names).collect();
+    let versions = ToolVersions::probe(names.iter().map(String::as_str), &config.tools);
+    let settings = settings_fingerprint(config, isolation.is_some());
+
+    let keys: Vec<(String, BTreeMap<String, String>)> = snippets
+        .iter()
+        .map(|s| {
+            let tools: BTreeMap<String, String> = tool_names(s).into_iter().filter_map(|t| versions.version_of(&t).map(|v| (t, v))).collect();
+            (result_key(&settings, &content_fingerprint(s), &tools), tools)
+        })
+        .collect();
+    let to_test: Vec<usize> = (0..snippets.len()).filter(|&i| results.needs_test(&snippets[i].id, &keys[i].0, options.force)).collect();
+
+    // Requirements first: a skipped snippet is not checked further.
+    let requirement_outcomes: BTreeMap<usize, Outcome> = to_test.iter().map(|&i| (i, versions.check(&snippets[i].requirements))).collect();
+    let checked: Vec<usize> = to_test.iter().copied().filter(|i| !matches!(requirement_outcomes[i], Outcome::Skipped { .. })).collect();
+
+    // One shellcheck call for every script of the run.
+    let with_script: Vec<usize> = checked.iter().copied().filter(|&i| snippets[i].script.is_some()).collect();
+    let scripts: Vec<Script> = with_script.iter().map(|&i| snippets[i].script.clone().unwrap()).collect();
+    let mut shellcheck_outcomes: BTreeMap<usize, Outcome> = BTreeMap::new();
+    if !scripts.is_empty() {
+        match shellcheck::check_all(&scripts, &shellcheck::Settings::from_config(config.tools.get("shellcheck"))) {
+            Ok(outcomes) => shellcheck_outcomes = with_script.iter().copied().zip(outcomes).collect(),
+            Err(e @ ShellcheckError::NotInstalled) => notes.push(e.to_string()),
+            Err(e) => notes.push(format!("{e}; lint ran without shellcheck")),
+        }
+    }
+    if isolation.is_none() && config.tools.values().any(|t| t.check_args) {
+        notes.push(format!("argument checks skipped: {}", options.isolation.as_ref().unwrap_err()));
+    }
+
+    let checker = isolation.map(|iso| ArgsChecker::new(&config.tools, iso));
+    let check_one = |i: usize| -> Outcome {
+        let snippet = &snippets[i];
+        let mut outcomes = vec![requirement_outcomes[&i].clone()];
+        outcomes.push(Outcome::from_findings(lint(&snippet.text, BlockKind::from_language(&snippet.language))));
+        if let Some(outcome) = shellcheck_outcomes.get(&i) {
+            outcomes.push(outcome.clone());
+        }
+        if let Some(checker) = &checker {
+            outcomes.push(checker.check(&snippet.commands));
+        }
+        if let (Some(spec), Some(iso)) = (&snippet.run, isolation) {
+            outcomes.push(run_snippet(iso, spec));
+        }
+        Outcome::combine(outcomes)
+    };
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(options.jobs).build().expect("a thread pool");
+    let fresh: BTreeMap<usize, Outcome> = pool.install(|| {
+        to_test
+            .par_iter()
+            .map(|&i| (i, if checked.contains(&i) { check_one(i) } else { requirement_outcomes[&i].clone() }))
+            .collect()
+    });
+
+    let mut reports = Vec::new();
+    for (i, snippet) in snippets.iter().enumerate() {
+        let (key, tools) = &keys[i];
+        let report = match fresh.get(&i) {
+            Some(outcome) => {
+                let findings = finding_lines(outcome, &snippet.origin);
+                results.record(&snippet.id, key, outcome, tools.clone(), options.date, findings.clone());
+                SnippetReport { id: snippet.id.clone(), origin: snippet.origin.clone(), outcome: outcome.clone(), cached: false, findings }
+            }
+            None => {
+                let recorded = &results.snippets[&snippet.id];
+                let outcome = match recorded.status {
+                    Status::Passed => Outcome::Passed { detail: recorded.detail.clone() },
+                    Status::Skipped => Outcome::skipped(recorded.detail.clone()),
+                    Status::Failed => Outcome::Failed { findings: Vec::new() },
+                };
+                SnippetReport { id: snippet.id.clone(), origin: snippet.origin.clone(), outcome, cached: true, findings: recorded.findings.clone() }
+            }
+        };
+        reports.push(report);
+    }
+    let unchanged = snippets.len() - to_test.len();
+    if unchanged > 0 {
+        notes.push(format!("{unchanged} unchanged since their last test: not tested again (--force re-tests them)"));
+    }
+    let summary = Summary::of(reports.iter().map(|r| &r.outcome));
+    Ok(SuiteReport { snippets: reports, notes, summary, tested: to_test.len() })
+}

@@ -1,0 +1,58 @@
+//! The built-in lint on the export's original posts finds each known problem at its
+//! Markdown line and column, and finds nothing once the snippets are fixed.
+
+use gen::check::lint::{lint, BlockKind};
+
+use crate::check_support::blocks;
+use crate::harness::repo_root;
+
+const POSTS: [&str; 2] = ["content/posts/docker-cheat-sheet.md", "content/posts/enable-apache-on-mountain-lion.md"];
+
+/// Every lint finding of the fixture, as `file:line:column: lint CODE: message`.
+fn lint_fixture(name: &str) -> Vec<String> {
+    let root = repo_root().join("tests/fixtures").join(name);
+    let mut lines = Vec::new();
+    for post in POSTS {
+        for block in blocks(&root, post) {
+            for finding in lint(&block.text, BlockKind::from_language(&block.language)) {
+                let d = finding.to_diagnostic(&block.origin);
+                lines.push(format!("{}: {}", d.location(), d.message));
+            }
+        }
+    }
+    lines
+}
+
+#[test]
+fn originals_have_each_known_problem() {
+    let found = lint_fixture("check-originals");
+    let codes: Vec<&str> = found.iter().map(|l| l.split(": ").next().unwrap()).collect();
+    assert_eq!(
+        codes,
+        [
+            "content/posts/docker-cheat-sheet.md:40:3",
+            "content/posts/docker-cheat-sheet.md:60:61",
+            "content/posts/docker-cheat-sheet.md:158:3",
+            "content/posts/enable-apache-on-mountain-lion.md:25:15",
+            "content/posts/enable-apache-on-mountain-lion.md:25:40",
+        ],
+        "{found:#?}"
+    );
+    assert!(found[0].ends_with("lint GEN101: `CONTAINERID = …` runs a command named `CONTAINERID` instead of assigning the variable"), "{}", found[0]);
+    assert!(found[1].contains("lint GEN102: `$3` inside double quotes is replaced by the shell"), "{}", found[1]);
+    assert!(found[2].contains("GEN101: `FULL_CONTAINER_ID = …`"), "{}", found[2]);
+    assert!(found[3].contains("GEN001: curly double quote `“`"), "{}", found[3]);
+}
+
+#[test]
+fn fixed_snippets_pass_the_lint() {
+    assert_eq!(lint_fixture("check-fixed"), Vec::<String>::new());
+}
+
+#[test]
+fn the_en_dash_of_docker_run_rm() {
+    let findings = lint("$ docker run –rm -t -i ubuntu /bin/bash", BlockKind::Console);
+    assert_eq!(findings.len(), 1);
+    assert_eq!((findings[0].code.as_str(), findings[0].column), ("GEN003", 14));
+    assert_eq!(findings[0].help.as_deref(), Some("type `--rm`"));
+}

@@ -1,0 +1,82 @@
+//! shellcheck on the export's docker snippets: one call for all of them, findings at
+//! their Markdown positions, noise codes and excludes left out.
+
+use std::os::unix::fs::PermissionsExt;
+
+use gen::check::shellcheck::{check_all_with, Script, Settings};
+use gen::check::sandbox::find_on_path;
+use gen::check::Outcome;
+use gen::config::SiteConfig;
+
+use crate::check_support::{blocks, console_script};
+use crate::harness::{repo_root, require_program};
+
+/// A shellcheck that logs each call, then runs the real one.
+fn logging_shellcheck(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let real = find_on_path("shellcheck").unwrap();
+    let log = dir.join("calls.log");
+    let wrapper = dir.join("shellcheck");
+    std::fs::write(&wrapper, format!("#!/bin/sh\necho \"$#\" >> '{}'\nexec '{}' \"$@\"\n", log.display(), real.display())).unwrap();
+    std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    (wrapper, log)
+}
+
+fn findings_of(outcome: &Outcome) -> Vec<(String, usize, usize)> {
+    match outcome {
+        Outcome::Failed { findings } => findings.iter().map(|f| (f.code.clone(), f.line, f.column)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[test]
+fn one_call_for_all_snippets_mapped_back_to_markdown() {
+    if !require_program("shellcheck") {
+        return;
+    }
+    let root = repo_root().join("tests/fixtures/check-originals");
+    let config = SiteConfig::load(&root).unwrap();
+    let post = "content/posts/docker-cheat-sheet.md";
+    let console: Vec<_> = blocks(&root, post).into_iter().filter(|b| b.language == "console").collect();
+    let scripts: Vec<Script> = console.iter().map(console_script).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let (shellcheck, log) = logging_shellcheck(dir.path());
+    let outcomes = check_all_with(&shellcheck, &scripts, &Settings::from_config(config.tools.get("shellcheck"))).unwrap();
+    let calls = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(calls.lines().count(), 1, "one batched call: {calls}");
+    assert_eq!(outcomes.len(), scripts.len());
+    // Only the `CONTAINERID = $(...)` lines fail: SC2283 at the `=`, in the Markdown file.
+    let failed: Vec<(usize, Vec<(String, usize, usize)>)> = outcomes
+        .iter()
+        .zip(&console)
+        .filter(|(o, _)| o.is_failed())
+        .map(|(o, b)| (b.origin.line, findings_of(o).into_iter().map(|(c, l, col)| (c, b.origin.line + l - 1, col)).collect()))
+        .collect();
+    assert_eq!(failed, [(39, vec![("SC2283".to_string(), 40, 15)]), (158, vec![("SC2283".to_string(), 158, 21)])], "{outcomes:#?}");
+}
+
+#[test]
+fn noise_site_and_snippet_excludes() {
+    if !require_program("shellcheck") {
+        return;
+    }
+    let shellcheck = find_on_path("shellcheck").unwrap();
+    let scripts = [
+        // Noise for a snippet: no shebang, unused and unassigned variables, bare cd.
+        Script::new("X=1\ncd /tmp\necho $UNSET_PARAMETER"),
+        // SC2046, excluded by the site.
+        Script::new("docker rm $(docker ps -a -q)"),
+        // SC2045 (iterating over ls), excluded by this snippet only; the next one keeps it.
+        Script::new("for f in $(ls); do echo \"$f\"; done").excluding(&["SC2045"]),
+        Script::new("for f in $(ls); do echo \"$f\"; done"),
+    ];
+    let settings = Settings { exclude: vec!["SC2046".into()], severity: "warning".into() };
+    let outcomes = check_all_with(&shellcheck, &scripts, &settings).unwrap();
+    assert_eq!(outcomes[0], Outcome::passed());
+    assert_eq!(outcomes[1], Outcome::passed());
+    assert_eq!(outcomes[2], Outcome::passed());
+    assert_eq!(findings_of(&outcomes[3]), [("SC2045".to_string(), 1, 10)]);
+    // With severity "info", quoting advice (SC2086) is reported too.
+    let info = Settings { exclude: vec![], severity: "info".into() };
+    let outcomes = check_all_with(&shellcheck, &[Script::new("docker logs $CONTAINERID")], &info).unwrap();
+    assert_eq!(findings_of(&outcomes[0]), [("SC2086".to_string(), 1, 13)]);
+}

@@ -11,16 +11,68 @@ use rayon::prelude::*;
 /// Writes `files` (relative path → bytes) as the folder `out`, replacing what was there
 /// only once everything is written.
 pub fn write_site_atomically(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> io::Result<()> {
-    let out = absolute(out)?;
-    let parent = out.parent().ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the output folder has no parent"))?;
-    std::fs::create_dir_all(parent)?;
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-    let staging = tempfile_dir(parent, &format!(".{name}.new-"))?;
-    let result = write_all(&staging, files).and_then(|()| swap_in(&staging, &out, parent, &name));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
+    let staging = StagingFolder::create(out)?;
+    staging.write_all(files)?;
+    staging.swap_in()
+}
+
+/// A new site being written file by file into a temporary folder beside `out`, which
+/// [`StagingFolder::swap_in`] puts in the place of `out` whole. Dropped without the swap
+/// (a failed build), the folder is removed and `out` stays as it was.
+pub struct StagingFolder {
+    staging: PathBuf,
+    out: PathBuf,
+    name: String,
+    swapped: bool,
+}
+
+impl StagingFolder {
+    /// Creates the staging folder for the output folder `out` (and `out`'s parent).
+    pub fn create(out: &Path) -> io::Result<StagingFolder> {
+        let out = absolute(out)?;
+        let parent = out.parent().ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the output folder has no parent"))?;
+        std::fs::create_dir_all(parent)?;
+        let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+        let staging = tempfile_dir(parent, &format!(".{name}.new-"))?;
+        Ok(StagingFolder { staging, out, name, swapped: false })
     }
-    result
+
+    /// Writes one file (path relative to the site, `/`-separated), replacing an earlier
+    /// one of the same path. Safe to call from several threads.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        if rel.split('/').any(|c| c == ".." || c.is_empty()) {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("refusing to write outside the output: {rel}")));
+        }
+        let path = self.staging.join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(path, bytes)
+    }
+
+    /// Writes every file of `files`, in parallel.
+    pub fn write_all(&self, files: &BTreeMap<String, Vec<u8>>) -> io::Result<()> {
+        files.par_iter().try_for_each(|(rel, bytes)| self.write(rel, bytes))
+    }
+
+    /// Puts the written site in the place of `out`.
+    pub fn swap_in(mut self) -> io::Result<()> {
+        self.swapped = true;
+        let parent = self.out.parent().expect("checked in create").to_path_buf();
+        let result = swap_in(&self.staging, &self.out, &parent, &self.name);
+        if result.is_err() {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
+        result
+    }
+}
+
+impl Drop for StagingFolder {
+    fn drop(&mut self) {
+        if !self.swapped {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
+    }
 }
 
 fn absolute(p: &Path) -> io::Result<PathBuf> {
@@ -43,21 +95,6 @@ fn tempfile_dir(parent: &Path, prefix: &str) -> io::Result<PathBuf> {
         }
     }
     Err(io::Error::new(io::ErrorKind::AlreadyExists, "could not create a staging folder"))
-}
-
-fn write_all(dir: &Path, files: &BTreeMap<String, Vec<u8>>) -> io::Result<()> {
-    let mut dirs: Vec<PathBuf> = files.keys().filter_map(|k| Path::new(k).parent().map(|p| dir.join(p))).collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        std::fs::create_dir_all(d)?;
-    }
-    files.par_iter().try_for_each(|(rel, bytes)| {
-        if rel.split('/').any(|c| c == ".." || c.is_empty()) {
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("refusing to write outside the output: {rel}")));
-        }
-        std::fs::write(dir.join(rel), bytes)
-    })
 }
 
 /// Puts `staging` in the place of `out`. On Linux the two folders are exchanged in one
@@ -108,6 +145,22 @@ mod tests {
         write_site_atomically(&out, &files).unwrap();
         assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"two");
         assert!(!out.join("stale.txt").exists());
+        let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn a_staging_folder_dropped_without_swap_leaves_the_output_as_it_was() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let mut files = BTreeMap::new();
+        files.insert("index.html".to_string(), b"old".to_vec());
+        write_site_atomically(&out, &files).unwrap();
+        let staging = StagingFolder::create(&out).unwrap();
+        staging.write("index.html", b"new").unwrap();
+        staging.write("posts/a/index.html", b"a").unwrap();
+        drop(staging);
+        assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"old");
         let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
     }

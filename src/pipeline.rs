@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -12,6 +13,7 @@ use crate::content::{self, PostDate, PostSource};
 use crate::error::{display_path, Diagnostic, Errors, Result};
 use crate::markdown::snippet::SnippetExtractor;
 use crate::markdown::{self, Highlighter, RenderContext};
+use crate::output::StagingFolder;
 use crate::render::{self, Templates};
 use crate::site::links::LinkIndex;
 use crate::site::{self, Post, SiteModel, Urls};
@@ -68,6 +70,15 @@ pub fn select_posts(sources: Vec<PostSource>, opts: &BuildOptions, now: PostDate
 /// URLs, and the post's snippets are extracted in the same pass. Snippet errors (bad
 /// attributes or requirements) of every post are collected.
 pub fn render_posts(sources: Vec<PostSource>, highlighter: &Highlighter, links: &LinkIndex) -> Result<Vec<Post>> {
+    render_posts_keeping(sources, highlighter, links, true)
+}
+
+/// [`render_posts`], emptying each post's Markdown body once it is rendered.
+fn render_posts_dropping_markdown(sources: Vec<PostSource>, highlighter: &Highlighter, links: &LinkIndex) -> Result<Vec<Post>> {
+    render_posts_keeping(sources, highlighter, links, false)
+}
+
+fn render_posts_keeping(sources: Vec<PostSource>, highlighter: &Highlighter, links: &LinkIndex, keep_markdown: bool) -> Result<Vec<Post>> {
     let results: Vec<Result<Post>> = sources
         .into_par_iter()
         .map(|source| {
@@ -79,6 +90,10 @@ pub fn render_posts(sources: Vec<PostSource>, highlighter: &Highlighter, links: 
             cx.code_blocks = &extractor;
             let mut rendered = markdown::render_markdown(&source.body, &cx);
             rendered.snippets = extractor.finish()?;
+            let mut source = source;
+            if !keep_markdown {
+                source.body = String::new();
+            }
             let path = site::post_path(&source.slug);
             Ok(Post { source, rendered, path })
         })
@@ -173,18 +188,79 @@ pub fn collect_static_where(
 /// Builds the site at `root` into memory.
 pub fn build_site(root: &Path, opts: &BuildOptions, highlighter: &Highlighter) -> Result<BuiltSite> {
     let started = Instant::now();
+    let (config, templates, model) = plan_site(root, opts, highlighter)?;
+    let mut built = render_model(root, &config, &model, &templates)?;
+    built.stats.elapsed = started.elapsed();
+    Ok(built)
+}
+
+/// Builds the site at `root` into the folder `out`, writing each page as soon as it is
+/// rendered into a staging folder that replaces `out` at the end (see
+/// [`StagingFolder`]); the rendered site is never held in memory whole.
+pub fn build_site_to_folder(root: &Path, opts: &BuildOptions, highlighter: &Highlighter, out: &Path) -> Result<BuildStats> {
+    let started = Instant::now();
+    let (config, templates, model) = plan_site(root, opts, highlighter)?;
+    // Every block is highlighted by now; its copy in the cache would only take room.
+    highlighter.forget_blocks();
+    let statics = collect_static(root, &config)?;
+    let cannot_write = |e: std::io::Error| -> Errors {
+        Diagnostic::file(out, format!("cannot write the site: {e}")).with_help("check that the output folder's parent exists and is writable").into()
+    };
+    let staging = StagingFolder::create(out).map_err(cannot_write)?;
+    staging.write_all(&statics).map_err(cannot_write)?;
+    staging.write(SYNTAX_CSS, &syntax_stylesheet(&config)).map_err(cannot_write)?;
+    let sink = StaticsFirst { staging: &staging, statics: &statics, overlaps: AtomicUsize::new(0), out };
+    let pages = render::render_pages_into(&model, &config, &templates, root, &sink)?;
+    let skipped = usize::from(statics.contains_key("robots.txt") && model.pages.iter().any(|p| p.output_file() == "robots.txt" && p.kind == site::PageKind::Robots));
+    let overlaps = sink.overlaps.into_inner();
+    staging.swap_in().map_err(cannot_write)?;
+    let pages = pages - skipped;
+    let files = statics.len() + usize::from(!statics.contains_key(SYNTAX_CSS)) + pages - overlaps;
+    Ok(BuildStats { posts: model.posts.len(), pages, files, elapsed: started.elapsed() })
+}
+
+/// Writes rendered pages into the staging folder after the static files, like
+/// [`assemble_site`]: a page replaces a static file of the same path, except that a
+/// site's own static robots.txt wins over the generated one.
+struct StaticsFirst<'a> {
+    staging: &'a StagingFolder,
+    statics: &'a BTreeMap<String, Vec<u8>>,
+    /// Pages written over a static file (or the stylesheet), for the file count.
+    overlaps: AtomicUsize,
+    out: &'a Path,
+}
+
+impl render::PageSink for StaticsFirst<'_> {
+    fn put(&self, _index: usize, file: String, bytes: Vec<u8>) -> Result<()> {
+        let is_static = self.statics.contains_key(&file);
+        if is_static && file == "robots.txt" {
+            return Ok(());
+        }
+        if is_static || file == SYNTAX_CSS {
+            self.overlaps.fetch_add(1, Ordering::Relaxed);
+        }
+        self.staging.write(&file, &bytes).map_err(|e| {
+            Diagnostic::file(self.out, format!("cannot write the site ({file}): {e}"))
+                .with_help("check that the output folder's parent exists and is writable")
+                .into()
+        })
+    }
+}
+
+/// Reads, selects and renders the posts and plans the site's pages. The posts' Markdown
+/// is dropped once rendered: a one-off build does not need it again.
+fn plan_site(root: &Path, opts: &BuildOptions, highlighter: &Highlighter) -> Result<(SiteConfig, Templates, SiteModel)> {
     let config = load_config(root, opts)?;
     let (templates, sources) = rayon::join(|| Templates::load(root, &config), || content::load_posts(root));
     let (templates, sources) = merge_errors(templates, sources)?;
     let now = PostDate::now();
     let (sources, left_out) = select_posts(sources, opts, now);
     let links = LinkIndex::new(&sources, &Urls::new(&config)).with_unpublished(left_out.iter().map(|p| p.path.as_path()));
-    let posts = render_posts(sources, highlighter, &links)?;
+    drop(left_out);
+    let posts = render_posts_dropping_markdown(sources, highlighter, &links)?;
     links.check(&posts)?;
     let model = site::build_site_model_at(posts, &config, now)?;
-    let mut built = render_model(root, &config, &model, &templates)?;
-    built.stats.elapsed = started.elapsed();
-    Ok(built)
+    Ok((config, templates, model))
 }
 
 /// Renders a planned site and adds static files and the syntax stylesheet.

@@ -6,8 +6,7 @@ use clap::Args;
 
 use crate::error::{Diagnostic, Errors};
 use crate::markdown::Highlighter;
-use crate::output::write_site_atomically;
-use crate::pipeline::{build_site, BuildOptions};
+use crate::pipeline::{build_site_to_folder, BuildOptions};
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
@@ -29,12 +28,8 @@ pub struct BuildArgs {
 pub fn run(root: &Path, args: BuildArgs) -> Result<i32, Errors> {
     let opts = BuildOptions { drafts: args.drafts, base_url: args.base_url, future: args.future };
     let highlighter = Highlighter::new();
-    let built = build_site(root, &opts, &highlighter)?;
     let out = if args.out.is_absolute() { args.out.clone() } else { root.join(&args.out) };
-    write_site_atomically(&out, &built.files).map_err(|e| {
-        Diagnostic::file(&args.out, format!("cannot write the site: {e}")).with_help("check that the output folder's parent exists and is writable")
-    })?;
-    let s = built.stats;
+    let s = build_site_to_folder(root, &opts, &highlighter, &out).map_err(|e| name_output(e, &out, &args.out))?;
     eprintln!(
         "Built {} posts, {} pages ({} files) in {} ms into {}",
         s.posts,
@@ -44,4 +39,14 @@ pub fn run(root: &Path, args: BuildArgs) -> Result<i32, Errors> {
         args.out.display()
     );
     Ok(0)
+}
+
+/// Write errors name the output folder as the user gave it, not its full path.
+fn name_output(errors: Errors, out: &Path, given: &Path) -> Errors {
+    Errors(errors.0.into_iter().map(|mut d: Diagnostic| {
+        if d.file == out {
+            d.file = given.to_path_buf();
+        }
+        d
+    }).collect())
 }

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use syntect::highlighting::ThemeSet;
 use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
@@ -28,7 +28,9 @@ pub fn is_shell_script(lang: &str) -> bool {
 /// Highlights code blocks; one per process, shared by every thread and every rebuild.
 pub struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
-    cache: Mutex<HashMap<u64, String>>,
+    /// Highlighted blocks by hash of language and code; a block being highlighted by one
+    /// thread is waited for by another that wants it, never highlighted twice.
+    cache: Mutex<HashMap<u64, Arc<OnceLock<String>>>>,
     highlighted: AtomicUsize,
 }
 
@@ -46,6 +48,11 @@ impl Highlighter {
     /// The syntax set, loaded from syntect's dump on first use.
     fn syntaxes(&self) -> &SyntaxSet {
         self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines)
+    }
+
+    /// Forgets the highlighted blocks, for a one-off build whose posts are all rendered.
+    pub fn forget_blocks(&self) {
+        std::mem::take(&mut *self.cache.lock().expect("highlight cache poisoned"));
     }
 
     /// How many blocks were actually highlighted (cache misses) since creation.
@@ -73,13 +80,12 @@ impl Highlighter {
             code.hash(&mut h);
             h.finish()
         };
-        if let Some(hit) = self.cache.lock().expect("highlight cache poisoned").get(&key) {
-            return hit.clone();
-        }
-        let html = if is_console(lang) { self.highlight_console(code) } else { self.highlight_plain_lang(lang, code) };
-        self.highlighted.fetch_add(1, Ordering::Relaxed);
-        self.cache.lock().expect("highlight cache poisoned").insert(key, html.clone());
-        html
+        let slot = Arc::clone(self.cache.lock().expect("highlight cache poisoned").entry(key).or_default());
+        slot.get_or_init(|| {
+            self.highlighted.fetch_add(1, Ordering::Relaxed);
+            if is_console(lang) { self.highlight_console(code) } else { self.highlight_plain_lang(lang, code) }
+        })
+        .clone()
     }
 
     fn highlight_plain_lang(&self, lang: &str, code: &str) -> String {

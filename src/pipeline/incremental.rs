@@ -454,6 +454,35 @@ mod tests {
     }
 
     #[test]
+    fn a_full_build_highlights_a_block_repeated_in_two_posts_once() {
+        let dir = site();
+        write(dir.path(), "content/posts/d.md", &post("D", "2019-01-01", "Same as A.\n\n```rust\nfn a() {}\n```\n"));
+        let h = Highlighter::new();
+        let built = build_site(dir.path(), &opts(), &h).unwrap();
+        assert!(String::from_utf8_lossy(&built.files["posts/d/index.html"]).contains("hl-"));
+        // a.md and d.md share their rust block; b.md has a console block.
+        assert_eq!(h.highlight_count(), 2);
+    }
+
+    #[test]
+    fn building_into_a_folder_writes_the_files_of_the_in_memory_build() {
+        let dir = site();
+        write(dir.path(), "static/robots.txt", "User-agent: *\n");
+        write(dir.path(), "static/img/x.txt", "x");
+        let full = build_site(dir.path(), &opts(), &Highlighter::new()).unwrap();
+        let out = dir.path().join("public");
+        let stats = crate::pipeline::build_site_to_folder(dir.path(), &opts(), &Highlighter::new(), &out).unwrap();
+        let written: BTreeMap<String, Vec<u8>> = walkdir::WalkDir::new(&out)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| (e.path().strip_prefix(&out).unwrap().to_string_lossy().replace('\\', "/"), std::fs::read(e.path()).unwrap()))
+            .collect();
+        assert_eq!(written, full.files);
+        assert_eq!((stats.posts, stats.pages, stats.files), (full.stats.posts, full.stats.pages, full.stats.files));
+    }
+
+    #[test]
     fn unchanged_post_is_neither_parsed_nor_highlighted_again() {
         let dir = site();
         let h = Highlighter::new();

@@ -143,8 +143,44 @@ fn template_error(e: &tera::Error, root: &Path, sources: &BTreeMap<String, PathB
     }))
 }
 
-/// Renders every page of `model`; returns output file → HTML, sorted.
+/// Where rendered pages go as they are rendered: the staging folder of `gen build`, or
+/// a map in memory for `gen serve`. Called from several threads at once.
+pub trait PageSink: Sync {
+    /// Takes page number `index` of the site model (in page order), to be written at
+    /// the output path `file`.
+    fn put(&self, index: usize, file: String, bytes: Vec<u8>) -> Result<()>;
+}
+
+/// Pages kept in memory, in the model's page order.
+#[derive(Default)]
+pub struct PageList(std::sync::Mutex<Vec<(usize, String, Vec<u8>)>>);
+
+impl PageSink for PageList {
+    fn put(&self, index: usize, file: String, bytes: Vec<u8>) -> Result<()> {
+        self.0.lock().expect("no panic while holding the page list").push((index, file, bytes));
+        Ok(())
+    }
+}
+
+impl PageList {
+    /// Output file → bytes, in the model's page order.
+    pub fn into_pages(self) -> Vec<(String, Vec<u8>)> {
+        let mut pages = self.0.into_inner().expect("no panic while holding the page list");
+        pages.sort_by_key(|(i, _, _)| *i);
+        pages.into_iter().map(|(_, f, b)| (f, b)).collect()
+    }
+}
+
+/// Renders every page of `model`; returns output file → HTML, in page order.
 pub fn render_pages(model: &SiteModel, config: &SiteConfig, templates: &Templates, root: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+    let list = PageList::default();
+    render_pages_into(model, config, templates, root, &list)?;
+    Ok(list.into_pages())
+}
+
+/// Renders every page of `model` into `sink` as each is done, in parallel; returns how
+/// many pages were rendered. Errors of every page are collected.
+pub fn render_pages_into(model: &SiteModel, config: &SiteConfig, templates: &Templates, root: &Path, sink: &dyn PageSink) -> Result<usize> {
     let urls = Urls::new(config);
     let site = SiteContext::new(config, &urls);
     let summaries: Vec<PostSummary> = model
@@ -154,28 +190,24 @@ pub fn render_pages(model: &SiteModel, config: &SiteConfig, templates: &Template
         .map(|(i, p)| PostSummary { scheduled: model.is_scheduled(i), ..PostSummary::new(p, &urls) })
         .collect();
     let pages: Vec<&Page> = model.pages.iter().filter(|p| pages::template_name(&p.kind).is_none_or(|t| templates.has(t))).collect();
-    let results: Vec<Result<(String, Vec<u8>)>> = pages
+    let mut errors: Vec<Diagnostic> = pages
         .par_iter()
-        .map(|page| {
-            let html = render_page(page, model, &summaries, &site, &urls, templates, root)?;
-            let html = if urls.relative && page.kind.is_html() { rewrite::rewrite_urls(&html, |u| rewrite::relative_url(&page.path, u)) } else { html };
-            Ok((page.output_file(), html.into_bytes()))
+        .enumerate()
+        .filter_map(|(index, page)| {
+            let rendered = render_page(page, model, &summaries, &site, &urls, templates, root).and_then(|html| {
+                let html = if urls.relative && page.kind.is_html() { rewrite::rewrite_urls(&html, |u| rewrite::relative_url(&page.path, u)) } else { html };
+                sink.put(index, page.output_file(), html.into_bytes())
+            });
+            rendered.err()
         })
+        .flat_map_iter(|e| e.0)
         .collect();
-    let mut out = Vec::with_capacity(results.len());
-    let mut errors = Vec::new();
-    for r in results {
-        match r {
-            Ok(f) => out.push(f),
-            Err(e) => errors.extend(e.0),
-        }
-    }
     if !errors.is_empty() {
         errors.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
         errors.dedup();
         return Err(Errors(errors));
     }
-    Ok(out)
+    Ok(pages.len())
 }
 
 fn render_page(

@@ -64,6 +64,24 @@ impl Errors {
         Errors(vec![d])
     }
 
+    /// The values of `results`, or every error of every failed one, sorted: a stage
+    /// reports all its problems at once, in a stable order.
+    pub fn collect<T>(results: impl IntoIterator<Item = Result<T, Errors>>) -> Result<Vec<T>, Errors> {
+        let mut values = Vec::new();
+        let mut errors = Vec::new();
+        for r in results {
+            match r {
+                Ok(v) => values.push(v),
+                Err(e) => errors.extend(e.0),
+            }
+        }
+        if errors.is_empty() {
+            Ok(values)
+        } else {
+            Err(Errors(errors).sorted())
+        }
+    }
+
     /// Sorts by file and position so that parallel stages report deterministically.
     pub fn sorted(mut self) -> Self {
         self.0.sort_by(|a, b| (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message)));

@@ -98,25 +98,9 @@ fn render_posts_keeping(sources: Vec<PostSource>, highlighter: &Highlighter, lin
             Ok(Post { source, rendered, path })
         })
         .collect();
-    collect_results(results)
+    Errors::collect(results)
 }
 
-/// The values, or every error of every failed item, sorted.
-fn collect_results<T>(results: Vec<Result<T>>) -> Result<Vec<T>> {
-    let mut values = Vec::with_capacity(results.len());
-    let mut errors = Vec::new();
-    for r in results {
-        match r {
-            Ok(v) => values.push(v),
-            Err(e) => errors.extend(e.0),
-        }
-    }
-    if errors.is_empty() {
-        Ok(values)
-    } else {
-        Err(Errors(errors).sorted())
-    }
-}
 
 /// Reads and renders the posts and returns the site's snippet index (for `gen snippets`).
 pub fn snippet_index(root: &Path, opts: &BuildOptions, highlighter: &Highlighter) -> Result<(SiteConfig, SnippetIndex)> {

@@ -136,19 +136,7 @@ fn decode_utf8(bytes: Vec<u8>, shown: &Path) -> Result<String> {
 pub fn load_posts(root: &Path) -> Result<Vec<PostSource>> {
     let files = find_post_files(root)?;
     let results: Vec<Result<PostSource>> = files.par_iter().map(|f| read_post(root, f)).collect();
-    let mut posts = Vec::with_capacity(results.len());
-    let mut errors = Vec::new();
-    for r in results {
-        match r {
-            Ok(p) => posts.push(p),
-            Err(e) => errors.extend(e.0),
-        }
-    }
-    if errors.is_empty() {
-        Ok(posts)
-    } else {
-        Err(Errors(errors).sorted())
-    }
+    Errors::collect(results)
 }
 
 #[cfg(test)]

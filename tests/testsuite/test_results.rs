@@ -120,3 +120,32 @@ fn serve_shows_new_results_without_a_restart() {
     std::fs::remove_file(site.path("snippet-results.toml")).unwrap();
     served.wait_for_page("/posts/three/", 200, "data-snippet-id=\"three/list\" data-status=\"untested\"");
 }
+
+#[test]
+fn docs_status_column_is_what_gen_snippets_prints() {
+    let doc = std::fs::read_to_string(crate::harness::repo_root().join("docs/testing.md")).unwrap();
+    let start = doc.find("in the STATUS column of `gen snippets`").unwrap();
+    let block = &doc[start..];
+    let block = &block[block.find("```text\n").unwrap() + 8..];
+    let block = &block[..block.find("```").unwrap()];
+    let site = site();
+    site.run(&["test"]).failure();
+    let date = site.read("snippet-results.toml").lines().find_map(|l| l.strip_prefix("date = ")).unwrap().to_string();
+    let ls = site.read("snippet-results.toml").lines().find_map(|l| l.strip_prefix("ls = ")).unwrap().trim_matches('"').to_string();
+    let printed = site.run(&["snippets"]).success().stdout().replace(&date, "2026-12-05").replace(&format!("ls {ls}"), "ls 9.1.0");
+    let words = |text: &str| text.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect::<Vec<_>>();
+    assert_eq!(words(&printed), words(block));
+}
+
+#[test]
+fn the_bundled_blog_shows_its_committed_results() {
+    let site = TestSite::bundled_blog();
+    std::fs::copy(crate::harness::repo_root().join("snippet-results.toml"), site.path("snippet-results.toml")).unwrap();
+    site.build();
+    let doc = json(&site);
+    let count = |status: &str| doc["snippets"].as_array().unwrap().iter().filter(|s| s["status"] == status).count();
+    // When this fails, content/ changed since the file was written: run `gen test`.
+    assert_eq!((count("passed"), count("skipped"), count("failed"), count("untested")), (25, 11, 0, 0));
+    let post = site.read("public/posts/docker-cheat-sheet/index.html");
+    assert_contains(&post, &["snippet-status snippet-status-passed", "requires docker &lt;1.10, found "]);
+}

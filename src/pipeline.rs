@@ -4,14 +4,16 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use crate::check::results::ResultsFile;
 use crate::config::SiteConfig;
 use crate::content::{self, PostDate, PostSource};
 use crate::error::{display_path, Diagnostic, Errors, Result};
-use crate::markdown::snippet::SnippetExtractor;
+use crate::markdown::snippet::{SnippetExtractor, StatusLookup};
 use crate::markdown::{self, Highlighter, RenderContext};
 use crate::output::StagingFolder;
 use crate::render::{self, Templates};
@@ -69,20 +71,21 @@ pub fn select_posts(sources: Vec<PostSource>, opts: &BuildOptions, now: PostDate
 /// Renders each post's Markdown, in parallel; links to other posts' files become their
 /// URLs, and the post's snippets are extracted in the same pass. Snippet errors (bad
 /// attributes or requirements) of every post are collected.
-pub fn render_posts(sources: Vec<PostSource>, highlighter: &Highlighter, links: &LinkIndex) -> Result<Vec<Post>> {
-    render_posts_keeping(sources, highlighter, links, true)
+/// Each snippet shows its last test result from `statuses`.
+pub fn render_posts(sources: Vec<PostSource>, highlighter: &Highlighter, links: &LinkIndex, statuses: &Statuses) -> Result<Vec<Post>> {
+    render_posts_keeping(sources, highlighter, links, statuses, true)
 }
 
 /// [`render_posts`], emptying each post's Markdown body once it is rendered.
-fn render_posts_dropping_markdown(sources: Vec<PostSource>, highlighter: &Highlighter, links: &LinkIndex) -> Result<Vec<Post>> {
-    render_posts_keeping(sources, highlighter, links, false)
+fn render_posts_dropping_markdown(sources: Vec<PostSource>, highlighter: &Highlighter, links: &LinkIndex, statuses: &Statuses) -> Result<Vec<Post>> {
+    render_posts_keeping(sources, highlighter, links, statuses, false)
 }
 
-fn render_posts_keeping(sources: Vec<PostSource>, highlighter: &Highlighter, links: &LinkIndex, keep_markdown: bool) -> Result<Vec<Post>> {
+fn render_posts_keeping(sources: Vec<PostSource>, highlighter: &Highlighter, links: &LinkIndex, statuses: &Statuses, keep_markdown: bool) -> Result<Vec<Post>> {
     let results: Vec<Result<Post>> = sources
         .into_par_iter()
         .map(|source| {
-            let extractor = SnippetExtractor::new(&source.path, &source.slug, &source.front_matter.snippets);
+            let extractor = SnippetExtractor::new(&source.path, &source.slug, &source.front_matter.snippets).with_statuses(statuses.clone());
             let mut cx = RenderContext::new(highlighter);
             let resolver = links.resolver(&source.path);
             cx.links = &resolver;
@@ -101,6 +104,15 @@ fn render_posts_keeping(sources: Vec<PostSource>, highlighter: &Highlighter, lin
     Errors::collect(results)
 }
 
+
+/// Where the build finds each snippet's last `gen test` result.
+pub type Statuses = Arc<dyn StatusLookup>;
+
+/// The results file `gen test` wrote at `root` (none: every snippet untested). A broken
+/// file (a merge conflict) is an error located in it.
+pub fn load_statuses(root: &Path) -> Result<Statuses> {
+    Ok(Arc::new(ResultsFile::load(root)?))
+}
 
 /// Reads and renders the posts and returns the site's snippet index (for `gen snippets`).
 pub fn snippet_index(root: &Path, opts: &BuildOptions, highlighter: &Highlighter) -> Result<(SiteConfig, SnippetIndex)> {
@@ -122,7 +134,7 @@ pub fn test_inputs(root: &Path, opts: &BuildOptions, highlighter: &Highlighter) 
     let config = load_config(root, opts)?;
     let (sources, left_out) = select_posts(content::load_posts(root)?, opts, PostDate::now());
     let links = LinkIndex::new(&sources, &Urls::new(&config)).with_unpublished(left_out.iter().map(|p| p.path.as_path()));
-    let posts = render_posts(sources, highlighter, &links)?;
+    let posts = render_posts(sources, highlighter, &links, &load_statuses(root)?)?;
     let index = site::snippet_index(&posts)?;
     let others = posts
         .iter()
@@ -241,7 +253,7 @@ fn plan_site(root: &Path, opts: &BuildOptions, highlighter: &Highlighter) -> Res
     let (sources, left_out) = select_posts(sources, opts, now);
     let links = LinkIndex::new(&sources, &Urls::new(&config)).with_unpublished(left_out.iter().map(|p| p.path.as_path()));
     drop(left_out);
-    let posts = render_posts_dropping_markdown(sources, highlighter, &links)?;
+    let posts = render_posts_dropping_markdown(sources, highlighter, &links, &load_statuses(root)?)?;
     links.check(&posts)?;
     let model = site::build_site_model_at(posts, &config, now)?;
     Ok((config, templates, model))

@@ -9,7 +9,9 @@ use super::requirements::Requirement;
 use super::shellcheck::{mask_placeholders, Script};
 use super::suite::SnippetCheck;
 use super::{CheckKind, Finding, Origin};
-use crate::markdown::snippet::{Command, Snippet, SnippetKind, TestMode};
+use std::time::Duration;
+
+use crate::markdown::snippet::{snippet_digest, Command, Snippet, SnippetKind, TestMode};
 use crate::requirement;
 use crate::shell::{self, WordPart};
 
@@ -37,11 +39,12 @@ pub fn snippet_check(snippet: &Snippet, run_all: bool) -> SnippetCheck {
         origin: origin.clone(),
         text: snippet.code.clone(),
         commands,
-        script: Some(script(snippet, &origin)),
+        script: Some(script(snippet, &origin).excluding(&snippet.shellcheck_exclude)),
         tools: snippet.tools.clone(),
         requirements: snippet.requires.iter().map(|t| requirement_of(&t.requirement)).collect(),
         run,
         syntax,
+        digest: snippet.digest.clone(),
     }
 }
 
@@ -59,6 +62,7 @@ pub fn block_check(file: &std::path::Path, slug: &str, block: &crate::markdown::
         requirements: Vec::new(),
         run: None,
         syntax: Vec::new(),
+        digest: snippet_digest(&block.lang, &block.code, "", &TestMode::Check, Duration::ZERO, 0, &[]),
     }
 }
 

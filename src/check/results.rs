@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 
 use super::Outcome;
 use crate::error::{Diagnostic, Result};
+use crate::markdown::snippet::{SnippetStatus, StatusLookup};
 
 /// The file name, at the site root.
 pub const RESULTS_FILE: &str = "snippet-results.toml";
@@ -38,6 +39,10 @@ pub struct SnippetResult {
     pub date: toml::value::Datetime,
     /// See [`result_key`].
     pub key: String,
+    /// The snippet's [`snippet_digest`](crate::markdown::snippet::snippet_digest) when
+    /// tested: `gen build` compares only this (it probes no tool version).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub content: String,
     /// The versions of the tools the snippet uses, as probed.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tools: BTreeMap<String, String>,
@@ -47,17 +52,6 @@ pub struct SnippetResult {
     /// What failed, one line each (`file:line:column: check CODE: message`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub findings: Vec<String>,
-}
-
-/// What `gen build` shows for a snippet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "status", rename_all = "lowercase")]
-pub enum SiteStatus {
-    Passed { tools: BTreeMap<String, String>, date: String },
-    Failed { findings: Vec<String>, date: String },
-    Skipped { reason: String, date: String },
-    /// Never tested, or changed since (its key differs).
-    Untested,
 }
 
 /// The key a snippet is tested under: a SHA-256 (first 16 hex digits) of the checks'
@@ -143,7 +137,7 @@ impl ResultsFile {
 
     /// Records the outcome of a snippet's test. An inconclusive outcome is recorded as
     /// passed, as [`super::Outcome::combine`] counts it.
-    pub fn record(&mut self, id: &str, key: &str, outcome: &Outcome, tools: BTreeMap<String, String>, date: toml::value::Datetime, findings: Vec<String>) {
+    pub fn record(&mut self, id: &str, key: Key<'_>, outcome: &Outcome, tools: BTreeMap<String, String>, date: toml::value::Datetime, findings: Vec<String>) {
         let (status, detail) = match outcome {
             Outcome::Passed { detail } => (Status::Passed, detail.clone()),
             Outcome::Inconclusive { reason } => (Status::Passed, format!("inconclusive: {reason}")),
@@ -151,23 +145,37 @@ impl ResultsFile {
             Outcome::Skipped { reason } => (Status::Skipped, reason.clone()),
         };
         let findings = if status == Status::Failed { findings } else { Vec::new() };
-        self.snippets.insert(id.to_string(), SnippetResult { status, date, key: key.to_string(), tools, detail, findings });
-    }
-
-    /// What the site shows for snippet `id` with its current key.
-    pub fn lookup(&self, id: &str, key: &str) -> SiteStatus {
-        let Some(result) = self.snippets.get(id).filter(|r| r.key == key) else { return SiteStatus::Untested };
-        let date = result.date.to_string();
-        match result.status {
-            Status::Passed => SiteStatus::Passed { tools: result.tools.clone(), date },
-            Status::Failed => SiteStatus::Failed { findings: result.findings.clone(), date },
-            Status::Skipped => SiteStatus::Skipped { reason: result.detail.clone(), date },
-        }
+        let result = SnippetResult { status, date, key: key.full.to_string(), content: key.content.to_string(), tools, detail, findings };
+        self.snippets.insert(id.to_string(), result);
     }
 
     /// Forgets snippets that no longer exist.
     pub fn retain_ids(&mut self, ids: &BTreeSet<String>) {
         self.snippets.retain(|id, _| ids.contains(id));
+    }
+}
+
+/// The two keys a result is recorded under: the full key `gen test` compares (see
+/// [`result_key`]) and the content digest `gen build` compares.
+#[derive(Debug, Clone, Copy)]
+pub struct Key<'a> {
+    pub full: &'a str,
+    pub content: &'a str,
+}
+
+impl StatusLookup for ResultsFile {
+    /// What the site shows for snippet `id` whose content digest is `digest`.
+    fn status(&self, id: &str, digest: &str) -> SnippetStatus {
+        let Some(result) = self.snippets.get(id) else { return SnippetStatus::Untested };
+        let date = result.date.to_string();
+        if result.content != digest {
+            return SnippetStatus::Changed { last_tested: date };
+        }
+        match result.status {
+            Status::Passed => SnippetStatus::Passed { tools: result.tools.clone(), date },
+            Status::Failed => SnippetStatus::Failed { findings: result.findings.clone(), date },
+            Status::Skipped => SnippetStatus::Skipped { reason: result.detail.clone(), date },
+        }
     }
 }
 
@@ -207,18 +215,22 @@ mod tests {
     fn record_lookup_and_round_trip() {
         let mut results = ResultsFile::default();
         let k1 = result_key("", "docker ps", &docker("28.2.2"));
+        let key = |full| Key { full, content: "c1" };
         assert!(results.needs_test("docker/ps", &k1, false));
-        assert_eq!(results.lookup("docker/ps", &k1), SiteStatus::Untested);
-        results.record("docker/ps", &k1, &Outcome::Passed { detail: "docker 28.2.2".into() }, docker("28.2.2"), date("2026-12-01"), vec![]);
-        results.record("boot2docker/up", "k2", &Outcome::skipped("boot2docker not installed"), BTreeMap::new(), date("2026-12-01"), vec![]);
+        assert_eq!(results.status("docker/ps", "c1"), SnippetStatus::Untested);
+        results.record("docker/ps", key(&k1), &Outcome::Passed { detail: "docker 28.2.2".into() }, docker("28.2.2"), date("2026-12-01"), vec![]);
+        results.record("boot2docker/up", key("k2"), &Outcome::skipped("boot2docker not installed"), BTreeMap::new(), date("2026-12-01"), vec![]);
         let failed = Outcome::Failed { findings: vec![Finding::new(CheckKind::Args, "ARGS", "x")] };
-        results.record("docker/run", "k3", &failed, docker("28.2.2"), date("2026-12-01"), vec!["a.md:3:3: args ARGS: x".into()]);
+        results.record("docker/run", key("k3"), &failed, docker("28.2.2"), date("2026-12-01"), vec!["a.md:3:3: args ARGS: x".into()]);
         assert!(!results.needs_test("docker/ps", &k1, false));
         assert!(results.needs_test("docker/ps", &k1, true));
         assert!(results.needs_test("docker/ps", "changed", false));
-        assert_eq!(results.lookup("docker/ps", &k1), SiteStatus::Passed { tools: docker("28.2.2"), date: "2026-12-01".into() });
-        assert_eq!(results.lookup("docker/ps", "changed"), SiteStatus::Untested);
-        assert_eq!(results.lookup("boot2docker/up", "k2"), SiteStatus::Skipped { reason: "boot2docker not installed".into(), date: "2026-12-01".into() });
+        // The site compares the content digest only.
+        assert_eq!(results.status("docker/ps", "c1"), SnippetStatus::Passed { tools: docker("28.2.2"), date: "2026-12-01".into() });
+        assert_eq!(results.status("docker/ps", "c2"), SnippetStatus::Changed { last_tested: "2026-12-01".into() });
+        assert_eq!(results.status("boot2docker/up", "c1"), SnippetStatus::Skipped { reason: "boot2docker not installed".into(), date: "2026-12-01".into() });
+        assert_eq!(results.status("docker/run", "c1"), SnippetStatus::Failed { findings: vec!["a.md:3:3: args ARGS: x".into()], date: "2026-12-01".into() });
+        assert_eq!(results.status("docker/rm", "c1"), SnippetStatus::Untested);
         let text = results.to_toml();
         assert!(text.starts_with(HEADER));
         assert!(text.find("[snippets.\"boot2docker/up\"]").unwrap() < text.find("[snippets.\"docker/ps\"]").unwrap(), "{text}");
@@ -235,7 +247,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(ResultsFile::load(dir.path()).unwrap(), ResultsFile::default());
         let mut results = ResultsFile::default();
-        results.record("a", "k", &Outcome::passed(), BTreeMap::new(), date("2026-12-01"), vec![]);
+        results.record("a", Key { full: "k", content: "c" }, &Outcome::passed(), BTreeMap::new(), date("2026-12-01"), vec![]);
         results.save(dir.path()).unwrap();
         assert_eq!(ResultsFile::load(dir.path()).unwrap(), results);
         std::fs::write(dir.path().join(RESULTS_FILE), "[snippets.a]\nstatus = \"passed\"\n<<<<<<< HEAD\n").unwrap();

@@ -46,8 +46,8 @@ impl Script {
         self
     }
 
-    pub fn excluding(mut self, codes: &[&str]) -> Script {
-        self.exclude = codes.iter().map(|c| c.to_string()).collect();
+    pub fn excluding(mut self, codes: &[impl AsRef<str>]) -> Script {
+        self.exclude = codes.iter().map(|c| c.as_ref().to_string()).collect();
         self
     }
 

@@ -13,7 +13,7 @@ use super::args::{ArgsChecker, SimpleCommand};
 use super::expect::{run_snippet, RunSpec};
 use super::lint::{lint, BlockKind};
 use super::requirements::{Requirement, ToolVersions};
-use super::results::{result_key, ResultsFile, Status};
+use super::results::{result_key, Key, ResultsFile, Status};
 use super::sandbox::{Isolation, SandboxUnavailable};
 use super::shellcheck::{self, Script, ShellcheckError};
 use super::{Origin, Outcome, Summary};
@@ -41,6 +41,9 @@ pub struct SnippetCheck {
     pub run: Option<RunSpec>,
     /// Its syntax errors, located in the block (see [`super::from_index`]).
     pub syntax: Vec<super::Finding>,
+    /// Its content digest, recorded with its result for `gen build` to compare (see
+    /// [`crate::markdown::snippet::snippet_digest`]).
+    pub digest: String,
 }
 
 /// How to run the suite.
@@ -88,7 +91,8 @@ fn settings_fingerprint(config: &SiteConfig, isolated: bool) -> String {
 }
 
 fn content_fingerprint(snippet: &SnippetCheck) -> String {
-    format!("{}\n{}\n{:?}\n{:?}", snippet.language, snippet.text, snippet.requirements, snippet.run)
+    let exclude = snippet.script.as_ref().map(|s| s.exclude.join(",")).unwrap_or_default();
+    format!("{}\n{}\n{:?}\n{:?}\n{exclude}", snippet.language, snippet.text, snippet.requirements, snippet.run)
 }
 
 fn tool_names(snippet: &SnippetCheck) -> Vec<String> {
@@ -177,7 +181,7 @@ pub fn run_suite(snippets: &[SnippetCheck], config: &SiteConfig, results: &mut R
         let report = match fresh.get(&i) {
             Some(outcome) => {
                 let findings = finding_lines(outcome, &snippet.origin);
-                results.record(&snippet.id, key, outcome, tools.clone(), options.date, findings.clone());
+                results.record(&snippet.id, Key { full: key, content: &snippet.digest }, outcome, tools.clone(), options.date, findings.clone());
                 SnippetReport { id: snippet.id.clone(), origin: snippet.origin.clone(), outcome: outcome.clone(), cached: false, findings }
             }
             None => {

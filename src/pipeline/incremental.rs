@@ -4,18 +4,22 @@
 //! reloaded only when a template changed, and pages whose context did not change are not
 //! rendered again (the [`RenderMemo`](crate::render::memo::RenderMemo) of [`Templates`]).
 //! A static file change re-reads static files only; a `site.toml` change starts afresh.
+//! A change of `gen test`'s results file renders every post again if the results differ
+//! (each snippet shows its status).
 //! The result is the same [`BuiltSite`] a full build gives.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use rayon::prelude::*;
 
-use super::{assemble_site, collect_static_where, load_config, merge_errors, render_posts, syntax_stylesheet, BuildOptions, BuiltSite};
+use super::{assemble_site, collect_static_where, load_config, merge_errors, render_posts, syntax_stylesheet, BuildOptions, BuiltSite, Statuses};
 use crate::content::PostDate;
 use crate::site::links::LinkIndex;
 use crate::site::Urls;
+use crate::check::results::{ResultsFile, RESULTS_FILE};
 use crate::config::{SiteConfig, CONFIG_FILE};
 use crate::content::{self, PostSource, CONTENT_DIR};
 use crate::error::{display_path, Diagnostic, Errors, Result};
@@ -30,6 +34,8 @@ pub struct Changes {
     pub templates: bool,
     pub statics: bool,
     pub content: bool,
+    /// The results file of `gen test` (`snippet-results.toml`).
+    pub results: bool,
     /// Post files named by file-system events, relative to the site root. They are read
     /// again even when their size and modification time look unchanged.
     pub posts: Vec<PathBuf>,
@@ -38,11 +44,11 @@ pub struct Changes {
 impl Changes {
     /// Everything, as for a first build.
     pub fn everything() -> Self {
-        Changes { config: true, templates: true, statics: true, content: true, posts: Vec::new() }
+        Changes { config: true, templates: true, statics: true, content: true, results: true, posts: Vec::new() }
     }
 
     pub fn is_empty(&self) -> bool {
-        !(self.config || self.templates || self.statics || self.content)
+        !(self.config || self.templates || self.statics || self.content || self.results)
     }
 
     /// Adds the inputs `other` names.
@@ -51,6 +57,7 @@ impl Changes {
         self.templates |= other.templates;
         self.statics |= other.statics;
         self.content |= other.content;
+        self.results |= other.results;
         for p in &other.posts {
             if !self.posts.contains(p) {
                 self.posts.push(p.clone());
@@ -70,6 +77,7 @@ impl Changes {
             let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned());
             match parts.next().as_deref() {
                 Some(CONFIG_FILE) if rel.components().count() == 1 => changes.config = true,
+                Some(RESULTS_FILE) if rel.components().count() == 1 => changes.results = true,
                 Some(CONTENT_DIR) => {
                     changes.content = true;
                     if rel.extension().is_some_and(|x| x == "md") {
@@ -155,6 +163,8 @@ pub struct SiteCache {
     statics: Option<BTreeMap<String, Vec<u8>>>,
     static_warnings: Vec<Diagnostic>,
     syntax_css: Option<Vec<u8>>,
+    /// The results file of `gen test` the posts were rendered with.
+    results: Option<Arc<ResultsFile>>,
     /// Changes not yet built successfully: a failed build leaves them for the next.
     pending: Changes,
 }
@@ -173,6 +183,7 @@ impl SiteCache {
             statics: None,
             static_warnings: Vec::new(),
             syntax_css: None,
+            results: None,
             pending: Changes::everything(),
         }
     }
@@ -200,12 +211,13 @@ impl SiteCache {
         let todo = self.pending.clone();
         let mut report = RebuildReport::default();
         let config = self.refresh_config(&todo, &mut report)?;
+        let results_changed = self.refresh_results(&todo)?;
         let reload_templates = todo.templates || self.templates.is_none();
-        let reload_posts = todo.content || report.config_reloaded;
+        let reload_posts = todo.content || report.config_reloaded || results_changed;
         let root = self.root.clone();
         let (templates, posts) = rayon::join(
             || reload_templates.then(|| Templates::load(&root, &config).map(Templates::with_memo)).transpose(),
-            || if reload_posts { self.refresh_posts(&todo, &config, highlighter).map(Some) } else { Ok(None) },
+            || if reload_posts { self.refresh_posts(&todo, &config, highlighter, results_changed).map(Some) } else { Ok(None) },
         );
         let (templates, posts) = merge_errors(templates, posts)?;
         if let Some(t) = templates {
@@ -282,6 +294,18 @@ impl SiteCache {
         Ok(config)
     }
 
+    /// Reads the results file again when it changed (or was never read); true when the
+    /// results differ from those the cached posts show.
+    fn refresh_results(&mut self, todo: &Changes) -> Result<bool> {
+        if !todo.results && self.results.is_some() {
+            return Ok(false);
+        }
+        let results = ResultsFile::load(&self.root)?;
+        let changed = self.results.as_deref() != Some(&results);
+        self.results = Some(Arc::new(results));
+        Ok(changed)
+    }
+
     /// Reads static files again; symbolic links that lead out of the site are left out
     /// and reported as warnings.
     fn refresh_statics(&mut self, config: &SiteConfig) -> Result<()> {
@@ -309,7 +333,8 @@ impl SiteCache {
     /// Finds the posts, reads the files that changed and renders their Markdown; the
     /// other posts stay in the cache as they are. Every post's errors are collected.
     /// Returns how many posts were rendered and how many reused.
-    fn refresh_posts(&mut self, todo: &Changes, config: &SiteConfig, highlighter: &Highlighter) -> Result<(usize, usize)> {
+    /// With `every_post`, every post is rendered again (the snippets' results changed).
+    fn refresh_posts(&mut self, todo: &Changes, config: &SiteConfig, highlighter: &Highlighter, every_post: bool) -> Result<(usize, usize)> {
         let files = content::find_post_files(&self.root)?;
         let named: HashSet<&PathBuf> = todo.posts.iter().collect();
         let mut old_posts = std::mem::take(&mut self.posts);
@@ -369,22 +394,25 @@ impl SiteCache {
             self.posts.remove(&path);
             self.stamps.remove(&path);
         }
-        if post_set_changed {
+        if post_set_changed || every_post {
             // A post appeared, went or changed its slug: render every post again, since
             // links between posts may now resolve differently (the highlighter's cache
-            // keeps this cheap).
+            // keeps this cheap). Likewise when the snippets' results changed.
             let kept: Vec<PathBuf> = self.posts.keys().cloned().collect();
             for path in kept {
                 let post = self.posts.remove(&path).expect("listed above");
                 let stamp = self.stamps.remove(&path).flatten();
                 fresh.push((post.source, stamp));
             }
+        }
+        if post_set_changed {
             self.post_set = post_set;
         }
         let (sources, stamps): (Vec<PostSource>, Vec<Option<FileStamp>>) = fresh.into_iter().filter(|(s, _)| selected(s)).unzip();
         let rendered_count = sources.len();
         let links = self.links.as_ref().expect("the link index is made above");
-        let rendered = render_posts(sources, highlighter, links)?;
+        let statuses: Statuses = self.results.clone().expect("results read before the posts");
+        let rendered = render_posts(sources, highlighter, links, &statuses)?;
         for (post, stamp) in rendered.into_iter().zip(stamps) {
             self.keep(post, stamp);
         }
@@ -652,5 +680,7 @@ mod tests {
         assert!(c.templates && !c.statics);
         assert!(Changes::classify(root, &[root.join("site.toml")]).config);
         assert!(Changes::classify(root, &[root.join("nested/site.toml")]).is_empty());
+        assert_eq!(Changes::classify(root, &[root.join("snippet-results.toml")]), Changes { results: true, ..Changes::default() });
+        assert!(Changes::classify(root, &[root.join("content/snippet-results.toml")]).content);
     }
 }

@@ -18,6 +18,7 @@ use std::time::{Duration, SystemTime};
 use notify::{EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, Debouncer, RecommendedCache};
 
+use crate::check::results::RESULTS_FILE;
 use crate::config::CONFIG_FILE;
 use crate::content::CONTENT_DIR;
 use crate::render::SITE_TEMPLATES_DIR;
@@ -119,6 +120,7 @@ impl SiteWatcher {
     pub fn describe(&self) -> String {
         let mut names: Vec<String> = WATCHED_FOLDERS.iter().map(|n| format!("{n}/")).collect();
         names.push(CONFIG_FILE.to_string());
+        names.push(RESULTS_FILE.to_string());
         names.join(", ")
     }
 }
@@ -169,9 +171,9 @@ impl Drop for Poller {
 /// Every input path under `root` with its size and modification time.
 fn scan(root: &Path) -> HashMap<PathBuf, Seen> {
     let mut seen = HashMap::new();
-    let config = root.join(CONFIG_FILE);
+    let files = [CONFIG_FILE, RESULTS_FILE].map(|n| root.join(n));
     let folders = WATCHED_FOLDERS.iter().map(|n| root.join(n));
-    for start in std::iter::once(config).chain(folders) {
+    for start in files.into_iter().chain(folders) {
         for entry in walkdir::WalkDir::new(&start).follow_links(true).into_iter().flatten() {
             if let Ok(meta) = entry.metadata() {
                 seen.insert(entry.into_path(), Seen { len: meta.len(), modified: meta.modified().ok(), dir: meta.is_dir() });

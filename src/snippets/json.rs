@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::{Entry, SnippetIndex};
-use crate::markdown::snippet::{Parameter, Snippet, TagSource, TestMode};
+use crate::markdown::snippet::{Parameter, Snippet, SnippetStatus, TagSource, TestMode};
 use crate::requirement::Requirement;
 
 /// The version of the document's shape.
@@ -39,7 +39,11 @@ pub struct SnippetRecord<'a> {
     pub requires: Vec<RequirementRecord<'a>>,
     pub parameters: &'a [Parameter],
     pub test: TestRecord<'a>,
+    /// `untested`, `passed`, `failed` or `skipped`.
     pub status: &'static str,
+    /// The last `gen test` result in detail (versions, date, reason, findings); null
+    /// when never tested.
+    pub last_test: Option<&'a SnippetStatus>,
     pub commands: Vec<CommandRecord<'a>>,
 }
 
@@ -140,6 +144,7 @@ fn record<'a>(e: &'a Entry, base_url: &str) -> SnippetRecord<'a> {
             exit: s.exit,
         },
         status: s.status.as_str(),
+        last_test: (s.status != SnippetStatus::Untested).then_some(&s.status),
         commands: s.commands.iter().map(|c| CommandRecord { text: &c.text, line: c.line, output: c.output.iter().map(|o| o.text.as_str()).collect() }).collect(),
     }
 }

@@ -2,7 +2,8 @@
 
 use super::Entry;
 
-/// Columns: id, tools, requires, status, location (`file:line`).
+/// Columns: id, tools, requires, status (with its versions and date, or reason),
+/// location (`file:line`).
 pub fn render_table(entries: &[&Entry]) -> String {
     let header = ["ID", "TOOLS", "REQUIRES", "STATUS", "LOCATION"].map(String::from);
     let rows: Vec<[String; 5]> = entries
@@ -14,7 +15,7 @@ pub fn render_table(entries: &[&Entry]) -> String {
                 s.id.clone(),
                 if s.tools.is_empty() { "-".into() } else { s.tools.join(",") },
                 if requires.is_empty() { "-".into() } else { requires },
-                s.status.as_str().to_string(),
+                s.status.label(),
                 s.location(),
             ]
         })

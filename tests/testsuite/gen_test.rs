@@ -90,3 +90,17 @@ fn json_lists_every_snippet_with_its_outcome() {
     let failed: Vec<&str> = doc["snippets"].as_array().unwrap().iter().filter(|s| s["outcome"]["status"] == "failed").map(|s| s["location"].as_str().unwrap()).collect();
     assert!(failed.contains(&"content/posts/enable-apache-on-mountain-lion.md:24"), "{failed:?}");
 }
+
+#[test]
+fn a_snippet_excludes_shellcheck_codes_with_its_attribute() {
+    if !require_program("shellcheck") {
+        return;
+    }
+    let body = "## Loop\n\n```sh\nfor f in $(ls); do echo \"$f\"; done\n```\n\n## Loop anyway\n\n```sh {shellcheck=\"SC2045, SC2012\"}\nfor f in $(ls); do echo \"$f\"; done\n```\n";
+    let site = TestSite::empty().post("loops", "2024-01-02", body);
+    let out = site.run(&["test"]).failure();
+    let stdout = out.stdout();
+    // Only the first block is reported: the second excludes the code.
+    assert_contains(&stdout, &["failed content/posts/loops.md:8:10: shellcheck SC2045", "add shellcheck=\"SC2045\" to the block", "1 passed, 1 failed, 0 skipped"]);
+    assert!(!stdout.contains("loops.md:14:"), "{stdout}");
+}

@@ -15,6 +15,7 @@ mod site_structure;
 mod site_validation;
 mod snippets;
 mod gen_test;
+mod test_results;
 
 mod check_support;
 

@@ -26,7 +26,7 @@ fn by_id<'a>(doc: &'a Value, id: &str) -> &'a Value {
 }
 
 #[track_caller]
-fn assert_valid_against_schema(doc: &Value) {
+pub(crate) fn assert_valid_against_schema(doc: &Value) {
     let schema: Value = serde_json::from_str(&std::fs::read_to_string(repo_root().join("docs/snippets.schema.json")).unwrap()).unwrap();
     let validator = jsonschema::validator_for(&schema).expect("the schema is valid");
     let errors: Vec<String> = validator.iter_errors(doc).map(|e| format!("{} at {}", e, e.instance_path())).collect();
@@ -219,7 +219,7 @@ fn unknown_attribute_is_located() {
     let site = TestSite::fixture("invalid/snippet-attribute");
     site.run(&["build"]).failure().stderr_matches(snapbox::str![[r#"
 error: content/posts/broken.md:7:36: unknown snippet attribute `tset`
-  help: the attributes are: requires, test, id, timeout, exit, skip
+  help: the attributes are: requires, test, id, timeout, exit, skip, shellcheck
 
 "#]]);
     assert!(!site.path("public").exists());

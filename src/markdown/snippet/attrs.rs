@@ -1,11 +1,12 @@
 //! Fence attributes of snippets, Hugo-style: `{requires="docker 1.3+", test="run",
-//! id="list-containers", timeout="30s", exit=1}` (commas optional, values quoted or bare).
+//! id="list-containers", timeout="30s", exit=1, shellcheck="SC2086,SC2046"}` (commas
+//! optional, values quoted or bare).
 //! Every mistake is an error located by its byte offset in the attribute text.
 
 use std::time::Duration;
 
 /// The keys a snippet fence accepts.
-pub const KNOWN_KEYS: &[&str] = &["requires", "test", "id", "timeout", "exit", "skip"];
+pub const KNOWN_KEYS: &[&str] = &["requires", "test", "id", "timeout", "exit", "skip", "shellcheck"];
 
 /// How `gen test` treats a snippet.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -45,6 +46,9 @@ pub struct FenceAttrs {
     pub id: Option<Located<String>>,
     pub timeout: Option<Duration>,
     pub exit: Option<i32>,
+    /// shellcheck codes this snippet excludes, as `SC2086` (written `SC2086` or `2086`,
+    /// separated by commas or spaces).
+    pub shellcheck: Vec<String>,
 }
 
 /// A mistake in the attribute text.
@@ -156,6 +160,7 @@ pub fn parse_attrs(text: &str) -> Result<FenceAttrs, AttrError> {
                 Ok(code) if (0..=255).contains(&code) => attrs.exit = Some(code),
                 _ => return fail(v.offset, format!("`{}` is not an exit status", v.value), "write a number from 0 to 255, e.g. exit=1"),
             },
+            ("shellcheck", Some(v)) => attrs.shellcheck = parse_shellcheck_codes(&v)?,
             _ => unreachable!("every known key is handled"),
         }
     }
@@ -219,6 +224,28 @@ fn read_value(inner: &str, pos: usize, key: &str, base: usize) -> Result<(String
     }
 }
 
+/// `"SC2086, 2046"` → `["SC2086", "SC2046"]`; a word that is not a code is an error at
+/// its offset.
+fn parse_shellcheck_codes(v: &Located<String>) -> Result<Vec<String>, AttrError> {
+    let mut codes = Vec::new();
+    let mut offset = 0;
+    for word in v.value.split_inclusive([',', ' ']) {
+        let code = word.trim_end_matches([',', ' ']);
+        if !code.is_empty() {
+            let digits = code.strip_prefix("SC").or_else(|| code.strip_prefix("sc")).unwrap_or(code);
+            if digits.len() != 4 || !digits.chars().all(|c| c.is_ascii_digit()) {
+                return fail(v.offset + offset, format!("`{code}` is not a shellcheck code"), "write codes such as shellcheck=\"SC2086,SC2046\"");
+            }
+            codes.push(format!("SC{digits}"));
+        }
+        offset += word.len();
+    }
+    if codes.is_empty() {
+        return fail(v.offset, "`shellcheck` names no code", "write the codes to leave out, e.g. shellcheck=\"SC2086\", or remove it");
+    }
+    Ok(codes)
+}
+
 /// `list-containers`, `exec.1`: letters, digits, `-`, `_`, `.`; no `/` (derived ids use it).
 pub fn is_valid_id(id: &str) -> bool {
     id.starts_with(|c: char| c.is_ascii_alphanumeric()) && id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
@@ -259,6 +286,7 @@ mod tests {
         assert_eq!(parse_attrs("").unwrap(), FenceAttrs::default());
         assert_eq!(parse_attrs("{}").unwrap(), FenceAttrs::default());
         assert_eq!(parse_attrs("{ test='check' }").unwrap().test, Some(TestMode::Check));
+        assert_eq!(parse_attrs("{shellcheck=\"SC2086, 2046\"}").unwrap().shellcheck, ["SC2086", "SC2046"]);
     }
 
     #[test]
@@ -291,6 +319,8 @@ mod tests {
             ("{=x}", 1, "expected an attribute name, found `=`"),
             ("{requires=\"\"}", 11, "`requires` is empty"),
             ("{test=run skip}", 10, "`skip` contradicts test=\"run\""),
+            ("{shellcheck=\"SC2086,nope\"}", 20, "`nope` is not a shellcheck code"),
+            ("{shellcheck=\"\"}", 13, "`shellcheck` names no code"),
         ];
         for (text, offset, message) in cases {
             let e = error(text);

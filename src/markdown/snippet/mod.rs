@@ -10,10 +10,13 @@ pub mod analysis;
 pub mod attrs;
 pub mod console;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use crate::content::SnippetDefaults;
 use crate::error::{Diagnostic, Errors};
@@ -138,20 +141,92 @@ pub struct Tag {
     pub source: TagSource,
 }
 
-/// The test status shown on the site; `gen test` results will add to it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// A snippet's last `gen test` result as the site shows it (see [`StatusLookup`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[serde(tag = "status", rename_all = "lowercase")]
 pub enum SnippetStatus {
-    /// No `gen test` result is known for this snippet.
+    /// Never tested.
     #[default]
     Untested,
+    /// Changed since it was last tested on this date.
+    #[serde(rename = "untested")]
+    Changed { last_tested: String },
+    /// Passed on `date` against these tool versions.
+    Passed { tools: BTreeMap<String, String>, date: String },
+    /// Failed on `date`; `findings` says what, one line each.
+    Failed { findings: Vec<String>, date: String },
+    /// Not tested on `date`, for this reason ("requires macOS, this is Linux").
+    Skipped { reason: String, date: String },
 }
 
 impl SnippetStatus {
-    pub fn as_str(self) -> &'static str {
+    /// `untested`, `passed`, `failed` or `skipped`: the badge's class and word.
+    pub fn as_str(&self) -> &'static str {
         match self {
-            SnippetStatus::Untested => "untested",
+            SnippetStatus::Untested | SnippetStatus::Changed { .. } => "untested",
+            SnippetStatus::Passed { .. } => "passed",
+            SnippetStatus::Failed { .. } => "failed",
+            SnippetStatus::Skipped { .. } => "skipped",
         }
     }
+
+    /// What the badge says beyond its word: "docker 28.2.2 · 2026-12-05",
+    /// "requires macOS, this is Linux · 2026-12-05", "changed since 2026-12-05"; "" when
+    /// never tested.
+    pub fn detail(&self) -> String {
+        match self {
+            SnippetStatus::Untested => String::new(),
+            SnippetStatus::Changed { last_tested } => format!("changed since its test on {last_tested}"),
+            SnippetStatus::Passed { tools, date } => {
+                let versions: Vec<String> = tools.iter().map(|(tool, version)| format!("{tool} {version}")).collect();
+                versions.into_iter().chain([date.clone()]).collect::<Vec<_>>().join(" · ")
+            }
+            SnippetStatus::Failed { date, .. } => date.clone(),
+            SnippetStatus::Skipped { reason, date } => format!("{reason} · {date}"),
+        }
+    }
+
+    /// The word and the detail: "passed (docker 28.2.2 · 2026-12-05)", "untested".
+    pub fn label(&self) -> String {
+        match self.detail() {
+            detail if detail.is_empty() => self.as_str().to_string(),
+            detail => format!("{} ({detail})", self.as_str()),
+        }
+    }
+}
+
+/// Where the build finds each snippet's last test result: the results file that
+/// `gen test` writes implements it (`check::results`). The build compares only the
+/// snippet's [`Snippet::digest`] with the one recorded: it never probes tool versions.
+pub trait StatusLookup: Send + Sync {
+    fn status(&self, id: &str, digest: &str) -> SnippetStatus;
+}
+
+/// No results: every snippet is untested.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoResults;
+
+impl StatusLookup for NoResults {
+    fn status(&self, _id: &str, _digest: &str) -> SnippetStatus {
+        SnippetStatus::Untested
+    }
+}
+
+/// The digest of what a snippet is tested as: its language, text, requirements and test
+/// attributes. `gen test` records it with each result; when it differs, the snippet
+/// shows as untested (changed since its last test).
+pub fn snippet_digest(lang: &str, code: &str, requires: &str, test: &TestMode, timeout: Duration, exit: i32, shellcheck: &[String]) -> String {
+    let skip_reason = match test {
+        TestMode::Skip { reason } => reason.as_deref().unwrap_or(""),
+        _ => "",
+    };
+    let parts = [lang, code, requires, test.as_str(), skip_reason, &timeout.as_millis().to_string(), &exit.to_string(), &shellcheck.join(",")];
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part.len().to_le_bytes());
+        hasher.update(part.as_bytes());
+    }
+    hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
 /// One snippet: a shell code block of a post, with everything the index, the site and
@@ -198,6 +273,11 @@ pub struct Snippet {
     pub tools: Vec<String>,
     /// Placeholders and unassigned variables, in order of first use.
     pub parameters: Vec<Parameter>,
+    /// shellcheck codes this snippet excludes (`shellcheck="SC2086"`), as `SC2086`.
+    pub shellcheck_exclude: Vec<String>,
+    /// See [`snippet_digest`].
+    pub digest: String,
+    /// Its last `gen test` result, from the extractor's [`StatusLookup`].
     pub status: SnippetStatus,
 }
 
@@ -223,6 +303,7 @@ pub struct SnippetExtractor {
     file: PathBuf,
     slug: String,
     defaults: Vec<Tag>,
+    statuses: Arc<dyn StatusLookup>,
     state: Mutex<ExtractState>,
 }
 
@@ -250,7 +331,13 @@ impl SnippetExtractor {
                 ),
             }
         }
-        SnippetExtractor { file: file.to_path_buf(), slug: slug.to_string(), defaults: tags, state: Mutex::new(state) }
+        SnippetExtractor { file: file.to_path_buf(), slug: slug.to_string(), defaults: tags, statuses: Arc::new(NoResults), state: Mutex::new(state) }
+    }
+
+    /// Shows each snippet's last test result from `statuses` (all untested without).
+    pub fn with_statuses(mut self, statuses: Arc<dyn StatusLookup>) -> Self {
+        self.statuses = statuses;
+        self
     }
 
     /// The post's snippets in document order, or every located error found.
@@ -296,6 +383,12 @@ impl SnippetExtractor {
             anchor = format!("snippet-{local}-{n}");
         }
         let line_count = block.code.lines().count();
+        let test = attrs.test.unwrap_or_default();
+        let timeout = attrs.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        let exit = attrs.exit.unwrap_or(0);
+        let requires_text = requires.iter().map(|t| t.requirement.to_string()).collect::<Vec<_>>().join(", ");
+        let digest = snippet_digest(&block.lang, &block.code, &requires_text, &test, timeout, exit, &attrs.shellcheck);
+        let status = self.statuses.status(&id, &digest);
         Ok(Some(Snippet {
             id,
             explicit_id: attrs.id.is_some(),
@@ -312,12 +405,14 @@ impl SnippetExtractor {
             code: block.code.clone(),
             commands,
             requires,
-            test: attrs.test.unwrap_or_default(),
-            timeout: attrs.timeout.unwrap_or(DEFAULT_TIMEOUT),
-            exit: attrs.exit.unwrap_or(0),
+            test,
+            timeout,
+            exit,
             tools,
             parameters,
-            status: SnippetStatus::Untested,
+            shellcheck_exclude: attrs.shellcheck,
+            digest,
+            status,
         }))
     }
 
@@ -435,7 +530,7 @@ pub fn snippet_html(snippet: &Snippet, pre: &str) -> String {
     if !snippet.requires.is_empty() {
         html.push_str(&format!(" <span class=\"snippet-requires\">requires {}</span>", escape_html(&snippet.requires_text())));
     }
-    html.push_str(&format!(" <span class=\"snippet-status snippet-status-{s}\">{s}</span>", s = snippet.status.as_str()));
+    html.push_str(&status_badge(&snippet.status));
     html.push_str(&format!(
         " <button type=\"button\" class=\"snippet-copy\" hidden data-copy=\"{}\">Copy</button>",
         escape_html(&snippet.copy_text()).replace('\n', "&#10;")
@@ -444,6 +539,19 @@ pub fn snippet_html(snippet: &Snippet, pre: &str) -> String {
     html.push_str(pre);
     html.push_str("</figure>\n");
     html
+}
+
+/// The status badge: its word, and the detail (versions and date, the reason) beside it;
+/// a failed snippet's findings in its title.
+pub fn status_badge(status: &SnippetStatus) -> String {
+    let word = status.as_str();
+    let title = match status {
+        SnippetStatus::Failed { findings, .. } if !findings.is_empty() => format!(" title=\"{}\"", escape_html(&findings.join("\n")).replace('\n', "&#10;")),
+        _ => String::new(),
+    };
+    let detail = status.detail();
+    let detail = if detail.is_empty() { String::new() } else { format!(" <span class=\"snippet-status-detail\">{}</span>", escape_html(&detail)) };
+    format!(" <span class=\"snippet-status snippet-status-{word}\"{title}>{word}{detail}</span>")
 }
 
 #[cfg(test)]

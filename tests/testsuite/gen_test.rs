@@ -76,7 +76,7 @@ fn a_run_snippet_is_compared_with_its_expected_output() {
     let site = TestSite::empty().post("run", "2024-01-02", "## Echo\n\n```console {test=\"run\"}\n$ echo hello\nhello\n$ echo bye\nhi\n```\n");
     let out = site.run(&["test", "--no-sandbox"]).failure();
     let stdout = out.stdout();
-    assert_contains(&stdout, &["failed content/posts/run.md:", "run RUN: `echo bye` printed something else than the expected output", "-hi\n+bye", "0 passed, 1 failed, 0 skipped"]);
+    assert_contains(&stdout, &["failed content/posts/run.md:10:3: run RUN: `echo bye` printed something else than the expected output", "-hi\n+bye", "0 passed, 1 failed, 0 skipped"]);
     assert!(!stdout.contains("`echo hello`"), "{stdout}");
 }
 

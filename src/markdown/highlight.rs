@@ -1,6 +1,7 @@
 //! Syntax highlighting with syntect: CSS classes (never inline styles), a stylesheet for a
-//! light and a dark scheme, syntaxes loaded once from syntect's bundled dumps, and a cache
-//! of highlighted blocks keyed by language and content.
+//! light and a dark scheme, syntaxes loaded once from syntect's bundled dumps, a cache
+//! of highlighted blocks keyed by language and content, and below it a cache of
+//! highlighted lines (see [`super::line_cache`]).
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -8,9 +9,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use syntect::highlighting::ThemeSet;
-use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
+use syntect::html::{css_for_theme_with_class_style, ClassStyle};
 use syntect::parsing::{SyntaxReference, SyntaxSet};
-use syntect::util::LinesWithEndings;
+
+use super::line_cache::LineCache;
 
 /// Class names carry this prefix so they never collide with a theme's own CSS.
 pub const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -32,6 +34,7 @@ pub struct Highlighter {
     /// thread is waited for by another that wants it, never highlighted twice.
     cache: Mutex<HashMap<u64, Arc<OnceLock<String>>>>,
     highlighted: AtomicUsize,
+    lines: LineCache,
 }
 
 impl Default for Highlighter {
@@ -42,7 +45,7 @@ impl Default for Highlighter {
 
 impl Highlighter {
     pub fn new() -> Self {
-        Highlighter { syntaxes: OnceLock::new(), cache: Mutex::new(HashMap::new()), highlighted: AtomicUsize::new(0) }
+        Highlighter { syntaxes: OnceLock::new(), cache: Mutex::new(HashMap::new()), highlighted: AtomicUsize::new(0), lines: LineCache::default() }
     }
 
     /// The syntax set, loaded from syntect's dump on first use.
@@ -50,9 +53,16 @@ impl Highlighter {
         self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines)
     }
 
-    /// Forgets the highlighted blocks, for a one-off build whose posts are all rendered.
+    /// Forgets the highlighted blocks and lines, for a one-off build whose posts are all
+    /// rendered.
     pub fn forget_blocks(&self) {
         std::mem::take(&mut *self.cache.lock().expect("highlight cache poisoned"));
+        self.lines.clear();
+    }
+
+    /// How many lines went through syntect's parser (the others were known).
+    pub fn parsed_line_count(&self) -> usize {
+        self.lines.parsed_lines()
     }
 
     /// How many blocks were actually highlighted (cache misses) since creation.
@@ -91,15 +101,7 @@ impl Highlighter {
     fn highlight_plain_lang(&self, lang: &str, code: &str) -> String {
         match self.syntax_for(lang) {
             None => escape_html(code),
-            Some(syntax) => {
-                let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, self.syntaxes(), CLASS_STYLE);
-                for line in LinesWithEndings::from(code) {
-                    if gen.parse_html_for_line_which_includes_newline(line).is_err() {
-                        return escape_html(code);
-                    }
-                }
-                gen.finalize()
-            }
+            Some(syntax) => self.lines.highlight(syntax, self.syntaxes(), CLASS_STYLE, code).unwrap_or_else(|_| escape_html(code)),
         }
     }
 

@@ -3,6 +3,7 @@
 //! each located at its line in the post file.
 
 pub mod highlight;
+mod line_cache;
 pub mod snippet;
 
 use std::path::Path;

@@ -272,7 +272,10 @@ fn paginate(
 
 /// For each post, the posts sharing most of its tags (ties: newest first). Each tag
 /// contributes at most its newest 200 posts, so the cost stays linear in the posts.
+/// Posts are scored in parallel, each thread with its own dense counters, and only the
+/// best [`RELATED_POSTS`] are picked out (no sort of every candidate).
 fn related_posts(posts: &[Post], tags: &Taxonomy) -> Vec<Vec<usize>> {
+    use rayon::prelude::*;
     const SCAN: usize = 200;
     let mut tags_of: Vec<Vec<usize>> = vec![Vec::new(); posts.len()];
     for (t, term) in tags.terms.iter().enumerate() {
@@ -280,20 +283,43 @@ fn related_posts(posts: &[Post], tags: &Taxonomy) -> Vec<Vec<usize>> {
             tags_of[p].push(t);
         }
     }
-    let mut counts: std::collections::HashMap<usize, usize> = Default::default();
     (0..posts.len())
-        .map(|i| {
-            counts.clear();
-            for &t in &tags_of[i] {
-                for &other in tags.terms[t].posts.iter().take(SCAN).filter(|&&o| o != i) {
-                    *counts.entry(other).or_default() += 1;
+        .into_par_iter()
+        .map_init(
+            || (vec![0u32; posts.len()], Vec::new()),
+            |(counts, touched): &mut (Vec<u32>, Vec<usize>), i| {
+                for &t in &tags_of[i] {
+                    for &other in tags.terms[t].posts.iter().take(SCAN).filter(|&&o| o != i) {
+                        if counts[other] == 0 {
+                            touched.push(other);
+                        }
+                        counts[other] += 1;
+                    }
                 }
-            }
-            let mut best: Vec<(usize, usize)> = counts.iter().map(|(&p, &n)| (p, n)).collect();
-            best.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            best.into_iter().take(RELATED_POSTS).map(|(p, _)| p).collect()
-        })
+                let best = top_related(touched.iter().map(|&p| (p, counts[p])));
+                for p in touched.drain(..) {
+                    counts[p] = 0;
+                }
+                best
+            },
+        )
         .collect()
+}
+
+/// The [`RELATED_POSTS`] best of (post, shared tags): most shared tags first, then the
+/// lower index (the newer post).
+fn top_related(candidates: impl Iterator<Item = (usize, u32)>) -> Vec<usize> {
+    let better = |a: (usize, u32), b: (usize, u32)| a.1 > b.1 || (a.1 == b.1 && a.0 < b.0);
+    let mut best: Vec<(usize, u32)> = Vec::with_capacity(RELATED_POSTS + 1);
+    for c in candidates {
+        if best.len() == RELATED_POSTS && !better(c, best[RELATED_POSTS - 1]) {
+            continue;
+        }
+        let at = best.iter().position(|&b| better(c, b)).unwrap_or(best.len());
+        best.insert(at, c);
+        best.truncate(RELATED_POSTS);
+    }
+    best.into_iter().map(|(p, _)| p).collect()
 }
 
 /// The home page's path for page `number` (1-based).
@@ -387,6 +413,26 @@ pub(crate) mod tests {
         // Without a host there are no feeds or sitemap.
         let m = build_site_model_at(m.posts, &config(2), PostDate { year: 2021, month: 6, day: 1, seconds: 0 }).unwrap();
         assert!(!m.pages.iter().any(|p| matches!(p.kind, PageKind::Feed { .. } | PageKind::Sitemap)));
+    }
+
+    #[test]
+    fn related_posts_are_the_best_three_by_shared_tags_then_newest() {
+        let cands = [(5, 1), (2, 3), (9, 3), (1, 1), (7, 2), (0, 1)];
+        assert_eq!(top_related(cands.into_iter()), [2, 9, 7]);
+        assert_eq!(top_related([(4, 1), (3, 1)].into_iter()), [3, 4]);
+        let posts = vec![
+            post_with("a", "2020-01-01", "tags = [\"x\", \"y\", \"z\"]"),
+            post_with("b", "2021-01-01", "tags = [\"x\"]"),
+            post_with("c", "2022-01-01", "tags = [\"x\", \"y\"]"),
+            post_with("d", "2023-01-01", "tags = [\"z\", \"y\", \"x\"]"),
+            post_with("e", "2024-01-01", "tags = [\"q\"]"),
+        ];
+        let m = build_site_model(posts, &config(10)).unwrap();
+        let slugs = |i: usize| m.related[i].iter().map(|&j| m.posts[j].slug()).collect::<Vec<_>>();
+        let a = m.posts.iter().position(|p| p.slug() == "a").unwrap();
+        assert_eq!(slugs(a), ["d", "c", "b"]);
+        let e = m.posts.iter().position(|p| p.slug() == "e").unwrap();
+        assert!(slugs(e).is_empty());
     }
 
     #[test]

@@ -82,9 +82,12 @@ impl Errors {
         }
     }
 
-    /// Sorts by file and position so that parallel stages report deterministically.
+    /// Sorts by file and position so that parallel stages report deterministically, without
+    /// repeats.
     pub fn sorted(mut self) -> Self {
         self.0.sort_by(|a, b| (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message)));
+        // One fault seen from several places (a base template every page uses) is reported once.
+        self.0.dedup();
         self
     }
 }

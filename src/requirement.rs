@@ -127,8 +127,11 @@ fn split_words(text: &str, base: usize) -> Vec<(usize, &str)> {
     words
 }
 
+/// `1.3+`, `>=1.3`, `v1.3` (and `V1.3`: tool names are read case-insensitively, so a word
+/// that would read back as a version is never a tool name).
 fn starts_like_constraint(word: &str) -> bool {
-    word.starts_with(|c: char| c.is_ascii_digit() || "<>=~^*".contains(c)) || (word.starts_with('v') && word[1..].starts_with(|c: char| c.is_ascii_digit()))
+    word.starts_with(|c: char| c.is_ascii_digit() || "<>=~^*".contains(c))
+        || (word.starts_with(['v', 'V']) && word[1..].starts_with(|c: char| c.is_ascii_digit()))
 }
 
 /// `docker`, `docker-compose`, `python3`, `java_home`.
@@ -323,6 +326,17 @@ mod tests {
         assert!(r[0].matches_version(&v("0.1.0")));
         assert_eq!(r[1], Requirement::Os { name: "macos".into() });
         assert_eq!(r[1].to_string(), "os macos");
+    }
+
+    #[test]
+    fn requirements_read_back_as_written() {
+        // `V0` was read as a tool `v0`, which printed as a version that does not parse.
+        assert_eq!(parse_requirements("V0").unwrap_err().message, "the version `V0` does not follow a tool name");
+        for text in ["docker 1.3+", "docker >=1.3 <1.12", "docker v1.3, os macos", "boot2docker", "Docker 17.06", "docker >=v1.3, <2"] {
+            let parsed = parse_requirements(text).unwrap();
+            let printed = parsed.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(", ");
+            assert_eq!(parse_requirements(&printed).unwrap(), parsed, "{text} -> {printed}");
+        }
     }
 
     #[test]

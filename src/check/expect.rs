@@ -15,8 +15,10 @@ use super::{CheckKind, Finding, Outcome};
 pub struct Step {
     pub command: String,
     pub expected: Option<String>,
-    /// 1-based line of the command in its code block, for findings.
+    /// 1-based line and column of the command in its code block (after a console
+    /// block's `$ ` prompt), for findings.
     pub line: usize,
+    pub column: usize,
 }
 
 /// What a run of a snippet must do.
@@ -104,7 +106,7 @@ fn split_steps(output: &str) -> (Vec<(String, i32)>, String) {
 fn run_finding(step: Option<&Step>, message: String) -> Finding {
     let finding = Finding::new(CheckKind::Run, "RUN", message);
     match step {
-        Some(step) => finding.at(step.line, 1),
+        Some(step) => finding.at(step.line, step.column.max(1)),
         None => finding,
     }
 }
@@ -216,7 +218,7 @@ mod tests {
     }
 
     fn step(command: &str, expected: Option<&str>, line: usize) -> Step {
-        Step { command: command.into(), expected: expected.map(Into::into), line }
+        Step { command: command.into(), expected: expected.map(Into::into), line, column: 3 }
     }
 
     #[test]
@@ -235,7 +237,7 @@ mod tests {
         let out = compare(&spec, "hi\n\u{1f}GEN-STEP 0 0\u{1f}\n\u{1f}GEN-STEP 1 1\u{1f}\n", Exit::Code(0));
         let Outcome::Failed { findings } = out else { panic!("{out:?}") };
         assert_eq!(findings.len(), 2, "{findings:#?}");
-        assert_eq!((findings[0].line, findings[1].line), (1, 2));
+        assert_eq!((findings[0].line, findings[0].column, findings[1].line), (1, 3, 2));
         assert!(findings[0].help.as_deref().unwrap().contains("-hello\n+hi"));
         assert_eq!(findings[1].message, "`false` exited with status 1, expected 0");
         let timed = compare(&spec, "", Exit::TimedOut);

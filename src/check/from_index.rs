@@ -123,10 +123,14 @@ fn run_spec(snippet: &Snippet, origin: &Origin) -> RunSpec {
     let steps = snippet
         .commands
         .iter()
-        .map(|c| Step {
-            command: c.text.clone(),
-            expected: (snippet.kind == SnippetKind::Console).then(|| c.expected_output()),
-            line: c.line + 1 - origin.line.min(c.line),
+        .map(|c| {
+            let (line, column) = c.pieces.first().map_or((c.line, origin.column), |p| (p.line, p.column));
+            Step {
+                command: c.text.clone(),
+                expected: (snippet.kind == SnippetKind::Console).then(|| c.expected_output()),
+                line: line + 1 - origin.line.min(line),
+                column: column + 1 - origin.column.min(column),
+            }
         })
         .collect();
     RunSpec { steps, exit: snippet.exit, timeout: snippet.timeout }
@@ -180,6 +184,10 @@ mod tests {
         assert_eq!(check.syntax.len(), 1, "{:?}", check.syntax);
         let d = check.syntax[0].to_diagnostic(&check.origin);
         assert_eq!(d.location(), "content/posts/a.md:5:10");
-        assert_eq!(check.run.unwrap().steps.len(), 2);
+        let run = check.run.unwrap();
+        assert_eq!(run.steps.iter().map(|s| (s.line, s.column)).collect::<Vec<_>>(), [(1, 3), (2, 3)]);
+        // Mapped to the Markdown file: line 5, after the indentation and the `$ ` prompt.
+        let finding = Finding::new(CheckKind::Run, "RUN", "x").at(run.steps[1].line, run.steps[1].column);
+        assert_eq!(finding.to_diagnostic(&check.origin).location(), "content/posts/a.md:5:5");
     }
 }

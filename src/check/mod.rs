@@ -9,6 +9,7 @@
 //! - [`sandbox`] and [`expect`]: running a snippet under bubblewrap and comparing its output.
 //! - [`results`]: the committed results file, keyed by content and tool versions.
 //! - [`suite`]: a whole run over many snippets, which the `gen test` command calls.
+//! - [`junit`]: a run as JUnit XML (`--junit`).
 //!
 //! Positions in findings are relative to the text the check was given (line 1, column 1
 //! is its first character); [`Origin`] maps them to the Markdown file.
@@ -16,6 +17,7 @@
 pub mod args;
 pub mod expect;
 pub mod from_index;
+pub mod junit;
 pub mod lint;
 pub mod requirements;
 pub mod results;

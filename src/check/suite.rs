@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
+use sha2::{Digest, Sha256};
 
 use super::args::{ArgsChecker, SimpleCommand};
 use super::expect::{run_snippet, RunSpec};
@@ -85,6 +86,49 @@ pub struct SuiteReport {
     pub tested: usize,
 }
 
+/// Told how a run goes, for the progress bar `gen test` shows on a terminal.
+pub trait Progress: Sync {
+    /// `total` snippets are about to be tested.
+    fn start(&self, _total: usize) {}
+    /// Snippet `id` is tested (called from the worker threads).
+    fn tested(&self, _id: &str) {}
+    fn finish(&self) {}
+}
+
+/// No progress shown.
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
+
+/// `--shard K/N`: the snippets of shard K of N, chosen by a stable hash of the id, so
+/// that N machines each test their part and together test every snippet once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// 1-based.
+    pub index: u64,
+    pub count: u64,
+}
+
+impl Shard {
+    /// `"2/3"`; the error says what to write.
+    pub fn parse(text: &str) -> Result<Shard, String> {
+        let bad = || format!("`{text}` is not a shard: write K/N with 1 <= K <= N, e.g. --shard 1/3");
+        let (k, n) = text.split_once('/').ok_or_else(bad)?;
+        let (index, count): (u64, u64) = (k.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+        if index == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// Is snippet `id` in this shard? (SHA-256 of the id: the same on every machine.)
+    pub fn contains(&self, id: &str) -> bool {
+        let digest = Sha256::digest(id.as_bytes());
+        let n = u64::from_be_bytes(digest[..8].try_into().expect("8 bytes"));
+        n % self.count == self.index - 1
+    }
+}
+
 /// The settings that change results: part of every key.
 fn settings_fingerprint(config: &SiteConfig, isolated: bool) -> String {
     format!("{}|isolated={isolated}", serde_json::to_string(&config.tools).unwrap_or_default())
@@ -113,7 +157,13 @@ fn finding_lines(outcome: &Outcome, origin: &Origin) -> Vec<String> {
 
 /// Tests `snippets`, updates `results` with what was tested, and reports. Fails only
 /// when a snippet is to be run and there is no sandbox (and no `--no-sandbox`).
-pub fn run_suite(snippets: &[SnippetCheck], config: &SiteConfig, results: &mut ResultsFile, options: &SuiteOptions) -> Result<SuiteReport, SandboxUnavailable> {
+pub fn run_suite(
+    snippets: &[SnippetCheck],
+    config: &SiteConfig,
+    results: &mut ResultsFile,
+    options: &SuiteOptions,
+    progress: &dyn Progress,
+) -> Result<SuiteReport, SandboxUnavailable> {
     let isolation = options.isolation.as_ref().ok();
     if isolation.is_none() && snippets.iter().any(|s| s.run.is_some()) {
         return Err(options.isolation.clone().unwrap_err());
@@ -168,12 +218,18 @@ pub fn run_suite(snippets: &[SnippetCheck], config: &SiteConfig, results: &mut R
         Outcome::combine(outcomes)
     };
     let pool = rayon::ThreadPoolBuilder::new().num_threads(options.jobs).build().expect("a thread pool");
+    progress.start(to_test.len());
     let fresh: BTreeMap<usize, Outcome> = pool.install(|| {
         to_test
             .par_iter()
-            .map(|&i| (i, if checked.contains(&i) { check_one(i) } else { requirement_outcomes[&i].clone() }))
+            .map(|&i| {
+                let outcome = if checked.contains(&i) { check_one(i) } else { requirement_outcomes[&i].clone() };
+                progress.tested(&snippets[i].id);
+                (i, outcome)
+            })
             .collect()
     });
+    progress.finish();
 
     let mut reports = Vec::new();
     for (i, snippet) in snippets.iter().enumerate() {
@@ -202,4 +258,28 @@ pub fn run_suite(snippets: &[SnippetCheck], config: &SiteConfig, results: &mut R
     }
     let summary = Summary::of(reports.iter().map(|r| &r.outcome));
     Ok(SuiteReport { snippets: reports, notes, summary, tested: to_test.len() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_split_ids_stably_and_completely() {
+        let ids: Vec<String> = (0..300).map(|i| format!("post-{i}/snippet")).collect();
+        let shards: Vec<Shard> = (1..=3).map(|k| Shard::parse(&format!("{k}/3")).unwrap()).collect();
+        for id in &ids {
+            assert_eq!(shards.iter().filter(|s| s.contains(id)).count(), 1, "{id}");
+        }
+        let sizes: Vec<usize> = shards.iter().map(|s| ids.iter().filter(|id| s.contains(id)).count()).collect();
+        assert!(sizes.iter().all(|&n| n > 50), "{sizes:?}");
+        // Stable: the same id is in the same shard on every machine and every version
+        // (the first 8 bytes of the id's SHA-256, big-endian, modulo N).
+        assert!(shards[0].contains("docker-cheat-sheet/copy-files-from-a-container"));
+        assert!(shards[2].contains("a/b"));
+        assert!(Shard::parse("1/1").unwrap().contains("anything"));
+        for bad in ["0/3", "4/3", "3", "a/b", "1/0"] {
+            assert!(Shard::parse(bad).unwrap_err().contains("write K/N"), "{bad}");
+        }
+    }
 }

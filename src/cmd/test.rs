@@ -1,16 +1,19 @@
-//! `gen test`: checks every snippet of the site (or those matching PATTERN), prints one
-//! line per failed or skipped snippet and the summary, and updates the results file.
+//! `gen test`: checks every snippet of the site (or those matching PATTERN, or one
+//! shard), prints one line per failed or skipped snippet and the summary (or JSON, and
+//! JUnit XML with `--junit`), and updates the results file.
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
 use crate::check::from_index::{block_check, skip_reason, snippet_check};
+use crate::check::junit::junit_xml;
 use crate::check::results::{today, ResultsFile, RESULTS_FILE};
 use crate::check::sandbox::Isolation;
-use crate::check::suite::{run_suite, SuiteOptions};
-use crate::check::{Outcome, Summary};
+use crate::check::suite::{run_suite, NoProgress, Progress, Shard, SnippetReport, SuiteOptions, SuiteReport};
+use crate::check::{Origin, Outcome};
 use crate::error::{Diagnostic, Errors};
 use crate::markdown::Highlighter;
 use crate::pipeline::{test_inputs, BuildOptions};
@@ -35,6 +38,13 @@ pub struct TestArgs {
     /// Print the results as JSON instead of lines (each snippet with its fence location).
     #[arg(long)]
     pub json: bool,
+    /// Also write the results as JUnit XML to FILE (for CI).
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Test only shard K of N (snippets split by a stable hash of their id); the results
+    /// of the other shards stay in the results file.
+    #[arg(long, value_name = "K/N", value_parser = Shard::parse)]
+    pub shard: Option<Shard>,
     /// Include draft posts.
     #[arg(long)]
     pub drafts: bool,
@@ -44,50 +54,67 @@ pub fn run(root: &Path, args: TestArgs) -> Result<i32, Errors> {
     let opts = BuildOptions { drafts: args.drafts, ..BuildOptions::default() };
     let highlighter = Highlighter::new();
     let (config, index, others) = test_inputs(root, &opts, &highlighter)?;
-    let matches = |id: &str, file: &Path| args.pattern.as_deref().is_none_or(|p| id.contains(p) || file.to_string_lossy().contains(p));
-    let selected: Vec<_> = index
-        .entries()
-        .iter()
-        .map(|e| &e.snippet)
-        .filter(|s| matches(&s.id, &s.file))
-        .collect();
-    let (skipped, tested): (Vec<_>, Vec<_>) = selected.into_iter().partition(|s| skip_reason(s).is_some());
+    let selected = |id: &str, file: &Path| {
+        args.pattern.as_deref().is_none_or(|p| id.contains(p) || file.to_string_lossy().contains(p)) && args.shard.is_none_or(|s| s.contains(id))
+    };
+    let mut all_ids: BTreeSet<String> = index.entries().iter().map(|e| e.snippet.id.clone()).collect();
+    let snippets: Vec<_> = index.entries().iter().map(|e| &e.snippet).filter(|s| selected(&s.id, &s.file)).collect();
+    let (skipped, tested): (Vec<_>, Vec<_>) = snippets.into_iter().partition(|s| skip_reason(s).is_some());
     let mut checks: Vec<_> = tested.iter().map(|s| snippet_check(s, args.run)).collect();
     // Other code blocks are linted too (curly quotes in an Apache config).
-    checks.extend(others.iter().map(|o| block_check(&o.file, &o.slug, &o.block)).filter(|c| matches(&c.id, &c.origin.file)));
+    let blocks: Vec<_> = others.iter().map(|o| block_check(&o.file, &o.slug, &o.block)).collect();
+    all_ids.extend(blocks.iter().map(|c| c.id.clone()));
+    checks.extend(blocks.into_iter().filter(|c| selected(&c.id, &c.origin.file)));
 
     let mut results = ResultsFile::load(root)?;
+    let before = results.clone();
     let options = SuiteOptions { force: args.force, isolation: Isolation::choose(args.no_sandbox), jobs: args.jobs, date: today() };
-    let report = run_suite(&checks, &config, &mut results, &options).map_err(|e| Diagnostic::file(root.join("content"), format!("cannot run snippets: {e}")))?;
-    if args.pattern.is_none() {
-        let mut ids: BTreeSet<String> = index.entries().iter().map(|e| e.snippet.id.clone()).collect();
-        ids.extend(checks.iter().map(|c| c.id.clone()));
-        results.retain_ids(&ids);
+    let bar = ProgressBar::on_terminal(args.json);
+    let progress: &dyn Progress = bar.as_ref().map_or(&NoProgress, |b| b as &dyn Progress);
+    let mut report = run_suite(&checks, &config, &mut results, &options, progress)
+        .map_err(|e| Diagnostic::file(root.join("content"), format!("cannot run snippets: {e}")))?;
+    // Results of snippets that are gone are dropped; a pattern or a shard keeps the others'.
+    results.retain_ids(&all_ids);
+    if results != before {
+        results.save(root).map_err(|e| Diagnostic::file(RESULTS_FILE, format!("cannot write the results: {e}")))?;
     }
-    results.save(root).map_err(|e| Diagnostic::file(RESULTS_FILE, format!("cannot write the results: {e}")))?;
 
-    let mut summary = report.summary;
-    summary.skipped += skipped.len();
-    if args.json {
-        let mut snippets: Vec<serde_json::Value> = report
-            .snippets
-            .iter()
-            .map(|r| serde_json::json!({ "id": r.id, "location": format!("{}:{}", r.origin.file.display(), r.origin.line.saturating_sub(1)), "outcome": r.outcome, "cached": r.cached, "findings": r.findings }))
-            .collect();
-        snippets.extend(skipped.iter().map(|s| {
-            serde_json::json!({ "id": s.id, "location": s.location(), "outcome": Outcome::skipped(skip_reason(s).unwrap_or_default()), "cached": false, "findings": [] })
-        }));
-        let doc = serde_json::json!({ "snippets": snippets, "notes": report.notes, "tested": report.tested, "summary": summary });
-        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
-    } else {
-        print_lines(&report, &skipped.iter().map(|s| (s.location(), s.id.clone(), skip_reason(s).unwrap_or_default())).collect::<Vec<_>>(), summary);
+    for s in &skipped {
+        let outcome = Outcome::skipped(skip_reason(s).unwrap_or_default());
+        report.summary.add(&outcome);
+        let origin = Origin::new(&s.file, s.code_line, s.code_column);
+        report.snippets.push(SnippetReport { id: s.id.clone(), origin, outcome, cached: false, findings: Vec::new() });
     }
-    Ok(if summary.has_failures() { 1 } else { 0 })
+    if let Some(file) = &args.junit {
+        std::fs::write(file, junit_xml(&report))
+            .map_err(|e| Diagnostic::file(file, format!("cannot write the JUnit report: {e}")).with_help("check that the folder exists and is writable"))?;
+    }
+    if args.json {
+        print_json(&report);
+    } else {
+        print_lines(&report);
+    }
+    Ok(if report.summary.has_failures() { 1 } else { 0 })
 }
 
-fn print_lines(report: &crate::check::suite::SuiteReport, skipped: &[(String, String, String)], summary: Summary) {
+/// `content/posts/x.md:12`: the fence line of a snippet.
+fn fence_location(origin: &Origin) -> String {
+    format!("{}:{}", origin.file.display(), origin.line.saturating_sub(1))
+}
+
+fn print_json(report: &SuiteReport) {
+    let snippets: Vec<serde_json::Value> = report
+        .snippets
+        .iter()
+        .map(|r| serde_json::json!({ "id": r.id, "location": fence_location(&r.origin), "outcome": r.outcome, "cached": r.cached, "findings": r.findings }))
+        .collect();
+    let doc = serde_json::json!({ "snippets": snippets, "notes": report.notes, "tested": report.tested, "summary": report.summary });
+    println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+}
+
+fn print_lines(report: &SuiteReport) {
     for r in &report.snippets {
-        let location = format!("{}:{}", r.origin.file.display(), r.origin.line.saturating_sub(1));
+        let location = fence_location(&r.origin);
         match &r.outcome {
             Outcome::Failed { .. } if r.findings.is_empty() => println!("failed {location} ({}): failed at its last test (--force shows why)", r.id),
             Outcome::Failed { .. } => r.findings.iter().for_each(|f| println!("failed {f}")),
@@ -95,14 +122,41 @@ fn print_lines(report: &crate::check::suite::SuiteReport, skipped: &[(String, St
             _ => {}
         }
     }
-    for (location, id, reason) in skipped {
-        println!("skipped {location} ({id}): {reason}");
-    }
     for note in &report.notes {
         println!("note: {note}");
     }
     if report.tested == 0 {
         println!("nothing changed since the last run: no snippet tested");
     }
-    println!("{summary}");
+    println!("{}", report.summary);
+}
+
+/// indicatif's bar on stderr, only when stderr is a terminal (and not with `--json`,
+/// whose reader is a program).
+struct ProgressBar(indicatif::ProgressBar);
+
+impl ProgressBar {
+    fn on_terminal(json: bool) -> Option<ProgressBar> {
+        (!json && std::io::stderr().is_terminal()).then(|| ProgressBar(indicatif::ProgressBar::hidden()))
+    }
+}
+
+impl Progress for ProgressBar {
+    fn start(&self, total: usize) {
+        if total == 0 {
+            return;
+        }
+        self.0.set_length(total as u64);
+        self.0.set_style(indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} snippets {wide_msg}").expect("a valid template"));
+        self.0.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    }
+
+    fn tested(&self, id: &str) {
+        self.0.set_message(id.to_string());
+        self.0.inc(1);
+    }
+
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
 }

@@ -53,6 +53,37 @@ pub struct FrontMatter {
     pub draft: bool,
     pub slug: Option<String>,
     pub snippets: SnippetDefaults,
+    /// Where each key is written, for errors found later (a slug or series part that
+    /// another post has too).
+    pub places: KeyPlaces,
+}
+
+/// The line and column of each top-level key of a post's front matter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyPlaces(Vec<(String, usize, usize)>);
+
+impl KeyPlaces {
+    /// Reads the `key = ...` lines of `toml_text` (valid TOML) before its first table;
+    /// `first_line` is the file line of the text's first line.
+    fn scan(toml_text: &str, first_line: usize) -> KeyPlaces {
+        let mut places = Vec::new();
+        for (i, line) in toml_text.lines().enumerate() {
+            let trimmed = line.trim_start();
+            if trimmed.starts_with('[') {
+                break;
+            }
+            let key_len = trimmed.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).unwrap_or(trimmed.len());
+            if key_len > 0 && trimmed[key_len..].trim_start().starts_with('=') {
+                places.push((trimmed[..key_len].to_string(), first_line + i, line.len() - trimmed.len() + 1));
+            }
+        }
+        KeyPlaces(places)
+    }
+
+    /// `(line, column)` of `key`, or `(0, 0)` (the whole file) when the post does not set it.
+    pub fn of(&self, key: &str) -> (usize, usize) {
+        self.0.iter().find(|(k, _, _)| k == key).map_or((0, 0), |&(_, l, c)| (l, c))
+    }
 }
 
 /// A post file split in two: the TOML text and the Markdown body, with the 1-based line
@@ -162,6 +193,11 @@ pub fn parse_front_matter(split: &SplitPost<'_>, file: &Path) -> Result<FrontMat
         Some(s) => {
             let (line, column) = at(s.span());
             let value = s.into_inner();
+            if value.is_empty() {
+                return Err(Diagnostic::new(file, line, column, "`slug` is empty")
+                    .with_help("set a slug of lower-case letters, digits and dashes, or remove the key to use the file name")
+                    .into());
+            }
             if crate::content::slugify(&value) != value {
                 return Err(Diagnostic::new(file, line, column, format!("`slug` \"{value}\" is not a valid slug"))
                     .with_help(format!("use lower-case letters, digits and dashes, e.g. \"{}\"", crate::content::slugify(&value)))
@@ -188,6 +224,7 @@ pub fn parse_front_matter(split: &SplitPost<'_>, file: &Path) -> Result<FrontMat
         draft: raw.draft,
         slug,
         snippets,
+        places: KeyPlaces::scan(toml_text, split.front_matter_line),
     })
 }
 
@@ -243,6 +280,17 @@ mod tests {
         assert!(parse("+++\ntitle = \"A\"\n").unwrap_err().0[0].message.contains("never closed"));
         assert!(parse("# Hello\n").unwrap_err().0[0].message.contains("does not start"));
         assert!(parse("").unwrap_err().0[0].message.contains("empty"));
+    }
+
+    #[test]
+    fn key_places_are_recorded_and_an_empty_slug_is_located() {
+        let fm = parse("+++\ntitle = \"A\"\ndate = 2015-03-02\n  slug = \"a\"\n[snippets]\nrequires = \"x\"\n+++\n").unwrap();
+        assert_eq!(fm.places.of("title"), (2, 1));
+        assert_eq!(fm.places.of("slug"), (4, 3));
+        assert_eq!(fm.places.of("requires"), (0, 0));
+        let err = parse("+++\ntitle = \"A\"\ndate = 2015-03-02\nslug = \"\"\n+++\n").unwrap_err();
+        let d = &err.0[0];
+        assert_eq!((d.line, d.column, d.message.as_str()), (4, 8, "`slug` is empty"));
     }
 
     #[test]

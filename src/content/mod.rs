@@ -29,6 +29,15 @@ pub struct PostSource {
     pub slug: String,
 }
 
+impl PostSource {
+    /// A diagnostic located at front-matter `key` of this post (the whole file when the
+    /// post does not set it, e.g. a slug that comes from the file name).
+    pub fn diagnostic_at_key(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        let (line, column) = self.front_matter.places.of(key);
+        Diagnostic::new(&self.path, line, column, message)
+    }
+}
+
 /// Lower-case ASCII letters and digits, every other run of characters one `-`.
 pub fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
@@ -94,12 +103,26 @@ pub fn find_post_files(root: &Path) -> Result<Vec<PathBuf>> {
     }
 }
 
+/// The largest post gen reads, in bytes (10 MB): far beyond any written text, small
+/// enough that a stray data file cannot exhaust memory or time.
+pub const MAX_POST_BYTES: u64 = 10_000_000;
+
 /// Reads one post file and splits it; `path` is absolute or relative to the working folder.
 pub fn read_post(root: &Path, path: &Path) -> Result<PostSource> {
     let shown = display_path(root, path);
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::file(&shown, format!("cannot read the post: {e}")).with_help("check the file's permissions")
-    })?;
+    let cannot_read = |e: std::io::Error| Diagnostic::file(&shown, format!("cannot read the post: {e}")).with_help("check the file's permissions");
+    let meta = std::fs::metadata(path).map_err(cannot_read)?;
+    if !meta.is_file() {
+        return Err(Diagnostic::file(&shown, "this is not a regular file (a pipe, socket or device)")
+            .with_help("content/ holds Markdown posts only: remove this entry")
+            .into());
+    }
+    if meta.len() > MAX_POST_BYTES {
+        return Err(Diagnostic::file(&shown, format!("the post is {:.1} MB, more than the {} MB a post may have", meta.len() as f64 / 1e6, MAX_POST_BYTES / 1_000_000))
+            .with_help("a post this large is usually a pasted log or data file: put the data in static/ and link to it")
+            .into());
+    }
+    let bytes = std::fs::read(path).map_err(cannot_read)?;
     let text = decode_utf8(bytes, &shown)?;
     parse_post(&text, shown)
 }

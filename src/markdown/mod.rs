@@ -46,6 +46,9 @@ pub struct CodeBlock {
     pub heading: Option<String>,
     /// The text of the paragraph directly before the block, if the block follows one.
     pub prose_before: Option<String>,
+    /// A fenced block with no closing fence (it runs to the end of the post or of the
+    /// list or quote it is in): an error, as the rest of the post would read as code.
+    pub unclosed: bool,
 }
 
 /// A link written in the post, for link checks.
@@ -127,6 +130,23 @@ impl<'a> RenderContext<'a> {
     }
 }
 
+/// Whether the text of a fenced block (opening fence to end) ends with a closing fence:
+/// a last line, after indentation and quote markers, of only backticks or tildes, as
+/// many as the opening fence or more.
+fn ends_with_closing_fence(block: &str) -> bool {
+    let mut lines = block.trim_end_matches(['\n', '\r']).lines();
+    let (Some(first), Some(last)) = (lines.next(), lines.next_back()) else {
+        return false; // the opening fence alone
+    };
+    let strip = |l: &str| l.trim_start_matches(|c: char| c == '>' || c.is_whitespace()).trim_end().to_string();
+    let (first, last) = (strip(first), strip(last));
+    let Some(fence_char) = first.chars().next().filter(|c| *c == '`' || *c == '~') else {
+        return false;
+    };
+    let opening = first.chars().take_while(|&c| c == fence_char).count();
+    last.len() >= opening && last.chars().all(|c| c == fence_char)
+}
+
 /// The pulldown-cmark extensions gen enables.
 pub fn options() -> Options {
     Options::ENABLE_TABLES
@@ -197,7 +217,8 @@ pub fn render_markdown(markdown: &str, cx: &RenderContext<'_>) -> RenderedMarkdo
                     continue;
                 }
                 Event::End(TagEnd::CodeBlock) => {
-                    let (block, _) = code.take().expect("in a code block");
+                    let (mut block, _) = code.take().expect("in a code block");
+                    block.unclosed = block.code_line == block.line + 1 && !ends_with_closing_fence(&markdown[range]);
                     let html = cx.code_blocks.render(&block, out.code_blocks.len(), cx.highlighter);
                     out.code_blocks.push(block);
                     events.push(Event::Html(CowStr::from(html)));
@@ -281,6 +302,7 @@ pub fn render_markdown(markdown: &str, cx: &RenderContext<'_>) -> RenderedMarkdo
                     code_column,
                     heading: current_heading.clone(),
                     prose_before,
+                    unclosed: false,
                 };
                 code = Some((block, events.len()));
             }
@@ -443,6 +465,18 @@ mod tests {
     fn links_are_collected_with_lines() {
         let r = render_simple("Intro\n\nSee [the template](post-mortem-template.md).\n");
         assert_eq!(r.links, vec![Link { dest: "post-mortem-template.md".into(), line: 3, column: 5 }]);
+    }
+
+    #[test]
+    fn unclosed_fences_are_flagged() {
+        let unclosed = |md: &str| render_simple(md).code_blocks.iter().map(|b| b.unclosed).collect::<Vec<_>>();
+        assert_eq!(unclosed("```sh\nls\n```\n\n~~~\nx\n~~~~\n"), [false, false]);
+        assert_eq!(unclosed("```sh\nls\n\nThe end.\n"), [true]);
+        assert_eq!(unclosed("Intro.\n\n```\n"), [true]);
+        assert_eq!(unclosed("````md\n```\nx\n"), [true]);
+        assert_eq!(unclosed("> ```sh\n> ls\n> ```\n\n- ```\n  x\n  ```\n"), [false, false]);
+        assert_eq!(unclosed("> ```sh\n> ls\n\nAfter the quote.\n"), [true]);
+        assert_eq!(unclosed("    indented code\n"), [false]);
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod context;
 pub mod memo;
 mod pages;
 pub mod rewrite;
+mod template_error;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ use tera::Tera;
 use crate::config::SiteConfig;
 use crate::error::{display_path, Diagnostic, Errors, Result};
 use crate::site::{Page, PageKind, SiteModel, Urls};
+use template_error::template_error;
 use context::{build_toc, HomePage, NotFoundPage, Paginator, PostContext, PostPage, PostSummary, SiteContext, SnippetsPage};
 
 /// The site's own template folder, which overrides the theme's.
@@ -106,41 +108,6 @@ impl Templates {
 /// Autoescaping for templates: `& < > " '`.
 fn escape_for_html(text: &str) -> String {
     crate::markdown::escape_html(text).replace('\'', "&#39;")
-}
-
-/// A Tera error as a diagnostic: the template file, and a line and column when Tera has them.
-fn template_error(e: &tera::Error, root: &Path, sources: &BTreeMap<String, PathBuf>) -> Errors {
-    let mut chain = Vec::new();
-    let mut cur: Option<&dyn std::error::Error> = Some(e);
-    while let Some(err) = cur {
-        chain.push(err.to_string());
-        cur = err.source();
-    }
-    let full = chain.join("\n");
-    let file = sources
-        .iter()
-        .find(|(n, p)| {
-            let p = p.display().to_string();
-            full.contains(&format!("'{n}'")) || full.contains(&format!("\"{n}\"")) || full.contains(&format!("'{p}'")) || full.contains(&format!("\"{p}\""))
-        })
-        .map_or_else(|| PathBuf::from("templates"), |(_, p)| display_path(root, p));
-    let (line, column) = full
-        .find("--> ")
-        .and_then(|i| {
-            let rest = &full[i + 4..];
-            let end = rest.find(|c: char| !(c.is_ascii_digit() || c == ':')).unwrap_or(rest.len());
-            let mut parts = rest[..end].split(':');
-            Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
-        })
-        .unwrap_or((0, 0));
-    let detail = chain.last().cloned().unwrap_or_default();
-    let detail = detail.lines().filter(|l| l.trim_start().starts_with("= ")).map(|l| l.trim_start_matches([' ', '=']).to_string()).next().unwrap_or(detail);
-    let message = if line > 0 { format!("template syntax error: {detail}") } else { format!("template error: {}", chain.join(": ")) };
-    Errors::one(Diagnostic::new(file, line, column, message).with_help(if line > 0 {
-        "fix the template at that position (Tera syntax: {{ value }}, {% if %}...{% endif %})"
-    } else {
-        "check that every variable the template uses exists (see docs/themes.md for the fields of each page)"
-    }))
 }
 
 /// Where rendered pages go as they are rendered: the staging folder of `gen build`, or

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::config::SiteConfig;
 use crate::content::{PostDate, PostSource};
-use crate::error::{Diagnostic, Errors, Result};
+use crate::error::{Errors, Result};
 use crate::markdown::RenderedMarkdown;
 use crate::snippets::{PostSnippets, SnippetIndex};
 pub use series::{build_series, Series, SeriesIndex, SeriesNav, SeriesSlot};
@@ -336,8 +336,11 @@ fn check_unique_slugs(posts: &[Post]) -> Result<()> {
     let mut errors = Vec::new();
     for p in posts {
         if let Some(other) = seen.insert(p.slug(), p) {
+            // Name the post whose `slug` key caused the clash, if one has it.
+            let (p, other) = if p.source.front_matter.slug.is_none() && other.source.front_matter.slug.is_some() { (other, p) } else { (p, other) };
             errors.push(
-                Diagnostic::file(&p.source.path, format!("the slug \"{}\" is also used by {}", p.slug(), other.source.path.display()))
+                p.source
+                    .diagnostic_at_key("slug", format!("the slug \"{}\" is also used by {}", p.slug(), other.source.path.display()))
                     .with_help("two posts cannot share a URL: rename one file or set a different `slug` in its front matter"),
             );
         }

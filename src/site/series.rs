@@ -97,8 +97,8 @@ pub fn build_series(posts: &[Post]) -> Result<SeriesIndex> {
         let group = &mut groups[g];
         if group.1 != *name {
             errors.push(
-                Diagnostic::file(
-                    &post.source.path,
+                post.source.diagnostic_at_key(
+                    "series",
                     format!("the series \"{name}\" has the same URL (/series/{}/) as the series \"{}\" in {}", group.0, group.1, posts[group.2].source.path.display()),
                 )
                 .with_help("spell the series name the same way in every part"),
@@ -145,8 +145,8 @@ fn order_parts(members: &[usize], posts: &[Post]) -> Result<Vec<(u32, usize)>> {
         if w[0].0 == w[1].0 {
             let (a, b) = (&posts[w[0].1], &posts[w[1].1]);
             errors.push(
-                Diagnostic::file(
-                    &b.source.path,
+                b.source.diagnostic_at_key(
+                    "series_part",
                     format!("this post and {} both claim part {} of the series \"{}\"", a.source.path.display(), w[0].0, a.source.front_matter.series.as_deref().unwrap_or_default()),
                 )
                 .with_help("give each part its own `series_part` number"),

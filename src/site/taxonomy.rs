@@ -101,8 +101,8 @@ pub fn build_taxonomy(kind: TaxonomyKind, posts: &[Post]) -> Result<Taxonomy> {
             if term.name != *name {
                 let other = &posts[first_user[t]].source.path;
                 errors.push(
-                    Diagnostic::file(
-                        &post.source.path,
+                    post.source.diagnostic_at_key(
+                        kind.key(),
                         format!(
                             "the {} \"{name}\" has the same URL (/{}/{slug}/) as \"{}\" in {}",
                             kind.singular(),

@@ -19,7 +19,7 @@ fn bubblewrap() -> Option<Isolation> {
 }
 
 fn spec(commands: &[(&str, Option<&str>)], timeout: Duration) -> RunSpec {
-    let steps = commands.iter().enumerate().map(|(i, (c, e))| Step { command: c.to_string(), expected: e.map(Into::into), line: i + 1 }).collect();
+    let steps = commands.iter().enumerate().map(|(i, (c, e))| Step { command: c.to_string(), expected: e.map(Into::into), line: i + 1, column: 1 }).collect();
     RunSpec { steps, exit: 0, timeout }
 }
 

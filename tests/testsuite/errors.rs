@@ -1,118 +1,184 @@
-//! Bad input: each error names the file, line and column, says what to do, exits 1 and
-//! leaves no output behind.
+//! Bad input: the corpus under `tests/fixtures/invalid/`, one site per situation, each
+//! with an `expect.toml` saying what `gen build` must do with it. One table-driven test
+//! runs them all and checks the exit status, the message, the file, line and column it
+//! names, a `help:` line, no panic, and that the previous output (a `public/` folder
+//! made before the build) is left byte for byte, with no staging folder left over.
 
-use crate::harness::TestSite;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
 
-#[track_caller]
-fn fails_with(fixture: &str, expected: impl Into<snapbox::Data>) {
-    let site = TestSite::fixture(fixture);
-    site.run(&["build"]).failure().stderr_matches(expected);
-    assert!(!site.path("public").exists(), "a failed build wrote output");
+use serde::Deserialize;
+
+use crate::harness::{repo_root, require_program, TestSite};
+
+/// An `expect.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expect {
+    /// The exit status of `gen build`.
+    status: i32,
+    /// Part of the error message (failing cases).
+    message: Option<String>,
+    /// The file the error names, relative to the site.
+    file: Option<String>,
+    /// The line it names; 0 for a problem with the whole file (no line).
+    line: Option<usize>,
+    /// The column it names; absent when the error names none.
+    column: Option<usize>,
+    /// What to do to the site before the build, for what git cannot hold: `huge-post`,
+    /// `unreadable`, `fifo`.
+    setup: Option<String>,
+    /// Succeeding cases: a page that must be built, and what it must contain.
+    page: Option<String>,
+    #[serde(default)]
+    page_contains: Vec<String>,
+}
+
+/// The output of an earlier build, made before each case runs.
+const PREVIOUS_OUTPUT: &[(&str, &[u8])] = &[
+    ("index.html", b"<!doctype html><title>Previous build</title><p>still here</p>\n"),
+    ("posts/older/index.html", b"<p>an older post</p>\n"),
+    ("style.css", b"body { color: #222 }\n"),
+    ("images/pixel.bin", &[0, 1, 2, 255, 254, 0, 10, 13]),
+];
+
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+fn is_root() -> bool {
+    rustix::process::geteuid().is_root()
+}
+
+/// Prepares the site for its case; returns the command that runs gen (as `nobody` when
+/// the case needs a file gen cannot read and the tests run as root, who reads anything).
+fn setup(site: &TestSite, setup: Option<&str>) -> Result<Command, String> {
+    let gen = env!("CARGO_BIN_EXE_gen");
+    let mut command = Command::new(gen);
+    match setup {
+        None => {}
+        Some("huge-post") => {
+            let line = "A line of a post that somebody pasted a very large log into, over and over.\n";
+            let mut text = String::from("+++\ntitle = \"Huge\"\ndate = 2020-01-02\n+++\n");
+            while text.len() < 20_000_000 {
+                text.push_str(line);
+            }
+            std::fs::write(site.path("content/posts/huge.md"), text).unwrap();
+        }
+        Some("fifo") => {
+            let status = Command::new("mkfifo").arg(site.path("content/posts/pipe.md")).status().unwrap();
+            assert!(status.success());
+        }
+        Some("unreadable") => {
+            use std::os::unix::fs::PermissionsExt;
+            let secret = site.path("content/posts/secret.md");
+            if is_root() {
+                // Root reads a file of mode 000 anyway; gen runs as nobody instead, with the
+                // site (and its previous output) owned by nobody, so only the mode stops it.
+                if !require_program("setpriv") {
+                    return Err("skipped".into());
+                }
+                for entry in walkdir::WalkDir::new(site.root()) {
+                    std::os::unix::fs::lchown(entry.unwrap().path(), Some(65534), Some(65534)).unwrap();
+                }
+                command = Command::new("setpriv");
+                command.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]).arg(gen);
+            }
+            std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o000)).unwrap();
+        }
+        Some(other) => panic!("unknown setup {other:?}"),
+    }
+    command.arg("--root").arg(site.root()).arg("build");
+    Ok(command)
+}
+
+/// Runs one case; returns what is wrong, if anything.
+fn run_case(name: &str) -> Result<(), String> {
+    let dir = repo_root().join("tests/fixtures/invalid").join(name);
+    let expect: Expect = toml::from_str(&std::fs::read_to_string(dir.join("expect.toml")).map_err(|e| format!("no expect.toml: {e}"))?)
+        .map_err(|e| format!("bad expect.toml: {e}"))?;
+    let site = TestSite::fixture(&format!("invalid/{name}")).remove("expect.toml");
+    for (rel, bytes) in PREVIOUS_OUTPUT {
+        let path = site.path("public").join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    let before = snapshot(&site.path("public"));
+    let mut command = match setup(&site, expect.setup.as_deref()) {
+        Ok(c) => c,
+        Err(skipped) if skipped == "skipped" => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    let out = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).replace(&site.root().display().to_string(), "[ROOT]");
+    let shown = format!("exit {:?}, stderr:\n{stderr}", out.status.code());
+    if stderr.contains("panicked") {
+        return Err(format!("gen panicked: {shown}"));
+    }
+    if out.status.code() != Some(expect.status) {
+        return Err(format!("expected exit {}, got {shown}", expect.status));
+    }
+    let leftovers: Vec<String> = std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public."))
+        .collect();
+    if !leftovers.is_empty() {
+        return Err(format!("staging folders left behind: {leftovers:?}"));
+    }
+    if expect.status == 0 {
+        let page = expect.page.as_deref().ok_or("a succeeding case names a `page`")?;
+        let html = std::fs::read_to_string(site.path(page)).map_err(|e| format!("{page}: {e}; {shown}"))?;
+        return match expect.page_contains.iter().find(|n| !html.contains(n.as_str())) {
+            Some(missing) => Err(format!("{page} lacks {missing:?}:\n{html}")),
+            None => Ok(()),
+        };
+    }
+    let message = expect.message.as_deref().ok_or("a failing case names a `message`")?;
+    let file = expect.file.as_deref().ok_or("a failing case names a `file`")?;
+    let mut location = file.to_string();
+    match (expect.line.ok_or("a failing case names a `line` (0: the whole file)")?, expect.column) {
+        (0, _) => {}
+        (line, None) => location.push_str(&format!(":{line}")),
+        (line, Some(column)) => location.push_str(&format!(":{line}:{column}")),
+    }
+    let lines: Vec<&str> = stderr.lines().collect();
+    let prefix = format!("error: {location}: ");
+    let Some(at) = lines.iter().position(|l| l.starts_with(&prefix) && l.contains(message)) else {
+        return Err(format!("no line `{prefix}...{message}...`; {shown}"));
+    };
+    if !lines.get(at + 1).is_some_and(|l| l.starts_with("  help: ")) {
+        return Err(format!("the error has no `help:` line; {shown}"));
+    }
+    if snapshot(&site.path("public")) != before {
+        return Err("the previous output in public/ changed".into());
+    }
+    Ok(())
 }
 
 #[test]
-fn unknown_front_matter_key() {
-    fails_with("invalid-unknown-key", snapbox::str![[r#"
-error: content/posts/broken.md:4:1: unknown field `categores`, expected one of `title`, `date`, `categories`, `tags`, `series`, `series_part`, `summary`, `draft`, `slug`, `snippets`
-  help: front matter keys are: title, date, categories, tags, series, series_part, summary, draft, slug, [snippets]; fix the spelling or remove the key
-
-"#]]);
-}
-
-#[test]
-fn missing_title() {
-    fails_with("invalid-missing-title", snapbox::str![[r#"
-error: content/posts/broken.md:1:1: the post has no `title`
-  help: add `title = "..."` to the front matter
-
-"#]]);
-}
-
-#[test]
-fn missing_date() {
-    fails_with("invalid-missing-date", snapbox::str![[r#"
-error: content/posts/broken.md:1:1: the post has no `date`
-  help: add `date = 2024-01-31` (a TOML date, without quotes) to the front matter
-
-"#]]);
-}
-
-#[test]
-fn invalid_date() {
-    fails_with("invalid-date", snapbox::str![[r#"
-error: content/posts/broken.md:3:8: [..]
-  help: [..]
-
-"#]]);
-}
-
-#[test]
-fn malformed_toml() {
-    fails_with("invalid-toml", snapbox::str![[r#"
-error: content/posts/broken.md:2:[..]: [..]
-  help: fix the TOML syntax at that position
-
-"#]]);
-}
-
-#[test]
-fn invalid_utf8() {
-    fails_with("invalid-utf8", snapbox::str![[r#"
-error: content/posts/broken.md:5:6: the post is not valid UTF-8
-  help: save the file as UTF-8 text (or move it out of content/ if it is not a post)
-
-"#]]);
-}
-
-#[test]
-fn stray_binary_file() {
-    fails_with("invalid-binary-file", snapbox::str![[r#"
-error: content/posts/diagram.png: this file is not a Markdown post (.md)
-  help: content/ holds posts only: move images and other files to static/, or delete this one
-
-"#]]);
-}
-
-#[test]
-fn binary_file_named_md() {
-    let site = TestSite::empty().write_bytes("content/posts/blob.md", b"\x7fELF\x02\x01\x01\x00\x00\x00\xff\xfe");
-    site.run(&["build"]).failure().stderr_contains("error: content/posts/blob.md:1:11: this looks like a binary file, not a Markdown post");
-}
-
-#[test]
-fn symlink_loop() {
-    fails_with("invalid-symlink-loop", snapbox::str![[r#"
-error: content/posts/nested/loop: this symbolic link points back into one of its own parent folders (a symlink loop)
-  help: remove or fix the link, or its permissions
-
-"#]]);
-}
-
-#[test]
-fn template_syntax_error() {
-    fails_with("invalid-template-syntax", snapbox::str![[r#"
-error: templates/post.html:3:[..]: template syntax error: [..]
-  help: fix the template at that position (Tera syntax: {{ value }}, {% if %}...{% endif %})
-
-"#]]);
-}
-
-#[test]
-fn template_undefined_variable() {
-    fails_with("invalid-template-variable", snapbox::str![[r#"
-error: templates/post.html: template error: [..]no_such_field[..]
-  help: check that every variable the template uses exists (see docs/themes.md for the fields of each page)
-
-"#]]);
-}
-
-#[test]
-fn missing_theme() {
-    fails_with("invalid-missing-theme", snapbox::str![[r#"
-error: site.toml:4:1: the theme "nosuch" does not exist (no folder themes/nosuch)
-  help: create themes/nosuch/templates/, or set `theme` to one of the folders under themes/
-
-"#]]);
+fn every_bad_input_fails_cleanly_and_leaves_the_previous_output() {
+    let mut cases: Vec<String> = std::fs::read_dir(repo_root().join("tests/fixtures/invalid"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 40, "the corpus has {} cases", cases.len());
+    // Two threads: the cases are independent sites, each run by its own gen.
+    let failures: Vec<String> = std::thread::scope(|s| {
+        let parts: Vec<_> = cases
+            .chunks(cases.len().div_ceil(2))
+            .map(|part| s.spawn(move || part.iter().filter_map(|c| run_case(c).err().map(|e| format!("{c}: {e}"))).collect::<Vec<_>>()))
+            .collect();
+        parts.into_iter().flat_map(|p| p.join().unwrap()).collect()
+    });
+    assert!(failures.is_empty(), "{} of {} cases failed:\n\n{}", failures.len(), cases.len(), failures.join("\n\n"));
 }
 
 #[test]
@@ -126,20 +192,6 @@ error: site.toml: cannot read the site configuration: [..]
 }
 
 #[test]
-fn empty_post_file() {
-    let site = TestSite::empty().write("content/posts/empty.md", "");
-    site.run(&["build"]).failure().stderr_contains("error: content/posts/empty.md: the post is empty");
-}
-
-#[test]
-fn crlf_line_endings_work() {
-    let site = TestSite::empty().write("content/posts/windows.md", "+++\r\ntitle = \"Windows\"\r\ndate = 2020-01-01\r\n+++\r\nLine one.\r\n\r\n## Head\r\n");
-    site.build();
-    let html = site.read("public/posts/windows/index.html");
-    assert!(html.contains("<p>Line one.</p>") && html.contains("<h2 id=\"head\">"), "{html}");
-}
-
-#[test]
 fn all_errors_are_reported_together() {
     let site = TestSite::empty()
         .write("content/posts/a.md", "+++\ndate = 2020-01-01\n+++\n")
@@ -147,4 +199,11 @@ fn all_errors_are_reported_together() {
     let out = site.run(&["build"]).failure();
     let err = out.stderr();
     assert!(err.contains("content/posts/a.md:1:1: the post has no `title`") && err.contains("content/posts/b.md:1:1: the post has no `date`"), "{err}");
+}
+
+#[test]
+fn a_failed_build_writes_no_output_where_there_was_none() {
+    let site = TestSite::fixture("invalid/missing-title");
+    site.run(&["build"]).failure();
+    assert!(!site.path("public").exists(), "a failed build wrote output");
 }

@@ -76,7 +76,7 @@ fn a_run_snippet_is_compared_with_its_expected_output() {
     let site = TestSite::empty().post("run", "2024-01-02", "## Echo\n\n```console {test=\"run\"}\n$ echo hello\nhello\n$ echo bye\nhi\n```\n");
     let out = site.run(&["test", "--no-sandbox"]).failure();
     let stdout = out.stdout();
-    assert_contains(&stdout, &["failed content/posts/run.md:", "run RUN: `echo bye` printed something else than the expected output", "-hi\n+bye", "0 passed, 1 failed, 0 skipped"]);
+    assert_contains(&stdout, &["failed content/posts/run.md:10:3: run RUN: `echo bye` printed something else than the expected output", "-hi\n+bye", "0 passed, 1 failed, 0 skipped"]);
     assert!(!stdout.contains("`echo hello`"), "{stdout}");
 }
 
@@ -103,4 +103,79 @@ fn a_snippet_excludes_shellcheck_codes_with_its_attribute() {
     // Only the first block is reported: the second excludes the code.
     assert_contains(&stdout, &["failed content/posts/loops.md:8:10: shellcheck SC2045", "add shellcheck=\"SC2045\" to the block", "1 passed, 1 failed, 0 skipped"]);
     assert!(!stdout.contains("loops.md:14:"), "{stdout}");
+}
+
+fn junit(site: &TestSite, args: &[&str]) -> String {
+    let file = site.path("report.xml");
+    let mut all = vec!["test", "--junit", file.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let out = site.run(&all);
+    // No progress bar when stderr is not a terminal.
+    assert_eq!(out.stderr(), "");
+    site.read("report.xml")
+}
+
+#[test]
+fn junit_report_has_a_case_per_snippet_with_failures_and_skips() {
+    let site = TestSite::fixture("check-originals");
+    let xml = junit(&site, &[]);
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let suite = doc.descendants().find(|n| n.has_tag_name("testsuite")).unwrap();
+    assert_eq!((suite.attribute("failures"), suite.attribute("skipped")), (Some("4"), Some("5")));
+    let cases: Vec<_> = suite.children().filter(|n| n.has_tag_name("testcase")).collect();
+    assert_eq!(cases.len().to_string(), suite.attribute("tests").unwrap());
+    let case = cases.iter().find(|c| c.attribute("name") == Some("docker-cheat-sheet/open-bash-prompt-in-a-container")).unwrap();
+    assert_eq!((case.attribute("file"), case.attribute("line")), (Some("content/posts/docker-cheat-sheet.md"), Some("38")));
+    let failure = case.children().find(|n| n.has_tag_name("failure")).unwrap();
+    assert!(failure.attribute("message").unwrap().starts_with("content/posts/docker-cheat-sheet.md:40:3: lint GEN101"));
+    assert!(failure.text().unwrap().contains("help: remove the spaces around `=`"));
+    let skipped = cases.iter().find(|c| c.attribute("name") == Some("enable-apache-on-mountain-lion/snippet")).unwrap();
+    assert_eq!(skipped.children().find(|n| n.has_tag_name("skipped")).unwrap().attribute("message"), Some("requires macOS, this is Linux"));
+
+    // The fixed versions: no failure.
+    let xml = junit(&TestSite::fixture("check-fixed"), &[]);
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    assert_eq!(doc.root_element().attribute("failures"), Some("0"));
+    assert!(!xml.contains("<failure"));
+}
+
+#[test]
+fn shards_test_their_part_and_keep_each_others_results() {
+    let whole = TestSite::fixture("check-fixed");
+    whole.run(&["test"]).success();
+    let ids = |site: &TestSite| site.read("snippet-results.toml").lines().filter(|l| l.starts_with("[snippets.") && !l.ends_with(".tools]")).map(str::to_string).collect::<Vec<_>>();
+    let all = ids(&whole);
+
+    let site = TestSite::fixture("check-fixed");
+    let first = site.run(&["test", "--shard", "1/2", "--json"]).success();
+    let first: serde_json::Value = serde_json::from_str(&first.stdout()).unwrap();
+    let after_first = ids(&site);
+    assert!(!after_first.is_empty() && after_first.len() < all.len(), "{after_first:?}");
+    let second = site.run(&["test", "--shard", "2/2", "--json"]).success();
+    let second: serde_json::Value = serde_json::from_str(&second.stdout()).unwrap();
+    // The second shard kept the first one's results: together they are the whole run's.
+    assert_eq!(ids(&site), all);
+    // Each snippet is in exactly one shard.
+    let listed = |doc: &serde_json::Value| doc["snippets"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap().to_string()).collect::<std::collections::BTreeSet<_>>();
+    let full: serde_json::Value = serde_json::from_str(&whole.run(&["test", "--json"]).success().stdout()).unwrap();
+    assert!(listed(&first).is_disjoint(&listed(&second)));
+    assert_eq!(listed(&first).union(&listed(&second)).cloned().collect::<std::collections::BTreeSet<_>>(), listed(&full));
+    assert!(site.run(&["test"]).success().stdout().contains("nothing changed since the last run"));
+    let bad = site.run(&["test", "--shard", "3/2"]);
+    assert_eq!(bad.code(), Some(2), "a usage error");
+    bad.stderr_contains("`3/2` is not a shard: write K/N with 1 <= K <= N");
+}
+
+#[test]
+fn progress_bar_on_a_terminal_only() {
+    if !require_program("script") {
+        return;
+    }
+    let site = TestSite::fixture("check-fixed");
+    let gen = env!("CARGO_BIN_EXE_gen");
+    let command = format!("{gen} --root {} test 2>&1", site.root().display());
+    let out = std::process::Command::new("script").args(["-qec", &command, "/dev/null"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(" snippets ") && text.contains('\r'), "no progress bar on a terminal:\n{text}");
+    assert!(text.contains("0 failed, 5 skipped"), "{text}");
 }

@@ -543,7 +543,7 @@ fn a_busy_port_moves_to_the_next_free_one_and_says_so() {
 
 #[test]
 fn a_site_that_fails_at_start_is_served_with_the_overlay_until_fixed() {
-    let site = TestSite::fixture("invalid-missing-title");
+    let site = TestSite::fixture("invalid/missing-title");
     let served = Served::start(&site, &[]);
     let page = served.get("/");
     assert_eq!(page.status, 404);

@@ -49,7 +49,7 @@ fn bundled_blog_links_between_posts_resolve() {
 
 #[test]
 fn broken_links_and_anchors_fail_the_build_with_their_position() {
-    TestSite::fixture("site-invalid-broken-link").run(&["build"]).failure().stderr_matches(snapbox::str![[r#"
+    TestSite::fixture("invalid/broken-link").run(&["build"]).failure().stderr_matches(snapbox::str![[r#"
 error: content/posts/linking.md:7:11: the link `no-such-post.md` points to no post (there is no content/posts/no-such-post.md)
   help: link to the Markdown file of an existing post, relative to this file (e.g. `other-post.md`)
 error: content/posts/linking.md:9:11: the link `target.md#no-such-heading` points to a heading #no-such-heading that content/posts/target.md does not have
@@ -58,12 +58,12 @@ error: content/posts/linking.md:9:65: the link `#nowhere` points to no heading o
   help: that post has no headings; link to the post without an anchor
 
 "#]]);
-    assert!(!TestSite::fixture("site-invalid-broken-link").path("public").exists());
+    assert!(!TestSite::fixture("invalid/broken-link").path("public").exists());
 }
 
 #[test]
 fn a_link_to_a_draft_says_it_is_not_built() {
-    let site = TestSite::fixture("site-invalid-broken-link")
+    let site = TestSite::fixture("invalid/broken-link")
         .write("content/posts/linking.md", "+++\ntitle = \"L\"\ndate = 2021-02-01\n+++\nSee [the draft](draft.md).\n")
         .write("content/posts/draft.md", "+++\ntitle = \"D\"\ndate = 2021-01-01\ndraft = true\n+++\nSoon.\n");
     site.run(&["build"]).failure().stderr_contains("content/posts/linking.md:5:5: the link `draft.md` points to content/posts/draft.md, which is a draft or scheduled post");

@@ -198,8 +198,8 @@ fn table_of_contents_nests_headings_when_there_are_several() {
 
 #[test]
 fn duplicate_series_part_names_both_posts() {
-    TestSite::fixture("site-invalid-duplicate-part").run(&["build"]).failure().stderr_matches(snapbox::str![[r#"
-error: content/posts/first.md: this post and content/posts/second.md both claim part 2 of the series "Guide"
+    TestSite::fixture("invalid/duplicate-series-part").run(&["build"]).failure().stderr_matches(snapbox::str![[r#"
+error: content/posts/first.md:5:1: this post and content/posts/second.md both claim part 2 of the series "Guide"
   help: give each part its own `series_part` number
 
 "#]]);
@@ -207,8 +207,8 @@ error: content/posts/first.md: this post and content/posts/second.md both claim 
 
 #[test]
 fn names_with_one_slug_are_an_error_naming_both_posts() {
-    TestSite::fixture("site-invalid-term-collision").run(&["build"]).failure().stderr_matches(snapbox::str![[r#"
-error: content/posts/upper.md: the tag "Cheat Sheet" has the same URL (/tags/cheat-sheet/) as "cheat-sheet" in content/posts/lower.md
+    TestSite::fixture("invalid/term-collision").run(&["build"]).failure().stderr_matches(snapbox::str![[r#"
+error: content/posts/upper.md:5:1: the tag "Cheat Sheet" has the same URL (/tags/cheat-sheet/) as "cheat-sheet" in content/posts/lower.md
   help: spell the tag the same way in both posts
 
 "#]]);
@@ -221,7 +221,7 @@ fn series_names_with_one_slug_collide() {
         .run(&["build"])
         .failure()
         .stderr_matches(snapbox::str![[r#"
-error: content/posts/retro-two.md: the series "Retrospectives" has the same URL (/series/retrospectives/) as the series "retrospectives" in content/posts/retro-three.md
+error: content/posts/retro-two.md:6:1: the series "Retrospectives" has the same URL (/series/retrospectives/) as the series "retrospectives" in content/posts/retro-three.md
   help: spell the series name the same way in every part
 
 "#]]);

@@ -216,7 +216,7 @@ fn snippet_blocks_have_a_copy_button_with_commands_only() {
 
 #[test]
 fn unknown_attribute_is_located() {
-    let site = TestSite::fixture("invalid-snippet-attribute");
+    let site = TestSite::fixture("invalid/snippet-attribute");
     site.run(&["build"]).failure().stderr_matches(snapbox::str![[r#"
 error: content/posts/broken.md:7:36: unknown snippet attribute `tset`
   help: the attributes are: requires, test, id, timeout, exit, skip, shellcheck
@@ -228,7 +228,7 @@ error: content/posts/broken.md:7:36: unknown snippet attribute `tset`
 
 #[test]
 fn bad_requirement_is_located() {
-    TestSite::fixture("invalid-snippet-requirement").run(&["build"]).failure().stderr_matches(snapbox::str![[r#"
+    TestSite::fixture("invalid/snippet-requirement").run(&["build"]).failure().stderr_matches(snapbox::str![[r#"
 error: content/posts/broken.md:7:30: in `requires`: `>>` is not a version constraint
   help: write requirements as `TOOL [CONSTRAINT]`, comma-separated: `docker 1.3+` (at least 1.3), `docker >=1.3 <1.12`, `docker 1.3` (1.3.x), `boot2docker` (any version), `os macos`
 
@@ -237,7 +237,7 @@ error: content/posts/broken.md:7:30: in `requires`: `>>` is not a version constr
 
 #[test]
 fn duplicate_ids_name_both_places() {
-    TestSite::fixture("invalid-snippet-duplicate-id").run(&["build"]).failure().stderr_matches(snapbox::str![[r#"
+    TestSite::fixture("invalid/snippet-duplicate-id").run(&["build"]).failure().stderr_matches(snapbox::str![[r#"
 error: content/posts/two.md:7: the snippet id "list" is also used at content/posts/one.md:5
   help: snippet ids must be unique within the site: change one `id="..."` attribute
 
@@ -278,5 +278,5 @@ fn docs_examples_are_what_gen_prints() {
     assert_eq!(strings(&snippets(&out)[0]["tools"]), ["docker"]);
     // The documented error is the one gen prints.
     let error = block_after(&doc, "a build error naming the file, line and column:", "```text");
-    assert_eq!(TestSite::fixture("invalid-snippet-attribute").run(&["build"]).failure().stderr(), error);
+    assert_eq!(TestSite::fixture("invalid/snippet-attribute").run(&["build"]).failure().stderr(), error);
 }

@@ -263,7 +263,8 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
         (text, 1.0)
     };
     let value: f64 = number.parse().ok().filter(|v: &f64| v.is_finite() && *v > 0.0)?;
-    Some(Duration::from_secs_f64(value * scale))
+    // Beyond what a Duration holds (about 585 billion years) is no time limit either.
+    Duration::try_from_secs_f64(value * scale).ok()
 }
 
 #[cfg(test)]
@@ -303,6 +304,8 @@ mod tests {
             ("{test=\"sometimes\"}", 7, "`test` must be check, run or skip, not `sometimes`"),
             ("{timeout=\"soon\"}", 10, "`timeout=` is not a time limit"),
             ("{timeout=0}", 9, "`0` is not a time limit"),
+            ("{timeout=99999999999999999999}", 9, "`99999999999999999999` is not a time limit"),
+            ("{timeout=1e300m}", 9, "`1e300m` is not a time limit"),
             ("{exit=300}", 6, "`300` is not an exit status"),
             ("{exit=one}", 6, "`one` is not an exit status"),
             ("{id=\"a/b\"}", 5, "`a/b` is not a valid snippet id"),

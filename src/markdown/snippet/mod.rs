@@ -491,6 +491,12 @@ fn script_command(block: &CodeBlock) -> Vec<Command> {
 impl CodeBlockRenderer for SnippetExtractor {
     fn render(&self, block: &CodeBlock, _index: usize, highlighter: &Highlighter) -> String {
         let pre = render_pre(block, highlighter);
+        if block.unclosed {
+            let d = Diagnostic::new(&self.file, block.line, block.code_column, "this code block's fence is never closed")
+                .with_help("add a closing fence line (``` or ~~~, as opened) after the block's last line; without it the rest of the post reads as code");
+            self.state.lock().unwrap_or_else(|e| e.into_inner()).errors.push(d);
+            return pre;
+        }
         if !is_snippet_lang(&block.lang) {
             return pre;
         }

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 /// Writes `files` (relative path → bytes) as the folder `out`, replacing what was there
 /// only once everything is written.
-pub fn write_site_atomically(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> io::Result<()> {
+pub fn write_site_atomically<B: AsRef<[u8]> + Sync>(out: &Path, files: &BTreeMap<String, B>) -> io::Result<()> {
     let staging = StagingFolder::create(out)?;
     staging.write_all(files)?;
     staging.swap_in()
@@ -52,8 +52,8 @@ impl StagingFolder {
     }
 
     /// Writes every file of `files`, in parallel.
-    pub fn write_all(&self, files: &BTreeMap<String, Vec<u8>>) -> io::Result<()> {
-        files.par_iter().try_for_each(|(rel, bytes)| self.write(rel, bytes))
+    pub fn write_all<B: AsRef<[u8]> + Sync>(&self, files: &BTreeMap<String, B>) -> io::Result<()> {
+        files.par_iter().try_for_each(|(rel, bytes)| self.write(rel, bytes.as_ref()))
     }
 
     /// Puts the written site in the place of `out`.

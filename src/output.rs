@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 /// Writes `files` (relative path → bytes) as the folder `out`, replacing what was there
 /// only once everything is written.
-pub fn write_site_atomically(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> io::Result<()> {
+pub fn write_site_atomically<B: AsRef<[u8]> + Sync>(out: &Path, files: &BTreeMap<String, B>) -> io::Result<()> {
     let staging = StagingFolder::create(out)?;
     staging.write_all(files)?;
     staging.swap_in()
@@ -33,6 +33,7 @@ impl StagingFolder {
         let parent = out.parent().ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the output folder has no parent"))?;
         std::fs::create_dir_all(parent)?;
         let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+        remove_stale_folders(parent, &name);
         let staging = tempfile_dir(parent, &format!(".{name}.new-"))?;
         Ok(StagingFolder { staging, out, name, swapped: false })
     }
@@ -51,8 +52,8 @@ impl StagingFolder {
     }
 
     /// Writes every file of `files`, in parallel.
-    pub fn write_all(&self, files: &BTreeMap<String, Vec<u8>>) -> io::Result<()> {
-        files.par_iter().try_for_each(|(rel, bytes)| self.write(rel, bytes))
+    pub fn write_all<B: AsRef<[u8]> + Sync>(&self, files: &BTreeMap<String, B>) -> io::Result<()> {
+        files.par_iter().try_for_each(|(rel, bytes)| self.write(rel, bytes.as_ref()))
     }
 
     /// Puts the written site in the place of `out`.
@@ -80,6 +81,30 @@ fn absolute(p: &Path) -> io::Result<PathBuf> {
         Ok(p.to_path_buf())
     } else {
         Ok(std::env::current_dir()?.join(p))
+    }
+}
+
+/// Removes the staging folders (`.public.new-PID-N`, `.public.old-PID-N`) that builds
+/// killed before they could clean up left in `parent`: those whose process is gone. A
+/// folder of a build still running (e.g. a second `gen build` at once) is left alone.
+fn remove_stale_folders(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&format!(".{name}."))) else { continue };
+        let Some(pid_n) = rest.strip_prefix("new-").or_else(|| rest.strip_prefix("old-")) else { continue };
+        let Some(pid) = pid_n.split('-').next().and_then(|p| p.parse::<i32>().ok()) else { continue };
+        if !process_alive(pid) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+fn process_alive(pid: i32) -> bool {
+    match rustix::process::Pid::from_raw(pid) {
+        // Signal 0 checks existence; EPERM means it exists but is someone else's.
+        Some(pid) => !matches!(rustix::process::test_kill_process(pid), Err(rustix::io::Errno::SRCH)),
+        None => false,
     }
 }
 
@@ -163,6 +188,23 @@ mod tests {
         assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"old");
         let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn stale_staging_folders_of_dead_builds_are_removed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        // No process has a pid this large (above the kernel's limit of 2^22).
+        let dead = tmp.path().join(".public.new-99999999-0");
+        let dead_old = tmp.path().join(".public.old-99999999-3");
+        let running = tmp.path().join(format!(".public.new-{}-7", std::process::id()));
+        let other = tmp.path().join(".notes.new-99999999-0");
+        for dir in [&dead, &dead_old, &running, &other] {
+            std::fs::create_dir_all(dir.join("posts")).unwrap();
+        }
+        write_site_atomically(&out, &BTreeMap::from([("index.html".to_string(), b"x".to_vec())])).unwrap();
+        assert!(!dead.exists() && !dead_old.exists());
+        assert!(running.exists() && other.exists());
     }
 
     #[test]

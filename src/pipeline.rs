@@ -46,10 +46,12 @@ pub struct BuildStats {
     pub elapsed: Duration,
 }
 
-/// A whole rendered site: output path (relative, `/`-separated) → bytes.
+/// A whole rendered site: output path (relative, `/`-separated) → bytes. The bytes are
+/// shared: a rebuild that leaves a page alone hands on the very same bytes, so that
+/// `serve` can tell it unchanged without comparing (or copying) it.
 #[derive(Debug, Clone, Default)]
 pub struct BuiltSite {
-    pub files: BTreeMap<String, Vec<u8>>,
+    pub files: BTreeMap<String, Arc<[u8]>>,
     pub stats: BuildStats,
 }
 
@@ -295,13 +297,13 @@ pub fn syntax_stylesheet(config: &SiteConfig) -> Vec<u8> {
 /// Puts a site together: static files, then the syntax stylesheet, then the pages (a
 /// later one wins over an earlier one of the same path).
 pub fn assemble_site(statics: BTreeMap<String, Vec<u8>>, syntax_css: Vec<u8>, pages: Vec<(String, Vec<u8>)>, posts: usize) -> BuiltSite {
-    let mut files = statics;
+    let mut files: BTreeMap<String, Arc<[u8]>> = statics.into_iter().map(|(k, v)| (k, Arc::from(v))).collect();
     // A site's own static robots.txt wins over the generated one.
     let static_robots = files.contains_key("robots.txt");
     let pages: Vec<_> = pages.into_iter().filter(|(name, _)| !(static_robots && name == "robots.txt")).collect();
     let page_count = pages.len();
-    files.insert(SYNTAX_CSS.into(), syntax_css);
-    files.extend(pages);
+    files.insert(SYNTAX_CSS.into(), Arc::from(syntax_css));
+    files.extend(pages.into_iter().map(|(k, v)| (k, Arc::from(v))));
     let stats = BuildStats { posts, pages: page_count, files: files.len(), elapsed: Duration::ZERO };
     BuiltSite { files, stats }
 }

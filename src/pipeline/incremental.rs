@@ -6,7 +6,11 @@
 //! A static file change re-reads static files only; a `site.toml` change starts afresh.
 //! A change of `gen test`'s results file renders every post again if the results differ
 //! (each snippet shows its status).
+//! An edit of posts' bodies alone takes a quicker path still ([`body_edit`]): only the
+//! pages showing those bodies are rendered, the rest of the last build is handed on.
 //! The result is the same [`BuiltSite`] a full build gives.
+
+mod body_edit;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -16,6 +20,7 @@ use std::time::{Duration, Instant, SystemTime};
 use rayon::prelude::*;
 
 use super::{assemble_site, collect_static_where, load_config, merge_errors, render_posts, syntax_stylesheet, BuildOptions, BuiltSite, Statuses};
+use body_edit::LastBuild;
 use crate::content::PostDate;
 use crate::site::links::LinkIndex;
 use crate::site::Urls;
@@ -24,8 +29,9 @@ use crate::config::{SiteConfig, CONFIG_FILE};
 use crate::content::{self, PostSource, CONTENT_DIR};
 use crate::error::{display_path, Diagnostic, Errors, Result};
 use crate::markdown::Highlighter;
+use crate::render::context::PostSummary;
 use crate::render::{self, Templates, SITE_TEMPLATES_DIR};
-use crate::site::{self, Post};
+use crate::site::{self, Post, SiteModel};
 
 /// What changed since the last build, by kind of input.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -39,12 +45,15 @@ pub struct Changes {
     /// Post files named by file-system events, relative to the site root. They are read
     /// again even when their size and modification time look unchanged.
     pub posts: Vec<PathBuf>,
+    /// Something under `content/` other than a post file changed (a folder, say): every
+    /// file there is looked at, not just `posts`.
+    pub content_other: bool,
 }
 
 impl Changes {
     /// Everything, as for a first build.
     pub fn everything() -> Self {
-        Changes { config: true, templates: true, statics: true, content: true, results: true, posts: Vec::new() }
+        Changes { config: true, templates: true, statics: true, content: true, results: true, posts: Vec::new(), content_other: true }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -58,6 +67,7 @@ impl Changes {
         self.statics |= other.statics;
         self.content |= other.content;
         self.results |= other.results;
+        self.content_other |= other.content_other;
         for p in &other.posts {
             if !self.posts.contains(p) {
                 self.posts.push(p.clone());
@@ -82,6 +92,8 @@ impl Changes {
                     changes.content = true;
                     if rel.extension().is_some_and(|x| x == "md") {
                         changes.posts.push(rel.to_path_buf());
+                    } else {
+                        changes.content_other = true;
                     }
                 }
                 Some(SITE_TEMPLATES_DIR) => changes.templates = true,
@@ -152,7 +164,10 @@ pub struct SiteCache {
     config: Option<SiteConfig>,
     templates: Option<Templates>,
     /// Rendered posts by file path relative to the root (as [`PostSource::path`]).
+    /// Between rebuilds they live in `last`'s site model instead.
     posts: HashMap<PathBuf, Post>,
+    /// The last successful build, for edits of posts' bodies.
+    last: Option<LastBuild>,
     /// The stamp of each cached post's file when it was read.
     stamps: HashMap<PathBuf, Option<FileStamp>>,
     /// (file, slug) of every post of the last build: when it changes, every post's
@@ -177,6 +192,7 @@ impl SiteCache {
             config: None,
             templates: None,
             posts: HashMap::new(),
+            last: None,
             stamps: HashMap::new(),
             post_set: Vec::new(),
             links: None,
@@ -209,6 +225,11 @@ impl SiteCache {
         let started = Instant::now();
         self.pending.merge(changes);
         let todo = self.pending.clone();
+        if let Some(quick) = self.rebuild_bodies(&todo, highlighter, started) {
+            self.pending = Changes::default();
+            return Ok(quick);
+        }
+        self.take_back_posts();
         let mut report = RebuildReport::default();
         let config = self.refresh_config(&todo, &mut report)?;
         let results_changed = self.refresh_results(&todo)?;
@@ -235,19 +256,55 @@ impl SiteCache {
             report.statics_reloaded = true;
         }
         let syntax_css = self.syntax_css.get_or_insert_with(|| syntax_stylesheet(&config)).clone();
-        let (pages, post_count) = self.render_pages(&config, &mut report)?;
+        let (pages, model, summaries) = self.render_pages(&config, &mut report)?;
         report.pages = pages.len();
         let statics = self.statics.clone().expect("static files read above");
-        let mut built = assemble_site(statics, syntax_css, pages, post_count);
+        let mut built = assemble_site(statics, syntax_css, pages, model.posts.len());
         built.stats.elapsed = started.elapsed();
         report.elapsed = built.stats.elapsed;
+        self.last = Some(LastBuild::new(model, summaries, built.clone()));
         self.pending = Changes::default();
         Ok((built, report))
     }
 
+    /// The quick rebuild when only existing posts' files changed and each changed its
+    /// body alone (see [`body_edit`]); `None` when the full rebuild is needed.
+    fn rebuild_bodies(&mut self, todo: &Changes, highlighter: &Highlighter, started: Instant) -> Option<(BuiltSite, RebuildReport)> {
+        let only_posts = todo.content && !todo.content_other && !todo.posts.is_empty();
+        if !only_posts || todo.config || todo.templates || todo.statics || todo.results {
+            return None;
+        }
+        let statuses: Statuses = self.results.clone()?;
+        let (last, config, templates, links) = (self.last.as_mut()?, self.config.as_ref()?, self.templates.as_ref()?, self.links.as_ref()?);
+        let cx = body_edit::Inputs { root: &self.root, config, templates, links, statuses: &statuses, highlighter };
+        let done = body_edit::rebuild_bodies(last, &todo.posts, &cx)?;
+        for file in &todo.posts {
+            self.stamps.insert(file.clone(), FileStamp::of(&self.root.join(file)));
+        }
+        let mut built = last.built.clone();
+        built.stats.elapsed = started.elapsed();
+        let report = RebuildReport {
+            posts_rendered: done.posts_rendered,
+            posts_reused: last.model.posts.len() - done.posts_rendered,
+            pages_rendered: done.pages_rendered,
+            pages: built.stats.pages,
+            elapsed: built.stats.elapsed,
+            ..RebuildReport::default()
+        };
+        Some((built, report))
+    }
+
+    /// Moves the posts of the last build back into the cache, for a full rebuild.
+    fn take_back_posts(&mut self) {
+        if let Some(last) = self.last.take() {
+            self.posts.extend(last.model.posts.into_iter().map(|p| (p.source.path.clone(), p)));
+        }
+    }
+
     /// Plans and renders every page from the cached posts; the memo skips the pages
-    /// whose context is as before. The posts go back into the cache either way.
-    fn render_pages(&mut self, config: &SiteConfig, report: &mut RebuildReport) -> Result<(RenderedPages, usize)> {
+    /// whose context is as before. On failure the posts go back into the cache; on
+    /// success they are in the returned site model, with their summaries.
+    fn render_pages(&mut self, config: &SiteConfig, report: &mut RebuildReport) -> Result<(RenderedPages, SiteModel, Vec<PostSummary>)> {
         let posts: Vec<Post> = self.posts.drain().map(|(_, p)| p).collect();
         let checked = self.links.as_ref().map_or(Ok(()), |links| links.check(&posts));
         if let Err(e) = checked {
@@ -264,12 +321,17 @@ impl SiteCache {
         let templates = self.templates.as_ref().expect("templates loaded before rendering");
         let memo = templates.memo().expect("the cache's templates keep a memo");
         let before = memo.render_count();
-        let pages = render::render_pages(&model, config, templates, &self.root);
+        let summaries = render::summaries(&model, &Urls::new(config));
+        let all: Vec<usize> = (0..model.pages.len()).collect();
+        let list = render::PageList::default();
+        let rendered = render::render_selected(&model, &summaries, config, templates, &self.root, &all, &list);
         memo.end_pass();
         report.pages_rendered = memo.render_count() - before;
-        let post_count = model.posts.len();
-        self.posts.extend(model.posts.into_iter().map(|p| (p.source.path.clone(), p)));
-        Ok((pages?, post_count))
+        if let Err(e) = rendered {
+            self.posts.extend(model.posts.into_iter().map(|p| (p.source.path.clone(), p)));
+            return Err(e);
+        }
+        Ok((list.into_pages(), model, summaries))
     }
 
     /// Reads site.toml again when it changed; a different configuration drops everything.
@@ -500,11 +562,11 @@ mod tests {
         let full = build_site(dir.path(), &opts(), &Highlighter::new()).unwrap();
         let out = dir.path().join("public");
         let stats = crate::pipeline::build_site_to_folder(dir.path(), &opts(), &Highlighter::new(), &out).unwrap();
-        let written: BTreeMap<String, Vec<u8>> = walkdir::WalkDir::new(&out)
+        let written: BTreeMap<String, Arc<[u8]>> = walkdir::WalkDir::new(&out)
             .into_iter()
             .map(|e| e.unwrap())
             .filter(|e| e.file_type().is_file())
-            .map(|e| (e.path().strip_prefix(&out).unwrap().to_string_lossy().replace('\\', "/"), std::fs::read(e.path()).unwrap()))
+            .map(|e| (e.path().strip_prefix(&out).unwrap().to_string_lossy().replace('\\', "/"), Arc::from(std::fs::read(e.path()).unwrap())))
             .collect();
         assert_eq!(written, full.files);
         assert_eq!((stats.posts, stats.pages, stats.files), (full.stats.posts, full.stats.pages, full.stats.files));
@@ -550,6 +612,59 @@ mod tests {
         write(dir.path(), "content/posts/a.md", &post("A renamed", "2020-01-01", "First of A.\n"));
         let (built, report) = cache.rebuild(&Changes::classify(dir.path(), &[dir.path().join("content/posts/a.md")]), &h).unwrap();
         assert!(report.pages_rendered > 1, "{report:?}");
+        assert_same_as_full_build(dir.path(), &built);
+    }
+
+    const OPS_A: &str = "+++\ntitle = \"A\"\ndate = 2020-01-01\ncategories = [\"Ops\"]\n+++\n";
+
+    #[test]
+    fn a_body_edit_renders_only_the_pages_showing_the_body_and_hands_on_the_rest() {
+        let dir = site();
+        write(dir.path(), "content/posts/a.md", &format!("{OPS_A}First of A.\n\n```rust\nfn a() {{}}\n```\n"));
+        let h = Highlighter::new();
+        let mut cache = SiteCache::new(dir.path(), opts());
+        let (before, _) = cache.rebuild(&Changes::everything(), &h).unwrap();
+        let (lines, blocks) = (h.parsed_line_count(), h.highlight_count());
+        write(dir.path(), "content/posts/a.md", &format!("{OPS_A}First of A.\n\n```rust\nfn a() {{}}\n```\n\nA new last line.\n"));
+        let (built, report) = cache.rebuild(&Changes::classify(dir.path(), &[dir.path().join("content/posts/a.md")]), &h).unwrap();
+        // Its page, the site's feed and its category's feed; nothing else.
+        assert_eq!((report.posts_rendered, report.pages_rendered), (1, 3), "{report:?}");
+        let changed: Vec<&str> = built.files.iter().filter(|(p, b)| !Arc::ptr_eq(&before.files[*p], b)).map(|(p, _)| p.as_str()).collect();
+        assert_eq!(changed, ["atom.xml", "categories/ops/atom.xml", "posts/a/index.html"]);
+        assert_eq!((h.highlight_count(), h.parsed_line_count()), (blocks, lines), "the unchanged code block was highlighted again");
+        assert!(String::from_utf8_lossy(&built.files["posts/a/index.html"]).contains("A new last line."));
+        assert_same_as_full_build(dir.path(), &built);
+
+        // Saving the same text again renders nothing.
+        let (again, report) = cache.rebuild(&Changes::classify(dir.path(), &[dir.path().join("content/posts/a.md")]), &h).unwrap();
+        assert_eq!((report.posts_rendered, report.pages_rendered), (0, 0), "{report:?}");
+        assert!(again.files.iter().all(|(p, b)| Arc::ptr_eq(&built.files[p], b)));
+    }
+
+    #[test]
+    fn edits_beyond_the_body_take_the_full_rebuild_and_are_right() {
+        let dir = site();
+        let h = Highlighter::new();
+        let mut cache = SiteCache::new(dir.path(), opts());
+        cache.rebuild(&Changes::everything(), &h).unwrap();
+        let a = || Changes::classify(dir.path(), &[dir.path().join("content/posts/a.md")]);
+        // A new heading (other posts may link to its anchor), a new summary, a new
+        // snippet, a broken link: each is built as a full rebuild would.
+        for body in [
+            "First of A.\n\n## A heading\n",
+            "A new first paragraph.\n",
+            "First of A.\n\n```console\n$ echo a\na\n```\n",
+        ] {
+            write(dir.path(), "content/posts/a.md", &post("A", "2020-01-01", body));
+            let (built, report) = cache.rebuild(&a(), &h).unwrap();
+            assert!(report.pages_rendered >= 2, "{body}: {report:?}");
+            assert_same_as_full_build(dir.path(), &built);
+        }
+        write(dir.path(), "content/posts/a.md", &post("A", "2020-01-01", "First of A.\n\nSee [b](b.md#nowhere).\n"));
+        let err = cache.rebuild(&a(), &h).unwrap_err();
+        assert!(err.to_string().contains("#nowhere"), "{err}");
+        write(dir.path(), "content/posts/a.md", &post("A", "2020-01-01", "First of A.\n\nSee [b](b.md).\n"));
+        let (built, _) = cache.rebuild(&a(), &h).unwrap();
         assert_same_as_full_build(dir.path(), &built);
     }
 
@@ -607,7 +722,7 @@ mod tests {
         let (built, report) = cache.rebuild(&changes, &h).unwrap();
         assert!(report.statics_reloaded && !report.templates_reloaded);
         assert_eq!((report.posts_rendered, report.pages_rendered), (0, 0));
-        assert_eq!(built.files["extra.txt"], b"hello");
+        assert_eq!(&*built.files["extra.txt"], b"hello");
         assert_same_as_full_build(dir.path(), &built);
     }
 

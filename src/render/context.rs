@@ -51,7 +51,7 @@ pub struct TermLink {
 }
 
 /// The light form of a post used by every list page: no body.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct PostSummary {
     pub title: String,
     pub slug: String,

@@ -148,20 +148,37 @@ pub fn render_pages(model: &SiteModel, config: &SiteConfig, templates: &Template
 /// Renders every page of `model` into `sink` as each is done, in parallel; returns how
 /// many pages were rendered. Errors of every page are collected.
 pub fn render_pages_into(model: &SiteModel, config: &SiteConfig, templates: &Templates, root: &Path, sink: &dyn PageSink) -> Result<usize> {
+    let summaries = summaries(model, &Urls::new(config));
+    let all: Vec<usize> = (0..model.pages.len()).collect();
+    render_selected(model, &summaries, config, templates, root, &all, sink)
+}
+
+/// The light form of every post of `model`, as list pages show them.
+pub fn summaries(model: &SiteModel, urls: &Urls) -> Vec<PostSummary> {
+    model.posts.par_iter().enumerate().map(|(i, p)| PostSummary { scheduled: model.is_scheduled(i), ..PostSummary::new(p, urls) }).collect()
+}
+
+/// Renders the pages of `model` numbered `which` (positions in `model.pages`) into
+/// `sink`, in parallel, with the posts' `summaries`; a page whose template the theme
+/// lacks is left out. Returns how many pages were rendered; errors of every page are
+/// collected.
+pub fn render_selected(
+    model: &SiteModel,
+    summaries: &[PostSummary],
+    config: &SiteConfig,
+    templates: &Templates,
+    root: &Path,
+    which: &[usize],
+    sink: &dyn PageSink,
+) -> Result<usize> {
     let urls = Urls::new(config);
     let site = SiteContext::new(config, &urls);
-    let summaries: Vec<PostSummary> = model
-        .posts
-        .par_iter()
-        .enumerate()
-        .map(|(i, p)| PostSummary { scheduled: model.is_scheduled(i), ..PostSummary::new(p, &urls) })
-        .collect();
-    let pages: Vec<&Page> = model.pages.iter().filter(|p| pages::template_name(&p.kind).is_none_or(|t| templates.has(t))).collect();
+    let pages: Vec<(usize, &Page)> =
+        which.iter().map(|&i| (i, &model.pages[i])).filter(|(_, p)| pages::template_name(&p.kind).is_none_or(|t| templates.has(t))).collect();
     let mut errors: Vec<Diagnostic> = pages
         .par_iter()
-        .enumerate()
-        .filter_map(|(index, page)| {
-            let rendered = render_page(page, model, &summaries, &site, &urls, templates, root).and_then(|html| {
+        .filter_map(|&(index, page)| {
+            let rendered = render_page(page, model, summaries, &site, &urls, templates, root).and_then(|html| {
                 let html = if urls.relative && page.kind.is_html() { rewrite::rewrite_urls(&html, |u| rewrite::relative_url(&page.path, u)) } else { html };
                 sink.put(index, page.output_file(), html.into_bytes())
             });
@@ -175,6 +192,22 @@ pub fn render_pages_into(model: &SiteModel, config: &SiteConfig, templates: &Tem
         return Err(Errors(errors));
     }
     Ok(pages.len())
+}
+
+/// The pages of `model` that show post `post`'s body (not only its summary): its own
+/// page and the feeds that carry it in full.
+pub fn pages_showing_body(model: &SiteModel, post: usize) -> Vec<usize> {
+    model
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, page)| match &page.kind {
+            PageKind::Post { post: p } => *p == post,
+            PageKind::Feed { category } => pages::feed_posts(model, *category).contains(&post),
+            _ => false,
+        })
+        .map(|(i, _)| i)
+        .collect()
 }
 
 fn render_page(

@@ -111,12 +111,17 @@ pub fn series_page<'a>(model: &SiteModel, summaries: &'a [PostSummary], site: &'
     SeriesPage { site, series: series_summary(model, summaries, urls, series), parts: part_lines(model, summaries, series, None) }
 }
 
-/// The Atom feed of the newest posts, or of one category's.
-pub fn feed<'a>(model: &SiteModel, summaries: &'a [PostSummary], site: &'a SiteContext, urls: &Urls, category: Option<usize>) -> FeedPage<'a> {
-    let newest: Vec<usize> = match category {
+/// The posts a feed carries: the newest, or one category's newest.
+pub fn feed_posts(model: &SiteModel, category: Option<usize>) -> Vec<usize> {
+    match category {
         Some(t) => model.categories.terms[t].posts.iter().copied().take(FEED_POSTS).collect(),
         None => (0..model.posts.len().min(FEED_POSTS)).collect(),
-    };
+    }
+}
+
+/// The Atom feed of the newest posts, or of one category's.
+pub fn feed<'a>(model: &SiteModel, summaries: &'a [PostSummary], site: &'a SiteContext, urls: &Urls, category: Option<usize>) -> FeedPage<'a> {
+    let newest = feed_posts(model, category);
     let (title, feed_path, page_path) = match category {
         Some(t) => {
             let term = &model.categories.terms[t];

@@ -46,7 +46,7 @@ const REQUEST_THREADS: usize = 4;
 /// How many ports after a busy one are tried.
 const PORT_TRIES: u16 = 20;
 /// After a batch of events, how long the rebuild loop waits for more before building.
-const SETTLE: Duration = Duration::from_millis(25);
+const SETTLE: Duration = Duration::from_millis(5);
 /// The longest a steady stream of events can put a rebuild off.
 const SETTLE_AT_MOST: Duration = Duration::from_millis(500);
 

@@ -203,7 +203,7 @@ pub fn reply_for_site(snapshot: &Snapshot, key: &str, path: &str, query: Option<
     if conditions.not_modified(&etag, modified) {
         return Reply { status: 304, headers, body: Vec::new() };
     }
-    let body = if html { inject(&file.bytes, &page_snippet(snapshot)) } else { file.bytes.clone() };
+    let body = if html { inject(&file.bytes, &page_snippet(snapshot)) } else { file.bytes.to_vec() };
     headers.insert(0, ("Content-Type", content_type(key)));
     Reply { status: 200, headers, body }
 }
@@ -391,7 +391,7 @@ mod tests {
         let built = BuiltSite {
             files: [("index.html", "<body>home</body>"), ("style.css", "p{}"), ("posts/x/index.html", "<body>x</body>"), ("404.html", "<body>lost</body>")]
                 .iter()
-                .map(|(p, b)| (p.to_string(), b.as_bytes().to_vec()))
+                .map(|(p, b)| (p.to_string(), Arc::from(b.as_bytes())))
                 .collect(),
             stats: Default::default(),
         };

@@ -17,7 +17,7 @@ use crate::pipeline::BuiltSite;
 /// One file of the served site.
 #[derive(Debug, PartialEq, Eq)]
 pub struct ServedFile {
-    pub bytes: Vec<u8>,
+    pub bytes: Arc<[u8]>,
     /// xxh3-128 of `bytes`: the ETag, and how rebuilds tell changed files from unchanged
     /// ones (128 bits, so that equal hashes can be taken for equal bytes).
     pub hash: u128,
@@ -53,14 +53,20 @@ impl SiteDiff {
 
 impl ServedSite {
     /// Takes a fresh build; files whose bytes are as in `previous` keep its entry (and
-    /// so their modification time). Returns the site and what changed.
+    /// so their modification time). Bytes handed on from the previous build (the same
+    /// allocation) are known unchanged without being hashed again. Returns the site and
+    /// what changed.
     pub fn from_built(built: BuiltSite, previous: &ServedSite, now: SystemTime) -> (ServedSite, SiteDiff) {
         let entries: Vec<(String, Arc<ServedFile>, bool)> = built
             .files
             .into_par_iter()
             .map(|(path, bytes)| {
+                let old = previous.files.get(&path);
+                if let Some(old) = old.filter(|old| Arc::ptr_eq(&old.bytes, &bytes)) {
+                    return (path, Arc::clone(old), false);
+                }
                 let hash = xxhash_rust::xxh3::xxh3_128(&bytes);
-                match previous.files.get(&path) {
+                match old {
                     Some(old) if old.hash == hash => {
                         let old = Arc::clone(old);
                         (path, old, false)
@@ -211,7 +217,7 @@ mod tests {
     use std::time::Duration;
 
     fn built(files: &[(&str, &str)]) -> BuiltSite {
-        BuiltSite { files: files.iter().map(|(p, b)| (p.to_string(), b.as_bytes().to_vec())).collect(), stats: Default::default() }
+        BuiltSite { files: files.iter().map(|(p, b)| (p.to_string(), Arc::from(b.as_bytes()))).collect(), stats: Default::default() }
     }
 
     fn t(secs: u64) -> SystemTime {

@@ -26,8 +26,10 @@ use crate::render::SITE_TEMPLATES_DIR;
 /// The folders under the site root whose changes trigger a rebuild.
 pub const WATCHED_FOLDERS: [&str; 4] = [CONTENT_DIR, "themes", "static", SITE_TEMPLATES_DIR];
 
-/// How long a path must be quiet before its events are handed over.
-pub const DEBOUNCE: Duration = Duration::from_millis(40);
+/// How long a path must be quiet before its events are handed over. An editor's save
+/// (write, or write-temp-then-rename) takes well under this; every millisecond of it is
+/// part of the save-to-reload time.
+pub const DEBOUNCE: Duration = Duration::from_millis(10);
 
 /// What the watcher reports.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -104,16 +104,22 @@ impl LinkIndex {
 
     /// Checks every post link and anchor of `posts`; errors name the file, line and column.
     pub fn check(&self, posts: &[Post]) -> Result<()> {
+        self.check_links_of(posts, 0..posts.len())
+    }
+
+    /// [`LinkIndex::check`] for the links written in the posts numbered `which` only.
+    pub fn check_links_of(&self, posts: &[Post], which: impl IntoIterator<Item = usize>) -> Result<()> {
         let post_of_file: HashMap<PathBuf, usize> = posts.iter().enumerate().map(|(i, p)| (normalize(&p.source.path), i)).collect();
-        let anchors: Vec<HashSet<&str>> = posts.iter().map(|p| p.rendered.headings.iter().map(|h| h.id.as_str()).collect()).collect();
+        let has_anchor = |t: usize, anchor: &str| posts[t].rendered.headings.iter().any(|h| h.id == anchor);
         let mut errors = Vec::new();
-        for (i, post) in posts.iter().enumerate() {
+        for i in which {
+            let post = &posts[i];
             let dir = post.source.path.parent().map(Path::to_path_buf).unwrap_or_default();
             for link in &post.rendered.links {
                 let at = |message: String, help: String| Diagnostic::new(&post.source.path, link.line, link.column, message).with_help(help);
                 match post_link_target(&link.dest) {
                     None => {}
-                    Some(PostLinkTarget::SamePost { anchor }) if !anchor.is_empty() && !anchors[i].contains(anchor) => {
+                    Some(PostLinkTarget::SamePost { anchor }) if !anchor.is_empty() && !has_anchor(i, anchor) => {
                         errors.push(at(format!("the link `{}` points to no heading of this post", link.dest), headings_help(post)));
                     }
                     Some(PostLinkTarget::SamePost { .. }) => {}
@@ -129,7 +135,7 @@ impl LinkIndex {
                                 "link to the Markdown file of an existing post, relative to this file (e.g. `other-post.md`)".into(),
                             )),
                             Some(&t) => {
-                                if let Some(anchor) = anchor.filter(|a| !a.is_empty() && !anchors[t].contains(a)) {
+                                if let Some(anchor) = anchor.filter(|a| !a.is_empty() && !has_anchor(t, a)) {
                                     errors.push(at(
                                         format!("the link `{}` points to a heading #{anchor} that {} does not have", link.dest, target.display()),
                                         headings_help(&posts[t]),

@@ -31,7 +31,8 @@ pub fn require_program(program: &str) -> bool {
     found
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+/// Copies the folder `from` to `to` (symbolic links as links).
+pub fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
         let rel = entry.path().strip_prefix(from).unwrap();
@@ -65,6 +66,13 @@ impl TestSite {
         if !site.root().join("themes").exists() {
             copy_dir(&repo_root().join("themes"), &site.root().join("themes"));
         }
+        site
+    }
+
+    /// A copy of another test site, as it is now.
+    pub fn copy_of(other: &TestSite) -> Self {
+        let site = TestSite { dir: tempfile::tempdir().unwrap() };
+        copy_dir(other.root(), site.root());
         site
     }
 

@@ -7,6 +7,7 @@ mod build;
 mod docs;
 mod errors;
 mod e2e;
+mod interrupted;
 mod serve;
 mod site_feeds;
 mod site_links;

@@ -1,0 +1,101 @@
+//! Interrupted work: `gen build` killed (SIGKILL, no chance to clean up) at moments
+//! spread over a build leaves the previous site whole every time, and the next build
+//! removes the staging folders the killed ones left.
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use crate::harness::{copy_dir, TestSite};
+
+/// A digest of every file under `dir` (path and bytes).
+fn digest(dir: &Path) -> u64 {
+    let files: BTreeMap<String, Vec<u8>> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()))
+        .collect();
+    let mut h = DefaultHasher::new();
+    files.hash(&mut h);
+    h.finish()
+}
+
+/// A site big enough that a build takes a while: `n` posts with code and tags.
+fn site_with_posts(n: usize, version: &str) -> TestSite {
+    let mut site = TestSite::empty();
+    for i in 0..n {
+        let body = format!(
+            "Post {i}, {version}.\n\n## Setup\n\n```console\n$ docker run --rm -it image-{i} /bin/sh\n```\n\n{}\n",
+            "Some prose about containers and shells. ".repeat(40)
+        );
+        let text = format!("+++\ntitle = \"Post {i}\"\ndate = 2020-01-{:02}\ntags = [\"t{}\", \"docker\"]\n+++\n{body}", 1 + i % 28, i % 7);
+        site = site.write(&format!("content/posts/post-{i:03}.md"), &text);
+    }
+    site
+}
+
+fn staging_folders(root: &Path) -> Vec<String> {
+    std::fs::read_dir(root).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with(".public.")).collect()
+}
+
+#[test]
+fn a_build_killed_at_any_moment_leaves_the_previous_site_whole() {
+    const KILLS: u32 = 15;
+    let site = site_with_posts(250, "first version");
+    site.build();
+    let old = digest(&site.path("public"));
+    let previous = TestSite::copy_of(&site);
+
+    // The next version of every post; its build is the one killed.
+    let next = site_with_posts(250, "second version");
+    for i in 0..250 {
+        let rel = format!("content/posts/post-{i:03}.md");
+        std::fs::copy(next.path(&rel), site.path(&rel)).unwrap();
+    }
+    let start = Instant::now();
+    let probe = TestSite::copy_of(&site);
+    probe.build();
+    let full = start.elapsed();
+    let new = digest(&probe.path("public"));
+    assert_ne!(old, new);
+
+    // Kill moments spread over the build's length, shuffled by a fixed-seed generator.
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut outcomes = Vec::new();
+    for k in 0..KILLS {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let fraction = (f64::from(k) + (seed >> 11) as f64 / (1u64 << 53) as f64) / f64::from(KILLS);
+        let delay = full.mul_f64(fraction * 1.1);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gen"))
+            .arg("--root")
+            .arg(site.root())
+            .arg("build")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        let _ = child.kill(); // SIGKILL; it may have finished already
+        let status = child.wait().unwrap();
+        let now = digest(&site.path("public"));
+        assert!(now == old || now == new, "kill {k} after {delay:?} ({status:?}): public/ is neither the previous site nor the new one");
+        outcomes.push(if now == old { "previous" } else { "new" });
+        // Start every kill from the previous site, so each one can break it.
+        if now == new {
+            std::fs::remove_dir_all(site.path("public")).unwrap();
+            copy_dir(&previous.path("public"), &site.path("public"));
+        }
+    }
+    println!("killed {KILLS} builds (a full build takes {full:?}); public/ afterwards: {outcomes:?}");
+    assert!(outcomes.contains(&"previous"), "no kill landed during a build: {outcomes:?}");
+
+    // The next build completes and removes what the killed ones left.
+    println!("staging folders left by the killed builds: {:?}", staging_folders(site.root()));
+    site.build();
+    assert_eq!(digest(&site.path("public")), new);
+    assert_eq!(staging_folders(site.root()), Vec::<String>::new());
+}

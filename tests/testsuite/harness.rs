@@ -71,7 +71,7 @@ impl TestSite {
 
     /// A copy of another test site, as it is now.
     pub fn copy_of(other: &TestSite) -> Self {
-        let site = TestSite { dir: tempfile::tempdir().unwrap() };
+        let site = TestSite { dir: tempfile::tempdir().unwrap(), cache: tempfile::tempdir().unwrap() };
         copy_dir(other.root(), site.root());
         site
     }

@@ -74,17 +74,21 @@ impl TestCache {
 
     /// Keeps the site's plan (errors are ignored: the cache is only a shortcut).
     pub fn save_plan(&self, root: &Path, plan: &Plan) {
-        let file = self.plan_file(root);
-        let write = || -> std::io::Result<()> {
-            let dir = file.parent().expect("under plans/");
-            std::fs::create_dir_all(dir)?;
-            let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-            tmp.write_all(&serde_json::to_vec(plan).map_err(std::io::Error::other)?)?;
-            tmp.persist(&file).map_err(|e| e.error)?;
-            Ok(())
-        };
-        let _ = write();
+        if let Ok(bytes) = serde_json::to_vec(plan) {
+            let _ = write_atomically(&self.plan_file(root), &bytes);
+        }
     }
+}
+
+/// Writes `file` whole or not at all (a temporary file beside it, renamed over it),
+/// creating its folder.
+pub fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.persist(file).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// The digest of what a plan depends on: gen's version, `options` (the command's

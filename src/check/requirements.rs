@@ -5,7 +5,6 @@
 //! is then pure. An unmet requirement skips the snippet, with the reason.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
 
@@ -162,12 +161,7 @@ fn program_stamp(path: &Path) -> Option<String> {
 }
 
 fn write_memo(file: &Path, memo: &BTreeMap<String, Remembered>) -> std::io::Result<()> {
-    let dir = file.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(&serde_json::to_vec(memo).map_err(std::io::Error::other)?)?;
-    tmp.persist(file).map_err(|e| e.error)?;
-    Ok(())
+    super::cache::write_atomically(file, &serde_json::to_vec(memo).map_err(std::io::Error::other)?)
 }
 
 /// The version command of `tool` found at `path`: `[tools.NAME] version`, else

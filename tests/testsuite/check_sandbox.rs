@@ -10,7 +10,7 @@ use gen::check::expect::{run_snippet_in, RunSpec, Step};
 use gen::check::sandbox::{self, process_alive, Exit, Isolation, Limits};
 use gen::check::Outcome;
 
-use crate::harness::{assert_contains, require_program, TestSite};
+use crate::harness::{assert_contains, file_contents, require_program, TestSite};
 
 fn bubblewrap() -> Option<Isolation> {
     if !require_program("bwrap") {
@@ -121,16 +121,6 @@ fn without_bubblewrap_running_refuses_with_the_install_command() {
     assert!(Isolation::choose(true).is_ok());
 }
 
-/// Every file under `dir` with its bytes.
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .map(|e| e.unwrap())
-        .map(|e| (e.path().display().to_string(), if e.file_type().is_file() { std::fs::read(e.path()).unwrap() } else { Vec::new() }))
-        .collect()
-}
-
 /// `gen test` on snippets that try to get out: each fails (or, detached, is killed),
 /// the host keeps its files, its network and its process table.
 #[test]
@@ -159,7 +149,7 @@ fn escape_attempts_through_gen_test_fail_and_leave_nothing() {
         body.push_str(&format!("## {id}\n\n```console {{test=\"run\" id=\"{id}\" timeout=\"3s\"{accept}}}\n{session}```\n\n"));
     }
     let site = TestSite::empty().post("escapes", "2024-01-02", &body);
-    let before = snapshot(outside.path());
+    let before = file_contents(outside.path());
 
     let mut gen = std::process::Command::new(env!("CARGO_BIN_EXE_gen"))
         .arg("--root")
@@ -188,7 +178,7 @@ fn escape_attempts_through_gen_test_fail_and_leave_nothing() {
     assert!(most <= gen::check::sandbox::Limits::default().max_processes as usize + 8, "the fork bomb reached {most} processes");
 
     assert_eq!(processes_with(&marker), Vec::<u32>::new(), "processes survived the run");
-    assert_eq!(snapshot(outside.path()), before, "a file outside the sandbox changed");
+    assert_eq!(file_contents(outside.path()), before, "a file outside the sandbox changed");
     listener.set_nonblocking(true).unwrap();
     assert_eq!(listener.accept().map(|_| ()).unwrap_err().kind(), std::io::ErrorKind::WouldBlock, "a snippet reached the host");
     let scratch: Vec<_> = std::fs::read_dir(site.root()).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().starts_with("gen-run-")).collect();

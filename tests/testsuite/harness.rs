@@ -48,6 +48,16 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Every file under `dir` (relative path → bytes), to compare a folder before and after.
+pub fn file_contents(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()))
+        .collect()
+}
+
 /// A site in a temporary folder, with a cache folder of its own for `gen test`
 /// (`GEN_CACHE_DIR`), so that tests never share or leave a cache.
 pub struct TestSite {

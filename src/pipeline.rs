@@ -75,20 +75,28 @@ pub fn select_posts(sources: Vec<PostSource>, opts: &BuildOptions, now: PostDate
 /// attributes or requirements) of every post are collected.
 /// Each snippet shows its last test result from `statuses`.
 pub fn render_posts(sources: Vec<PostSource>, highlighter: &Highlighter, links: &LinkIndex, statuses: &Statuses) -> Result<Vec<Post>> {
-    render_posts_keeping(sources, highlighter, links, statuses, true)
+    render_posts_for(PostPass::KeepMarkdown, sources, highlighter, links, statuses)
 }
 
-/// [`render_posts`], emptying each post's Markdown body once it is rendered, and its
-/// list of code blocks (only `gen test` reads them).
-fn render_posts_dropping_markdown(sources: Vec<PostSource>, highlighter: &Highlighter, links: &LinkIndex, statuses: &Statuses) -> Result<Vec<Post>> {
-    render_posts_keeping(sources, highlighter, links, statuses, false)
+/// What a pass over the posts keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PostPass {
+    /// Everything: HTML, and the Markdown for a later incremental render.
+    KeepMarkdown,
+    /// HTML; each post's Markdown body is emptied once rendered, and its list of code
+    /// blocks (only `gen test` reads them): a one-off build.
+    DropMarkdown,
+    /// Snippets and code blocks only: no code block is rendered or highlighted.
+    ExtractOnly,
 }
 
-fn render_posts_keeping(sources: Vec<PostSource>, highlighter: &Highlighter, links: &LinkIndex, statuses: &Statuses, keep_markdown: bool) -> Result<Vec<Post>> {
+fn render_posts_for(pass: PostPass, sources: Vec<PostSource>, highlighter: &Highlighter, links: &LinkIndex, statuses: &Statuses) -> Result<Vec<Post>> {
+    let keep_markdown = pass == PostPass::KeepMarkdown;
     let results: Vec<Result<Post>> = sources
         .into_par_iter()
         .map(|source| {
             let extractor = SnippetExtractor::new(&source.path, &source.slug, &source.front_matter.snippets).with_statuses(statuses.clone());
+            let extractor = if pass == PostPass::ExtractOnly { extractor.extract_only() } else { extractor };
             let mut cx = RenderContext::new(highlighter);
             let resolver = links.resolver(&source.path);
             cx.links = &resolver;
@@ -99,6 +107,8 @@ fn render_posts_keeping(sources: Vec<PostSource>, highlighter: &Highlighter, lin
             let mut source = source;
             if !keep_markdown {
                 source.body = String::new();
+            }
+            if pass == PostPass::DropMarkdown {
                 rendered.code_blocks = Vec::new();
             }
             let path = site::post_path(&source.slug);
@@ -120,7 +130,7 @@ pub fn load_statuses(root: &Path) -> Result<Statuses> {
 
 /// Reads and renders the posts and returns the site's snippet index (for `gen snippets`).
 pub fn snippet_index(root: &Path, opts: &BuildOptions, highlighter: &Highlighter) -> Result<(SiteConfig, SnippetIndex)> {
-    let (config, index, _) = test_inputs(root, opts, highlighter)?;
+    let TestInputs { config, index, .. } = test_inputs(root, opts, highlighter, &load_statuses(root)?)?;
     Ok((config, index))
 }
 
@@ -133,12 +143,25 @@ pub struct OtherBlock {
     pub block: markdown::CodeBlock,
 }
 
-/// The site's snippet index and its other code blocks (for `gen test`).
-pub fn test_inputs(root: &Path, opts: &BuildOptions, highlighter: &Highlighter) -> Result<(SiteConfig, SnippetIndex, Vec<OtherBlock>)> {
+/// What `gen test` checks: the site's snippet index and its other code blocks.
+pub struct TestInputs {
+    pub config: SiteConfig,
+    pub index: SnippetIndex,
+    pub others: Vec<OtherBlock>,
+    /// Whether a post was left out only because its date is still to come (it will be
+    /// in later, with the same files).
+    pub scheduled: bool,
+}
+
+/// The [`TestInputs`] of the site, extracted without rendering code blocks; each
+/// snippet's status comes from `statuses`.
+pub fn test_inputs(root: &Path, opts: &BuildOptions, highlighter: &Highlighter, statuses: &Statuses) -> Result<TestInputs> {
     let config = load_config(root, opts)?;
-    let (sources, left_out) = select_posts(content::load_posts(root)?, opts, PostDate::now());
+    let now = PostDate::now();
+    let (sources, left_out) = select_posts(content::load_posts(root)?, opts, now);
+    let scheduled = left_out.iter().any(|p| p.front_matter.date > now);
     let links = LinkIndex::new(&sources, &Urls::new(&config)).with_unpublished(left_out.iter().map(|p| p.path.as_path()));
-    let posts = render_posts(sources, highlighter, &links, &load_statuses(root)?)?;
+    let posts = render_posts_for(PostPass::ExtractOnly, sources, highlighter, &links, statuses)?;
     let index = site::snippet_index(&posts)?;
     let others = posts
         .iter()
@@ -150,7 +173,7 @@ pub fn test_inputs(root: &Path, opts: &BuildOptions, highlighter: &Highlighter) 
                 .map(|b| OtherBlock { file: p.source.path.clone(), slug: p.slug().to_string(), block: b.clone() })
         })
         .collect();
-    Ok((config, index, others))
+    Ok(TestInputs { config, index, others, scheduled })
 }
 
 /// Reads `static/` of the theme, then of the site (which wins), into memory.
@@ -257,7 +280,7 @@ fn plan_site(root: &Path, opts: &BuildOptions, highlighter: &Highlighter) -> Res
     let (sources, left_out) = select_posts(sources, opts, now);
     let links = LinkIndex::new(&sources, &Urls::new(&config)).with_unpublished(left_out.iter().map(|p| p.path.as_path()));
     drop(left_out);
-    let posts = render_posts_dropping_markdown(sources, highlighter, &links, &load_statuses(root)?)?;
+    let posts = render_posts_for(PostPass::DropMarkdown, sources, highlighter, &links, &load_statuses(root)?)?;
     links.check(&posts)?;
     let model = site::build_site_model_at(posts, &config, now)?;
     Ok((config, templates, model))

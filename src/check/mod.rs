@@ -8,6 +8,7 @@
 //! - [`requirements`]: tool versions and platforms, probed once per run.
 //! - [`sandbox`] and [`expect`]: running a snippet under bubblewrap and comparing its output.
 //! - [`results`]: the committed results file, keyed by content and tool versions.
+//! - [`cache`]: what `gen test` remembers between runs outside the site (a shortcut).
 //! - [`suite`]: a whole run over many snippets, which the `gen test` command calls.
 //! - [`junit`]: a run as JUnit XML (`--junit`).
 //!
@@ -15,6 +16,7 @@
 //! is its first character); [`Origin`] maps them to the Markdown file.
 
 pub mod args;
+pub mod cache;
 pub mod expect;
 pub mod from_index;
 pub mod junit;

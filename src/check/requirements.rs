@@ -5,9 +5,12 @@
 //! is then pure. An unmet requirement skips the snippet, with the reason.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 use std::time::Duration;
 
+use rayon::prelude::*;
 use semver::{Version, VersionReq};
+use serde::{Deserialize, Serialize};
 
 use super::sandbox::{self, find_on_path, Exit, Isolation, Limits};
 use super::Outcome;
@@ -52,9 +55,46 @@ pub struct ToolVersions {
 impl ToolVersions {
     /// Probes each of `tools` once: looks it up on PATH, then runs its version command
     /// (in a scratch folder, clean environment, 5 seconds or `[tools.NAME] timeout`).
+    /// The probes run in parallel.
     pub fn probe<'a>(tools: impl IntoIterator<Item = &'a str>, config: &BTreeMap<String, ToolConfig>) -> ToolVersions {
-        let names: BTreeSet<&str> = tools.into_iter().collect();
-        let probes = names.into_iter().map(|tool| (tool.to_string(), probe_tool(tool, config.get(tool)))).collect();
+        let names: Vec<&str> = tools.into_iter().collect::<BTreeSet<_>>().into_iter().collect();
+        let probes = names.into_par_iter().map(|tool| (tool.to_string(), probe_tool(tool, config.get(tool)).0)).collect();
+        ToolVersions { probes }
+    }
+
+    /// [`Self::probe`], remembering each version command's output in `memo_file` (JSON):
+    /// a program whose path, size and modification time are those of the remembered
+    /// output is not run again. A memo that cannot be read or written is ignored.
+    pub fn probe_remembered<'a>(tools: impl IntoIterator<Item = &'a str>, config: &BTreeMap<String, ToolConfig>, memo_file: &Path) -> ToolVersions {
+        let mut memo: BTreeMap<String, Remembered> = std::fs::read(memo_file).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
+        let names: Vec<&str> = tools.into_iter().collect::<BTreeSet<_>>().into_iter().collect();
+        let probed: Vec<(String, Probe, Option<(String, Remembered)>)> = names
+            .into_par_iter()
+            .map(|tool| {
+                let Some(path) = find_on_path(tool) else { return (tool.to_string(), Probe::Missing, None) };
+                let argv = version_argv(tool, &path, config.get(tool));
+                let command = argv.join("\u{1f}");
+                let stamp = program_stamp(&path);
+                if let Some(known) = memo.get(&command).filter(|r| Some(&r.stamp) == stamp.as_ref()) {
+                    return (tool.to_string(), Probe::Found { version: extract_version(&known.output), output: known.output.clone() }, None);
+                }
+                let (probe, output) = probe_tool(tool, config.get(tool));
+                let learned = stamp.zip(output).map(|(stamp, output)| (command, Remembered { stamp, output }));
+                (tool.to_string(), probe, learned)
+            })
+            .collect();
+        let mut learned = false;
+        let mut probes = BTreeMap::new();
+        for (tool, probe, new) in probed {
+            if let Some((command, remembered)) = new {
+                memo.insert(command, remembered);
+                learned = true;
+            }
+            probes.insert(tool, probe);
+        }
+        if learned {
+            let _ = write_memo(memo_file, &memo);
+        }
         ToolVersions { probes }
     }
 
@@ -105,17 +145,44 @@ impl ToolVersions {
     }
 }
 
-fn probe_tool(tool: &str, config: Option<&ToolConfig>) -> Probe {
-    let Some(path) = find_on_path(tool) else { return Probe::Missing };
+/// A remembered version command's output, with the stamp of the program it ran.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Remembered {
+    /// The program's path, size and modification time (nanoseconds).
+    stamp: String,
+    output: String,
+}
+
+fn program_stamp(path: &Path) -> Option<String> {
+    let real = path.canonicalize().ok()?;
+    let meta = real.metadata().ok()?;
+    let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
+    Some(format!("{}|{}|{modified}", real.display(), meta.len()))
+}
+
+fn write_memo(file: &Path, memo: &BTreeMap<String, Remembered>) -> std::io::Result<()> {
+    super::cache::write_atomically(file, &serde_json::to_vec(memo).map_err(std::io::Error::other)?)
+}
+
+/// The version command of `tool` found at `path`: `[tools.NAME] version`, else
+/// `TOOL --version`, the tool itself named by its path.
+fn version_argv(tool: &str, path: &Path, config: Option<&ToolConfig>) -> Vec<String> {
     let mut argv = config.and_then(|c| c.version.clone()).unwrap_or_else(|| vec![tool.to_string(), "--version".into()]);
     if argv[0] == tool {
         argv[0] = path.to_string_lossy().into_owned();
     }
+    argv
+}
+
+/// Probes `tool`; with the output of its version command when it ran to its end.
+fn probe_tool(tool: &str, config: Option<&ToolConfig>) -> (Probe, Option<String>) {
+    let Some(path) = find_on_path(tool) else { return (Probe::Missing, None) };
+    let argv = version_argv(tool, &path, config);
     let timeout = Duration::from_secs(config.and_then(|c| c.timeout).unwrap_or(5));
     let output = tempfile::tempdir().ok().and_then(|dir| sandbox::run(&Isolation::Unsandboxed, dir.path(), &argv, &[], &Limits::with_timeout(timeout)).ok());
     match output {
-        Some(run) if run.exit != Exit::TimedOut => Probe::Found { version: extract_version(&run.output), output: run.output },
-        _ => Probe::Found { version: None, output: String::new() },
+        Some(run) if run.exit != Exit::TimedOut => (Probe::Found { version: extract_version(&run.output), output: run.output.clone() }, Some(run.output)),
+        _ => (Probe::Found { version: None, output: String::new() }, None),
     }
 }
 

@@ -6,7 +6,6 @@
 //! passed (with versions and date), failed, skipped (with the reason) or untested.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -124,10 +123,7 @@ impl ResultsFile {
 
     /// Writes the file at `root` atomically (a temporary file renamed over it).
     pub fn save(&self, root: &Path) -> std::io::Result<()> {
-        let mut file = tempfile::NamedTempFile::new_in(root)?;
-        file.write_all(self.to_toml().as_bytes())?;
-        file.persist(root.join(RESULTS_FILE)).map_err(|e| e.error)?;
-        Ok(())
+        super::cache::write_atomically(&root.join(RESULTS_FILE), self.to_toml().as_bytes())
     }
 
     /// Must snippet `id` be tested, given its current key?

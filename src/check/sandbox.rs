@@ -1,6 +1,7 @@
-//! Running programs for `gen test` without letting them touch the machine: in a scratch
-//! folder, under bubblewrap (read-only root, private /tmp, only the scratch folder
-//! writable, no network, own pid namespace, no capabilities, a new session), with
+//! Running programs for `gen test` without letting them touch the machine: under
+//! bubblewrap (read-only root; the work folder and /tmp private in-memory file systems of
+//! [`SCRATCH_BYTES`] each, so nothing is written to the disk; no network, own pid
+//! namespace, no capabilities, a new session; as `nobody` when gen runs as root), with
 //! rlimits, a clean environment, and a time limit that kills every process it started.
 //!
 //! Used by snippet runs (`test="run"`), argument checks and version probes alike.
@@ -12,6 +13,25 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
+
+/// The size of each in-memory file system of a sandboxed run (its work folder, /tmp).
+pub const SCRATCH_BYTES: u64 = 256 << 20;
+
+/// Inside the sandbox, a root gen's runs are `nobody`.
+const NOBODY: u32 = 65534;
+
+/// The first host user id of a root gen's sandboxed runs. Each run has a user id of its
+/// own, one no account uses: the process limit counts a user's processes machine-wide,
+/// so one run's fork bomb would otherwise starve the others (and anything else of
+/// `nobody`'s). Inside, the run is `nobody` (`bwrap --uid`).
+const FIRST_RUN_UID: u32 = 1_800_000_000;
+
+/// A user id for the next run, unique among the runs of this machine's gen processes.
+fn run_uid() -> u32 {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 4096;
+    FIRST_RUN_UID + (std::process::id() % 65536) * 4096 + n
+}
 
 /// The command that installs bubblewrap, shown when it is missing.
 pub const INSTALL_BUBBLEWRAP: &str = "apt-get install bubblewrap";
@@ -40,8 +60,10 @@ impl Isolation {
         let Some(bwrap) = find_on_path("bwrap") else {
             return Err(SandboxUnavailable { reason: "bubblewrap (bwrap) is not installed".into() });
         };
-        let probe = Command::new(&bwrap)
+        let mut probe = bwrap_command(&bwrap).map_err(|reason| SandboxUnavailable { reason })?;
+        let probe = probe
             .args(["--ro-bind", "/", "/", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL", "true"])
+            .current_dir("/")
             .stdin(Stdio::null())
             .output();
         match probe {
@@ -63,6 +85,23 @@ impl Isolation {
     }
 }
 
+/// The command that starts `bwrap`: when gen runs as root (whom the process limit and
+/// file permissions do not stop), through `setpriv` (util-linux) as a user id of the
+/// run's own, which is `nobody` inside.
+fn bwrap_command(bwrap: &Path) -> Result<Command, String> {
+    if !rustix::process::geteuid().is_root() {
+        return Ok(Command::new(bwrap));
+    }
+    let Some(setpriv) = find_on_path("setpriv") else {
+        return Err("gen runs as root and needs setpriv (util-linux) to run snippets as an unprivileged user".into());
+    };
+    let uid = run_uid();
+    let mut command = Command::new(setpriv);
+    command.arg(format!("--reuid={uid}")).arg(format!("--regid={uid}")).args(["--clear-groups", "--"]).arg(bwrap);
+    command.args(["--unshare-user", "--uid", &NOBODY.to_string(), "--gid", &NOBODY.to_string()]);
+    Ok(command)
+}
+
 /// `program`'s path on PATH, if any.
 pub fn find_on_path(program: &str) -> Option<PathBuf> {
     if program.contains('/') {
@@ -82,7 +121,8 @@ fn is_executable(path: &Path) -> bool {
 pub struct Limits {
     /// Wall-clock time before every process of the run is killed.
     pub timeout: Duration,
-    /// RLIMIT_NPROC (counts the user's processes machine-wide; not enforced for root).
+    /// RLIMIT_NPROC (counts the user's processes machine-wide; not enforced for root,
+    /// which is why sandboxed runs of a root gen are nobody's).
     pub max_processes: u64,
     /// RLIMIT_FSIZE in bytes: the largest file a run may write (its output included).
     pub max_file_size: u64,
@@ -98,7 +138,7 @@ impl Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { timeout: Duration::from_secs(10), max_processes: 4096, max_file_size: 64 << 20, cpu_seconds: 11 }
+        Limits { timeout: Duration::from_secs(10), max_processes: 256, max_file_size: 64 << 20, cpu_seconds: 11 }
     }
 }
 
@@ -144,11 +184,15 @@ pub fn run(isolation: &Isolation, workdir: &Path, argv: &[String], env: &[(Strin
     let mut command = match isolation {
         Isolation::Bubblewrap(bwrap) => {
             let (reader, writer) = io::pipe()?;
-            let mut command = Command::new(bwrap);
+            let mut command = bwrap_command(bwrap).map_err(io::Error::other)?;
+            // The work folder is a fresh in-memory file system at the same path inside
+            // (so paths given in `env` hold), not the folder on disk: a snippet writes
+            // nothing to the host, and fills at most SCRATCH_BYTES.
             let dir = workdir.to_string_lossy().into_owned();
+            let size = SCRATCH_BYTES.to_string();
             command
-                .args(["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"])
-                .args(["--bind", &dir, &dir, "--chdir", &dir])
+                .args(["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--size", &size, "--perms", "1777", "--tmpfs", "/tmp"])
+                .args(["--size", &size, "--tmpfs", &dir, "--chdir", &dir])
                 .args(["--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"])
                 .arg("--info-fd")
                 .arg(writer.as_raw_fd().to_string())
@@ -165,8 +209,11 @@ pub fn run(isolation: &Isolation, workdir: &Path, argv: &[String], env: &[(Strin
         }
     };
     let output_file = tempfile::tempfile()?;
+    // bwrap may run as nobody, who cannot enter the work folder on disk; it changes into
+    // the sandbox's own.
+    let start_dir = if matches!(isolation, Isolation::Bubblewrap(_)) { Path::new("/") } else { workdir.as_path() };
     command
-        .current_dir(&workdir)
+        .current_dir(start_dir)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin".into()))
         .env("HOME", &workdir)

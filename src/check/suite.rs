@@ -5,9 +5,11 @@
 //!
 //! The input is [`SnippetCheck`], built by the caller from the snippet index.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
 
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::args::{ArgsChecker, SimpleCommand};
@@ -47,6 +49,31 @@ pub struct SnippetCheck {
     pub digest: String,
 }
 
+/// What the suite needs of a snippet to decide whether to test it, and to report it
+/// when it is not tested: all [`plan cache`](super::cache) keeps between runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Planned {
+    pub id: String,
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    /// Everything of the snippet its result key covers (see [`result_key`]).
+    pub fingerprint: String,
+    /// The tools whose versions are part of its key.
+    pub tools: Vec<String>,
+}
+
+impl Planned {
+    pub fn of(snippet: &SnippetCheck) -> Planned {
+        let Origin { file, line, column } = snippet.origin.clone();
+        Planned { id: snippet.id.clone(), file, line, column, fingerprint: content_fingerprint(snippet), tools: tool_names(snippet) }
+    }
+
+    pub fn origin(&self) -> Origin {
+        Origin::new(&self.file, self.line, self.column)
+    }
+}
+
 /// How to run the suite.
 #[derive(Debug, Clone)]
 pub struct SuiteOptions {
@@ -59,6 +86,9 @@ pub struct SuiteOptions {
     pub jobs: usize,
     /// The date recorded with new results.
     pub date: toml::value::Datetime,
+    /// Where tool versions are remembered between runs (by the programs' size and
+    /// modification time), if anywhere.
+    pub probe_memo: Option<PathBuf>,
 }
 
 /// One snippet's result in this run.
@@ -129,6 +159,63 @@ impl Shard {
     }
 }
 
+/// The report of a run in which no snippet is to be tested (each key is as recorded),
+/// from the plan alone: `None` when some snippet is to be tested, or with `--force`.
+pub fn unchanged_report(planned: &[Planned], config: &SiteConfig, results: &ResultsFile, options: &SuiteOptions) -> Option<SuiteReport> {
+    if options.force {
+        return None;
+    }
+    let (_, keys) = keys_of(planned, config, options);
+    if planned.iter().zip(&keys).any(|(p, (key, _))| results.needs_test(&p.id, key, false)) {
+        return None;
+    }
+    let snippets: Vec<SnippetReport> = planned.iter().map(|p| recorded_report(p, results)).collect();
+    let notes = isolation_note(config, options).into_iter().chain(unchanged_note(planned.len())).collect();
+    let summary = Summary::of(snippets.iter().map(|r| &r.outcome));
+    Some(SuiteReport { snippets, notes, summary, tested: 0 })
+}
+
+/// The tool versions of a run (probed once each, or remembered) and each snippet's
+/// key with the versions of its tools.
+fn keys_of(planned: &[Planned], config: &SiteConfig, options: &SuiteOptions) -> (ToolVersions, Vec<(String, BTreeMap<String, String>)>) {
+    let names: BTreeSet<&str> = planned.iter().flat_map(|p| p.tools.iter().map(String::as_str)).collect();
+    let versions = match &options.probe_memo {
+        Some(file) => ToolVersions::probe_remembered(names, &config.tools, file),
+        None => ToolVersions::probe(names, &config.tools),
+    };
+    let settings = settings_fingerprint(config, options.isolation.is_ok());
+    let keys = planned
+        .iter()
+        .map(|p| {
+            let tools: BTreeMap<String, String> = p.tools.iter().filter_map(|t| versions.version_of(t).map(|v| (t.clone(), v))).collect();
+            (result_key(&settings, &p.fingerprint, &tools), tools)
+        })
+        .collect();
+    (versions, keys)
+}
+
+/// A snippet not tested in this run, as its last test left it.
+fn recorded_report(planned: &Planned, results: &ResultsFile) -> SnippetReport {
+    let recorded = &results.snippets[&planned.id];
+    let outcome = match recorded.status {
+        Status::Passed => Outcome::Passed { detail: recorded.detail.clone() },
+        Status::Skipped => Outcome::skipped(recorded.detail.clone()),
+        Status::Failed => Outcome::Failed { findings: Vec::new() },
+    };
+    SnippetReport { id: planned.id.clone(), origin: planned.origin(), outcome, cached: true, findings: recorded.findings.clone() }
+}
+
+fn isolation_note(config: &SiteConfig, options: &SuiteOptions) -> Option<String> {
+    match &options.isolation {
+        Err(e) if config.tools.values().any(|t| t.check_args) => Some(format!("argument checks skipped: {e}")),
+        _ => None,
+    }
+}
+
+fn unchanged_note(unchanged: usize) -> Option<String> {
+    (unchanged > 0).then(|| format!("{unchanged} unchanged since their last test: not tested again (--force re-tests them)"))
+}
+
 /// The settings that change results: part of every key.
 fn settings_fingerprint(config: &SiteConfig, isolated: bool) -> String {
     format!("{}|isolated={isolated}", serde_json::to_string(&config.tools).unwrap_or_default())
@@ -169,17 +256,8 @@ pub fn run_suite(
         return Err(options.isolation.clone().unwrap_err());
     }
     let mut notes = Vec::new();
-    let names: Vec<String> = snippets.iter().flat_map(tool_names).collect();
-    let versions = ToolVersions::probe(names.iter().map(String::as_str), &config.tools);
-    let settings = settings_fingerprint(config, isolation.is_some());
-
-    let keys: Vec<(String, BTreeMap<String, String>)> = snippets
-        .iter()
-        .map(|s| {
-            let tools: BTreeMap<String, String> = tool_names(s).into_iter().filter_map(|t| versions.version_of(&t).map(|v| (t, v))).collect();
-            (result_key(&settings, &content_fingerprint(s), &tools), tools)
-        })
-        .collect();
+    let planned: Vec<Planned> = snippets.iter().map(Planned::of).collect();
+    let (versions, keys) = keys_of(&planned, config, options);
     let to_test: Vec<usize> = (0..snippets.len()).filter(|&i| results.needs_test(&snippets[i].id, &keys[i].0, options.force)).collect();
 
     // Requirements first: a skipped snippet is not checked further.
@@ -197,9 +275,7 @@ pub fn run_suite(
             Err(e) => notes.push(format!("{e}; lint ran without shellcheck")),
         }
     }
-    if isolation.is_none() && config.tools.values().any(|t| t.check_args) {
-        notes.push(format!("argument checks skipped: {}", options.isolation.as_ref().unwrap_err()));
-    }
+    notes.extend(isolation_note(config, options));
 
     let checker = isolation.map(|iso| ArgsChecker::new(&config.tools, iso));
     let check_one = |i: usize| -> Outcome {
@@ -240,22 +316,11 @@ pub fn run_suite(
                 results.record(&snippet.id, Key { full: key, content: &snippet.digest }, outcome, tools.clone(), options.date, findings.clone());
                 SnippetReport { id: snippet.id.clone(), origin: snippet.origin.clone(), outcome: outcome.clone(), cached: false, findings }
             }
-            None => {
-                let recorded = &results.snippets[&snippet.id];
-                let outcome = match recorded.status {
-                    Status::Passed => Outcome::Passed { detail: recorded.detail.clone() },
-                    Status::Skipped => Outcome::skipped(recorded.detail.clone()),
-                    Status::Failed => Outcome::Failed { findings: Vec::new() },
-                };
-                SnippetReport { id: snippet.id.clone(), origin: snippet.origin.clone(), outcome, cached: true, findings: recorded.findings.clone() }
-            }
+            None => recorded_report(&planned[i], results),
         };
         reports.push(report);
     }
-    let unchanged = snippets.len() - to_test.len();
-    if unchanged > 0 {
-        notes.push(format!("{unchanged} unchanged since their last test: not tested again (--force re-tests them)"));
-    }
+    notes.extend(unchanged_note(snippets.len() - to_test.len()));
     let summary = Summary::of(reports.iter().map(|r| &r.outcome));
     Ok(SuiteReport { snippets: reports, notes, summary, tested: to_test.len() })
 }

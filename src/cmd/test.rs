@@ -5,18 +5,21 @@
 use std::collections::BTreeSet;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use clap::Args;
 
+use crate::check::cache::{inputs_digest, Plan, PlannedSkip, TestCache};
 use crate::check::from_index::{block_check, skip_reason, snippet_check};
 use crate::check::junit::junit_xml;
 use crate::check::results::{today, ResultsFile, RESULTS_FILE};
 use crate::check::sandbox::Isolation;
-use crate::check::suite::{run_suite, NoProgress, Progress, Shard, SnippetReport, SuiteOptions, SuiteReport};
+use crate::check::suite::{run_suite, unchanged_report, NoProgress, Planned, Progress, Shard, SnippetReport, SuiteOptions, SuiteReport};
 use crate::check::{Origin, Outcome};
 use crate::error::{Diagnostic, Errors};
+use crate::markdown::snippet::NoResults;
 use crate::markdown::Highlighter;
-use crate::pipeline::{test_inputs, BuildOptions};
+use crate::pipeline::{load_config, test_inputs, BuildOptions, Statuses, TestInputs};
 
 #[derive(Debug, Args)]
 pub struct TestArgs {
@@ -50,16 +53,46 @@ pub struct TestArgs {
     pub drafts: bool,
 }
 
+impl TestArgs {
+    /// The options that choose what is tested and how, for the plan cache's digest.
+    fn selection(&self) -> String {
+        format!("{:?}|{:?}|run={}|drafts={}|no-sandbox={}", self.pattern, self.shard, self.run, self.drafts, self.no_sandbox)
+    }
+}
+
 pub fn run(root: &Path, args: TestArgs) -> Result<i32, Errors> {
     let opts = BuildOptions { drafts: args.drafts, ..BuildOptions::default() };
-    let highlighter = Highlighter::new();
-    let (config, index, others) = test_inputs(root, &opts, &highlighter)?;
+    let cache = TestCache::locate();
+    let digest = cache.as_ref().and_then(|_| inputs_digest(root, &args.selection()));
+    let options = SuiteOptions {
+        force: args.force,
+        isolation: Isolation::choose(args.no_sandbox),
+        jobs: args.jobs,
+        date: today(),
+        probe_memo: cache.as_ref().map(TestCache::versions_file),
+    };
+    // The short path: the same files and options as a run whose results are all still
+    // current: nothing to test, and no Markdown to read to know it.
+    if let Some(plan) = cache.as_ref().zip(digest.as_deref()).and_then(|(c, d)| c.load_plan(root, d)) {
+        let config = load_config(root, &opts)?;
+        let results = ResultsFile::load(root)?;
+        if let Some(mut report) = unchanged_report(&plan.checks, &config, &results, &options) {
+            add_skipped(&mut report, &plan.skipped);
+            return finish(report, &args);
+        }
+    }
+
+    let TestInputs { config, index, others, scheduled } = test_inputs(root, &opts, &Highlighter::new(), &(Arc::new(NoResults) as Statuses))?;
     let selected = |id: &str, file: &Path| {
         args.pattern.as_deref().is_none_or(|p| id.contains(p) || file.to_string_lossy().contains(p)) && args.shard.is_none_or(|s| s.contains(id))
     };
     let mut all_ids: BTreeSet<String> = index.entries().iter().map(|e| e.snippet.id.clone()).collect();
     let snippets: Vec<_> = index.entries().iter().map(|e| &e.snippet).filter(|s| selected(&s.id, &s.file)).collect();
     let (skipped, tested): (Vec<_>, Vec<_>) = snippets.into_iter().partition(|s| skip_reason(s).is_some());
+    let skipped: Vec<PlannedSkip> = skipped
+        .iter()
+        .map(|s| PlannedSkip { id: s.id.clone(), file: s.file.clone(), line: s.code_line, column: s.code_column, reason: skip_reason(s).unwrap_or_default() })
+        .collect();
     let mut checks: Vec<_> = tested.iter().map(|s| snippet_check(s, args.run)).collect();
     // Other code blocks are linted too (curly quotes in an Apache config).
     let blocks: Vec<_> = others.iter().map(|o| block_check(&o.file, &o.slug, &o.block)).collect();
@@ -68,7 +101,6 @@ pub fn run(root: &Path, args: TestArgs) -> Result<i32, Errors> {
 
     let mut results = ResultsFile::load(root)?;
     let before = results.clone();
-    let options = SuiteOptions { force: args.force, isolation: Isolation::choose(args.no_sandbox), jobs: args.jobs, date: today() };
     let bar = ProgressBar::on_terminal(args.json);
     let progress: &dyn Progress = bar.as_ref().map_or(&NoProgress, |b| b as &dyn Progress);
     let mut report = run_suite(&checks, &config, &mut results, &options, progress)
@@ -78,13 +110,26 @@ pub fn run(root: &Path, args: TestArgs) -> Result<i32, Errors> {
     if results != before {
         results.save(root).map_err(|e| Diagnostic::file(RESULTS_FILE, format!("cannot write the results: {e}")))?;
     }
+    // A post still to come will be in later with the same files: no plan for that.
+    if let (Some(cache), Some(digest), false) = (&cache, digest, scheduled) {
+        cache.save_plan(root, &Plan { digest, checks: checks.iter().map(Planned::of).collect(), skipped: skipped.clone() });
+    }
+    add_skipped(&mut report, &skipped);
+    finish(report, &args)
+}
 
-    for s in &skipped {
-        let outcome = Outcome::skipped(skip_reason(s).unwrap_or_default());
+/// Adds the snippets their fence skips to the report.
+fn add_skipped(report: &mut SuiteReport, skipped: &[PlannedSkip]) {
+    for s in skipped {
+        let outcome = Outcome::skipped(s.reason.clone());
         report.summary.add(&outcome);
-        let origin = Origin::new(&s.file, s.code_line, s.code_column);
+        let origin = Origin::new(&s.file, s.line, s.column);
         report.snippets.push(SnippetReport { id: s.id.clone(), origin, outcome, cached: false, findings: Vec::new() });
     }
+}
+
+/// Writes the JUnit file if asked, prints the report; exit 1 on a failure.
+fn finish(report: SuiteReport, args: &TestArgs) -> Result<i32, Errors> {
     if let Some(file) = &args.junit {
         std::fs::write(file, junit_xml(&report))
             .map_err(|e| Diagnostic::file(file, format!("cannot write the JUnit report: {e}")).with_help("check that the folder exists and is writable"))?;

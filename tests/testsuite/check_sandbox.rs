@@ -1,6 +1,7 @@
-//! Snippets run under bubblewrap: one that writes outside its folder, one that opens a
-//! network connection and one that sleeps past its timeout all fail cleanly, and leave
-//! nothing behind: no file, no folder, no process.
+//! Snippets run under bubblewrap: those that write outside their folder, open a network
+//! connection, fork without limit, fill the disk, ignore SIGTERM and sleep past their
+//! timeout, or detach (nohup, setsid) all fail cleanly or are killed, and leave nothing
+//! behind: no file, no folder, no process.
 
 use std::path::Path;
 use std::time::Duration;
@@ -9,7 +10,7 @@ use gen::check::expect::{run_snippet_in, RunSpec, Step};
 use gen::check::sandbox::{self, process_alive, Exit, Isolation, Limits};
 use gen::check::Outcome;
 
-use crate::harness::require_program;
+use crate::harness::{assert_contains, file_contents, require_program, TestSite};
 
 fn bubblewrap() -> Option<Isolation> {
     if !require_program("bwrap") {
@@ -118,4 +119,83 @@ fn without_bubblewrap_running_refuses_with_the_install_command() {
     );
     // --no-sandbox always gives a way to run.
     assert!(Isolation::choose(true).is_ok());
+}
+
+/// `gen test` on snippets that try to get out: each fails (or, detached, is killed),
+/// the host keeps its files, its network and its process table.
+#[test]
+fn escape_attempts_through_gen_test_fail_and_leave_nothing() {
+    if bubblewrap().is_none() {
+        return;
+    }
+    let marker = format!("{}.{}", 4000 + std::process::id() % 1000, std::process::id());
+    let outside = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    std::fs::write(outside.path().join("keep"), "the host's file\n").unwrap();
+    let out_dir = outside.path().display();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let snippets = [
+        ("write", format!("$ echo escaped > {out_dir}/escaped\n$ rm {out_dir}/keep\n")),
+        ("network", format!("$ exec 3<>/dev/tcp/127.0.0.1/{port} && echo connected\nconnected\n")),
+        ("fork", format!("$ bomb() {{ bomb | bomb & }}; bomb; sleep {marker}\n")),
+        ("fill", "$ for i in 1 2 3 4 5 6; do head -c 60M /dev/zero > fill$i || exit 9; done\n$ head -c 300M /dev/zero > /tmp/fill\n".to_string()),
+        ("term", format!("$ trap '' TERM HUP INT; sleep {marker}\n")),
+        ("detach", format!("$ nohup sleep {marker} >/dev/null 2>&1 & (setsid sh -c 'sleep {marker} &' &); echo detached\ndetached\n")),
+    ];
+    let mut body = String::new();
+    for (id, session) in &snippets {
+        // The fork bomb is what shellcheck's SC2264 is about; it is accepted so that the run fails it.
+        let accept = if *id == "fork" { " shellcheck=\"SC2264\"" } else { "" };
+        body.push_str(&format!("## {id}\n\n```console {{test=\"run\" id=\"{id}\" timeout=\"3s\"{accept}}}\n{session}```\n\n"));
+    }
+    let site = TestSite::empty().post("escapes", "2024-01-02", &body);
+    let before = file_contents(outside.path());
+
+    let mut gen = std::process::Command::new(env!("CARGO_BIN_EXE_gen"))
+        .arg("--root")
+        .arg(site.root())
+        .args(["test", "--force", "--jobs", "1"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // While it runs, the fork bomb's processes are counted: the process limit holds them.
+    let mut most = 0;
+    while gen.try_wait().unwrap().is_none() {
+        most = most.max(processes_with(&marker).len());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = gen.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+
+    let failed = |command: &str| stdout.lines().any(|l| l.starts_with("failed ") && l.contains(command));
+    for command in ["echo escaped", "/dev/tcp", "bomb()", "head -c 60M", "trap ''"] {
+        assert!(failed(command), "the snippet `{command}` did not fail:\n{stdout}");
+    }
+    assert!(!failed("nohup"), "{stdout}");
+    assert_contains(&stdout, &["Read-only file system", "No space left on device", "timed out after 3s", "1 passed, 5 failed"]);
+    assert!(most <= gen::check::sandbox::Limits::default().max_processes as usize + 8, "the fork bomb reached {most} processes");
+
+    assert_eq!(processes_with(&marker), Vec::<u32>::new(), "processes survived the run");
+    assert_eq!(file_contents(outside.path()), before, "a file outside the sandbox changed");
+    listener.set_nonblocking(true).unwrap();
+    assert_eq!(listener.accept().map(|_| ()).unwrap_err().kind(), std::io::ErrorKind::WouldBlock, "a snippet reached the host");
+    let scratch: Vec<_> = std::fs::read_dir(site.root()).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().starts_with("gen-run-")).collect();
+    assert!(scratch.is_empty(), "scratch folders left: {scratch:?}");
+}
+
+#[test]
+fn as_root_snippets_run_as_nobody_and_write_nothing_to_disk() {
+    let Some(isolation) = bubblewrap() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let argv: Vec<String> = ["sh", "-c", "id -u; echo x > here; df -k . /tmp | tail -n 2 | awk '{print $1, $2}'"].iter().map(|s| s.to_string()).collect();
+    let run = sandbox::run(&isolation, dir.path(), &argv, &[], &Limits::with_timeout(Duration::from_secs(10))).unwrap();
+    assert_eq!(run.exit, Exit::Code(0), "{}", run.output);
+    let lines: Vec<&str> = run.output.lines().collect();
+    let uid = rustix::process::geteuid().as_raw();
+    assert_eq!(lines[0], if uid == 0 { "65534".to_string() } else { uid.to_string() });
+    let size = format!("tmpfs {}", gen::check::sandbox::SCRATCH_BYTES / 1024);
+    assert_eq!(&lines[1..], [size.as_str(), size.as_str()], "{}", run.output);
+    assert_empty(dir.path());
 }

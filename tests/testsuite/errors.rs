@@ -4,13 +4,11 @@
 //! names, a `help:` line, no panic, and that the previous output (a `public/` folder
 //! made before the build) is left byte for byte, with no staging folder left over.
 
-use std::collections::BTreeMap;
-use std::path::Path;
 use std::process::Command;
 
 use serde::Deserialize;
 
-use crate::harness::{repo_root, require_program, TestSite};
+use crate::harness::{file_contents, repo_root, require_program, TestSite};
 
 /// An `expect.toml`.
 #[derive(Debug, Deserialize)]
@@ -42,15 +40,6 @@ const PREVIOUS_OUTPUT: &[(&str, &[u8])] = &[
     ("style.css", b"body { color: #222 }\n"),
     ("images/pixel.bin", &[0, 1, 2, 255, 254, 0, 10, 13]),
 ];
-
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()))
-        .collect()
-}
 
 fn is_root() -> bool {
     rustix::process::geteuid().is_root()
@@ -109,7 +98,7 @@ fn run_case(name: &str) -> Result<(), String> {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, bytes).unwrap();
     }
-    let before = snapshot(&site.path("public"));
+    let before = file_contents(&site.path("public"));
     let mut command = match setup(&site, expect.setup.as_deref()) {
         Ok(c) => c,
         Err(skipped) if skipped == "skipped" => return Ok(()),
@@ -156,7 +145,7 @@ fn run_case(name: &str) -> Result<(), String> {
     if !lines.get(at + 1).is_some_and(|l| l.starts_with("  help: ")) {
         return Err(format!("the error has no `help:` line; {shown}"));
     }
-    if snapshot(&site.path("public")) != before {
+    if file_contents(&site.path("public")) != before {
         return Err("the previous output in public/ changed".into());
     }
     Ok(())

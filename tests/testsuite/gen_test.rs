@@ -174,8 +174,67 @@ fn progress_bar_on_a_terminal_only() {
     let site = TestSite::fixture("check-fixed");
     let gen = env!("CARGO_BIN_EXE_gen");
     let command = format!("{gen} --root {} test 2>&1", site.root().display());
-    let out = std::process::Command::new("script").args(["-qec", &command, "/dev/null"]).output().unwrap();
+    let out = std::process::Command::new("script").env("GEN_CACHE_DIR", site.cache_dir()).args(["-qec", &command, "/dev/null"]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains(" snippets ") && text.contains('\r'), "no progress bar on a terminal:\n{text}");
     assert!(text.contains("0 failed, 5 skipped"), "{text}");
+}
+
+/// The plan `gen test` keeps for `site` in its cache folder.
+fn plan_file(site: &TestSite) -> std::path::PathBuf {
+    let plans: Vec<_> = std::fs::read_dir(site.cache_dir().join("plans")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(plans.len(), 1, "{plans:?}");
+    plans[0].clone()
+}
+
+#[test]
+fn an_unchanged_site_is_answered_from_the_cache_without_reading_markdown() {
+    let site = TestSite::fixture("check-fixed");
+    site.run(&["test"]).success();
+    let plan = plan_file(&site);
+    assert!(site.cache_dir().join("versions.json").exists(), "tool versions are remembered");
+    // The second run gives what a run without the cache gives.
+    let cached = site.run(&["test"]).success().stdout();
+    let uncached = site.run_with_env(&[("GEN_CACHE_DIR", site.path("fresh-cache").to_str().unwrap())], &["test"]).success().stdout();
+    assert_eq!(cached, uncached);
+    assert_contains(&cached, &["nothing changed since the last run: no snippet tested"]);
+    // It came from the plan: a location changed in the plan shows up.
+    let text = std::fs::read_to_string(&plan).unwrap();
+    std::fs::write(&plan, text.replace("\"line\":19,", "\"line\":1019,")).unwrap();
+    assert!(site.run(&["test"]).success().stdout().contains("mountain-lion.md:1018 "), "the plan was not used");
+
+    // Changing a post, the options or the results file makes gen read the site again.
+    let post = site.read("content/posts/enable-apache-on-mountain-lion.md");
+    let site = site.write("content/posts/enable-apache-on-mountain-lion.md", &format!("{post}\n## New\n\n```console\n$ echo new\n```\n"));
+    let out = site.run(&["test"]).success().stdout();
+    assert!(!out.contains("mountain-lion.md:1018 ") && !out.contains("nothing changed"), "{out}");
+    let results = site.read("snippet-results.toml");
+    let site = site.write("snippet-results.toml", &results.replacen("key = \"", "key = \"00", 1));
+    let out = site.run(&["test"]).success().stdout();
+    assert!(!out.contains("nothing changed"), "a snippet whose recorded key differs is tested: {out}");
+    assert!(site.run(&["test"]).success().stdout().contains("nothing changed"));
+    assert!(!site.run(&["test", "--force"]).success().stdout().contains("nothing changed"));
+}
+
+#[test]
+fn a_new_tool_version_makes_its_snippets_untested_again() {
+    let bin = tempfile::tempdir().unwrap();
+    let tool = bin.path().join("gentool");
+    let write_tool = |version: &str| {
+        std::fs::write(&tool, format!("#!/bin/sh\necho \"gentool {version}\"\n")).unwrap();
+        std::fs::set_permissions(&tool, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    };
+    write_tool("1.0.0");
+    let path = format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap());
+    let site = TestSite::empty().post("tool", "2024-01-02", "## Use\n\n```console {requires=\"gentool 1.0+\"}\n$ gentool --help\n```\n");
+    let run = |site: &TestSite| site.run_with_env(&[("PATH", &path)], &["test"]).success().stdout();
+    assert!(run(&site).ends_with("1 passed, 0 failed, 0 skipped\n"));
+    assert!(run(&site).contains("nothing changed"));
+    assert!(site.read("snippet-results.toml").contains("gentool = \"1.0.0\""));
+    // A new version of the program (another size and time): probed again, tested again.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    write_tool("1.10.0");
+    let out = run(&site);
+    assert!(!out.contains("nothing changed"), "{out}");
+    assert!(site.read("snippet-results.toml").contains("gentool = \"1.10.0\""));
 }

@@ -48,16 +48,28 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// A site in a temporary folder.
+/// Every file under `dir` (relative path → bytes), to compare a folder before and after.
+pub fn file_contents(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+/// A site in a temporary folder, with a cache folder of its own for `gen test`
+/// (`GEN_CACHE_DIR`), so that tests never share or leave a cache.
 pub struct TestSite {
     dir: tempfile::TempDir,
+    cache: tempfile::TempDir,
 }
 
 impl TestSite {
     /// A copy of `tests/fixtures/<name>`; the default theme is added when the fixture has
     /// no `themes/` folder.
     pub fn fixture(name: &str) -> Self {
-        let site = TestSite { dir: tempfile::tempdir().unwrap() };
+        let site = TestSite { dir: tempfile::tempdir().unwrap(), cache: tempfile::tempdir().unwrap() };
         let src = repo_root().join("tests/fixtures").join(name);
         assert!(src.is_dir(), "no fixture {}", src.display());
         copy_dir(&src, site.root());
@@ -69,14 +81,14 @@ impl TestSite {
 
     /// A copy of another test site, as it is now.
     pub fn copy_of(other: &TestSite) -> Self {
-        let site = TestSite { dir: tempfile::tempdir().unwrap() };
+        let site = TestSite { dir: tempfile::tempdir().unwrap(), cache: tempfile::tempdir().unwrap() };
         copy_dir(other.root(), site.root());
         site
     }
 
     /// The bundled blog: content/, site.toml, themes/ and static/ of this repository.
     pub fn bundled_blog() -> Self {
-        let site = TestSite { dir: tempfile::tempdir().unwrap() };
+        let site = TestSite { dir: tempfile::tempdir().unwrap(), cache: tempfile::tempdir().unwrap() };
         for part in ["content", "themes", "static"] {
             let src = repo_root().join(part);
             if src.exists() {
@@ -89,13 +101,18 @@ impl TestSite {
 
     /// A minimal site: site.toml and the default theme, no posts.
     pub fn empty() -> Self {
-        let site = TestSite { dir: tempfile::tempdir().unwrap() };
+        let site = TestSite { dir: tempfile::tempdir().unwrap(), cache: tempfile::tempdir().unwrap() };
         copy_dir(&repo_root().join("themes"), &site.root().join("themes"));
         site.write("site.toml", "title = \"Test\"\nbase_url = \"https://example.com/\"\n")
     }
 
     pub fn root(&self) -> &Path {
         self.dir.path()
+    }
+
+    /// The cache folder `gen test` uses for this site.
+    pub fn cache_dir(&self) -> &Path {
+        self.cache.path()
     }
 
     pub fn path(&self, rel: &str) -> PathBuf {
@@ -132,7 +149,14 @@ impl TestSite {
 
     /// Runs `gen --root <site> ARGS` and returns its outcome.
     pub fn run(&self, args: &[&str]) -> Outcome {
-        let output = Command::new(env!("CARGO_BIN_EXE_gen")).arg("--root").arg(self.root()).args(args).output().unwrap();
+        self.run_with_env(&[], args)
+    }
+
+    /// [`Self::run`] with more environment variables.
+    pub fn run_with_env(&self, env: &[(&str, &str)], args: &[&str]) -> Outcome {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_gen"));
+        command.env("GEN_CACHE_DIR", self.cache.path()).envs(env.iter().copied());
+        let output = command.arg("--root").arg(self.root()).args(args).output().unwrap();
         Outcome { output, root: self.root().to_path_buf() }
     }
 

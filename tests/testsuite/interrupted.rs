@@ -3,24 +3,17 @@
 //! removes the staging folders the killed ones left.
 
 use std::collections::hash_map::DefaultHasher;
-use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use crate::harness::{copy_dir, TestSite};
+use crate::harness::{copy_dir, file_contents, TestSite};
 
 /// A digest of every file under `dir` (path and bytes).
 fn digest(dir: &Path) -> u64 {
-    let files: BTreeMap<String, Vec<u8>> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()))
-        .collect();
     let mut h = DefaultHasher::new();
-    files.hash(&mut h);
+    file_contents(dir).hash(&mut h);
     h.finish()
 }
 

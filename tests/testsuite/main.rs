@@ -9,6 +9,7 @@ mod errors;
 mod e2e;
 mod interrupted;
 mod serve;
+mod serve_stress;
 mod site_feeds;
 mod site_links;
 mod site_scheduled;

@@ -108,17 +108,21 @@ fn a_broken_results_file_is_a_located_error() {
 
 #[test]
 fn serve_shows_new_results_without_a_restart() {
-    let site = site();
-    let served = crate::serve::Served::start(&site, &[]);
-    served.wait_for_page("/posts/three/", 200, "data-snippet-id=\"three/list\" data-status=\"untested\"");
-    site.run(&["test"]).failure();
-    let page = served.wait_for_page("/posts/three/", 200, "data-snippet-id=\"three/list\" data-status=\"passed\"");
-    assert_contains(&page.body, &["data-snippet-id=\"three/mac-only\" data-status=\"skipped\""]);
-    // A results file gen cannot read is shown like any other error; serve survives it.
-    std::fs::write(site.path("snippet-results.toml"), "<<<<<<< HEAD\n").unwrap();
-    served.wait_for_page("/posts/three/", 200, "snippet-results.toml:1");
-    std::fs::remove_file(site.path("snippet-results.toml")).unwrap();
-    served.wait_for_page("/posts/three/", 200, "data-snippet-id=\"three/list\" data-status=\"untested\"");
+    // With file-system events, and with --poll (scans).
+    for args in [&[][..], &["--poll", "--poll-interval", "50"][..]] {
+        let site = site();
+        let served = crate::serve::Served::start(&site, args);
+        served.wait_for_page("/posts/three/", 200, "data-snippet-id=\"three/list\" data-status=\"untested\"");
+        assert!(served.log().contains("site.toml, snippet-results.toml"), "{}", served.log());
+        site.run(&["test"]).failure();
+        let page = served.wait_for_page("/posts/three/", 200, "data-snippet-id=\"three/list\" data-status=\"passed\"");
+        assert_contains(&page.body, &["data-snippet-id=\"three/mac-only\" data-status=\"skipped\""]);
+        // A results file gen cannot read is shown like any other error; serve survives it.
+        std::fs::write(site.path("snippet-results.toml"), "<<<<<<< HEAD\n").unwrap();
+        served.wait_for_page("/posts/three/", 200, "snippet-results.toml:1");
+        std::fs::remove_file(site.path("snippet-results.toml")).unwrap();
+        served.wait_for_page("/posts/three/", 200, "data-snippet-id=\"three/list\" data-status=\"untested\"");
+    }
 }
 
 #[test]

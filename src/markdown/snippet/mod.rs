@@ -304,6 +304,8 @@ pub struct SnippetExtractor {
     slug: String,
     defaults: Vec<Tag>,
     statuses: Arc<dyn StatusLookup>,
+    /// Extract only: render no HTML for code blocks (nor highlight them).
+    extract_only: bool,
     state: Mutex<ExtractState>,
 }
 
@@ -331,7 +333,14 @@ impl SnippetExtractor {
                 ),
             }
         }
-        SnippetExtractor { file: file.to_path_buf(), slug: slug.to_string(), defaults: tags, statuses: Arc::new(NoResults), state: Mutex::new(state) }
+        SnippetExtractor { file: file.to_path_buf(), slug: slug.to_string(), defaults: tags, statuses: Arc::new(NoResults), extract_only: false, state: Mutex::new(state) }
+    }
+
+    /// Extracts the snippets without rendering code blocks: for `gen test` and
+    /// `gen snippets`, which need no HTML (highlighting is most of a render's cost).
+    pub fn extract_only(mut self) -> Self {
+        self.extract_only = true;
+        self
     }
 
     /// Shows each snippet's last test result from `statuses` (all untested without).
@@ -490,7 +499,7 @@ fn script_command(block: &CodeBlock) -> Vec<Command> {
 
 impl CodeBlockRenderer for SnippetExtractor {
     fn render(&self, block: &CodeBlock, _index: usize, highlighter: &Highlighter) -> String {
-        let pre = render_pre(block, highlighter);
+        let pre = if self.extract_only { String::new() } else { render_pre(block, highlighter) };
         if block.unclosed {
             let d = Diagnostic::new(&self.file, block.line, block.code_column, "this code block's fence is never closed")
                 .with_help("add a closing fence line (``` or ~~~, as opened) after the block's last line; without it the rest of the post reads as code");
@@ -503,7 +512,7 @@ impl CodeBlockRenderer for SnippetExtractor {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         match self.extract(block, &mut state) {
             Ok(Some(snippet)) => {
-                let html = snippet_html(&snippet, &pre);
+                let html = if self.extract_only { String::new() } else { snippet_html(&snippet, &pre) };
                 state.snippets.push(snippet);
                 html
             }

@@ -83,7 +83,8 @@ pub fn render_posts(sources: Vec<PostSource>, highlighter: &Highlighter, links: 
 enum PostPass {
     /// Everything: HTML, and the Markdown for a later incremental render.
     KeepMarkdown,
-    /// HTML; each post's Markdown body is emptied once rendered (a one-off build).
+    /// HTML; each post's Markdown body is emptied once rendered, and its list of code
+    /// blocks (only `gen test` reads them): a one-off build.
     DropMarkdown,
     /// Snippets and code blocks only: no code block is rendered or highlighted.
     ExtractOnly,
@@ -106,6 +107,9 @@ fn render_posts_for(pass: PostPass, sources: Vec<PostSource>, highlighter: &High
             let mut source = source;
             if !keep_markdown {
                 source.body = String::new();
+            }
+            if pass == PostPass::DropMarkdown {
+                rendered.code_blocks = Vec::new();
             }
             let path = site::post_path(&source.slug);
             Ok(Post { source, rendered, path })
@@ -218,7 +222,7 @@ pub fn build_site(root: &Path, opts: &BuildOptions, highlighter: &Highlighter) -
 /// [`StagingFolder`]); the rendered site is never held in memory whole.
 pub fn build_site_to_folder(root: &Path, opts: &BuildOptions, highlighter: &Highlighter, out: &Path) -> Result<BuildStats> {
     let started = Instant::now();
-    let (config, templates, model) = plan_site(root, opts, highlighter)?;
+    let (config, templates, mut model) = plan_site(root, opts, highlighter)?;
     // Every block is highlighted by now; its copy in the cache would only take room.
     highlighter.forget_blocks();
     let statics = collect_static(root, &config)?;
@@ -229,7 +233,7 @@ pub fn build_site_to_folder(root: &Path, opts: &BuildOptions, highlighter: &High
     staging.write_all(&statics).map_err(cannot_write)?;
     staging.write(SYNTAX_CSS, &syntax_stylesheet(&config)).map_err(cannot_write)?;
     let sink = StaticsFirst { staging: &staging, statics: &statics, overlaps: AtomicUsize::new(0), out };
-    let pages = render::render_pages_into(&model, &config, &templates, root, &sink)?;
+    let pages = render::render_pages_releasing_bodies(&mut model, &config, &templates, root, &sink)?;
     let skipped = usize::from(statics.contains_key("robots.txt") && model.pages.iter().any(|p| p.output_file() == "robots.txt" && p.kind == site::PageKind::Robots));
     let overlaps = sink.overlaps.into_inner();
     staging.swap_in().map_err(cannot_write)?;

@@ -27,7 +27,7 @@ pub struct BuildArgs {
 
 pub fn run(root: &Path, args: BuildArgs) -> Result<i32, Errors> {
     let opts = BuildOptions { drafts: args.drafts, base_url: args.base_url, future: args.future };
-    let highlighter = Highlighter::new();
+    let highlighter = Highlighter::for_one_build();
     let out = if args.out.is_absolute() { args.out.clone() } else { root.join(&args.out) };
     let s = build_site_to_folder(root, &opts, &highlighter, &out).map_err(|e| name_output(e, &out, &args.out))?;
     eprintln!(

@@ -31,8 +31,9 @@ pub fn is_shell_script(lang: &str) -> bool {
 pub struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
     /// Highlighted blocks by hash of language and code; a block being highlighted by one
-    /// thread is waited for by another that wants it, never highlighted twice.
-    cache: Mutex<HashMap<u64, Arc<OnceLock<String>>>>,
+    /// thread is waited for by another that wants it, never highlighted twice. `None`
+    /// for a one-off build (see [`Highlighter::for_one_build`]).
+    cache: Option<Mutex<HashMap<u64, Arc<OnceLock<Arc<str>>>>>>,
     highlighted: AtomicUsize,
     lines: LineCache,
 }
@@ -45,7 +46,14 @@ impl Default for Highlighter {
 
 impl Highlighter {
     pub fn new() -> Self {
-        Highlighter { syntaxes: OnceLock::new(), cache: Mutex::new(HashMap::new()), highlighted: AtomicUsize::new(0), lines: LineCache::default() }
+        Highlighter { syntaxes: OnceLock::new(), cache: Some(Mutex::default()), highlighted: AtomicUsize::new(0), lines: LineCache::default() }
+    }
+
+    /// A highlighter for one build that renders each post once (`gen build`): blocks
+    /// are not kept, only lines (see [`super::line_cache`]), which make a repeated
+    /// block cheap too while holding far less memory than a copy of every block.
+    pub fn for_one_build() -> Self {
+        Highlighter { cache: None, ..Highlighter::new() }
     }
 
     /// The syntax set, loaded from syntect's dump on first use.
@@ -56,16 +64,19 @@ impl Highlighter {
     /// Forgets the highlighted blocks and lines, for a one-off build whose posts are all
     /// rendered.
     pub fn forget_blocks(&self) {
-        std::mem::take(&mut *self.cache.lock().expect("highlight cache poisoned"));
+        if let Some(cache) = &self.cache {
+            std::mem::take(&mut *cache.lock().expect("highlight cache poisoned"));
+        }
         self.lines.clear();
     }
 
-    /// How many lines went through syntect's parser (the others were known).
+    /// How many distinct lines went through syntect's parser (see [`LineCache::parsed_lines`]).
     pub fn parsed_line_count(&self) -> usize {
         self.lines.parsed_lines()
     }
 
-    /// How many blocks were actually highlighted (cache misses) since creation.
+    /// How many blocks were actually highlighted (cache misses, or every block without
+    /// a block cache) since creation.
     pub fn highlight_count(&self) -> usize {
         self.highlighted.load(Ordering::Relaxed)
     }
@@ -82,20 +93,22 @@ impl Highlighter {
     }
 
     /// Highlights `code` as `lang` into class-annotated HTML lines (no `<pre>` wrapper).
-    /// Unknown languages come back HTML-escaped.
-    pub fn highlight(&self, lang: &str, code: &str) -> String {
+    /// Unknown languages come back HTML-escaped. The HTML is shared with the cache,
+    /// which keeps it at its exact size.
+    pub fn highlight(&self, lang: &str, code: &str) -> Arc<str> {
+        let fresh = || {
+            self.highlighted.fetch_add(1, Ordering::Relaxed);
+            Arc::from(if is_console(lang) { self.highlight_console(code) } else { self.highlight_plain_lang(lang, code) })
+        };
+        let Some(cache) = &self.cache else { return fresh() };
         let key = {
             let mut h = std::collections::hash_map::DefaultHasher::new();
             lang.hash(&mut h);
             code.hash(&mut h);
             h.finish()
         };
-        let slot = Arc::clone(self.cache.lock().expect("highlight cache poisoned").entry(key).or_default());
-        slot.get_or_init(|| {
-            self.highlighted.fetch_add(1, Ordering::Relaxed);
-            if is_console(lang) { self.highlight_console(code) } else { self.highlight_plain_lang(lang, code) }
-        })
-        .clone()
+        let slot = Arc::clone(cache.lock().expect("highlight cache poisoned").entry(key).or_default());
+        slot.get_or_init(fresh).clone()
     }
 
     fn highlight_plain_lang(&self, lang: &str, code: &str) -> String {
@@ -202,7 +215,7 @@ mod tests {
     #[test]
     fn unknown_language_is_escaped_and_cached() {
         let h = Highlighter::new();
-        assert_eq!(h.highlight("nosuchlang", "<a>&"), "&lt;a&gt;&amp;");
+        assert_eq!(&*h.highlight("nosuchlang", "<a>&"), "&lt;a&gt;&amp;");
         h.highlight("nosuchlang", "<a>&");
         assert_eq!(h.highlight_count(), 1);
     }

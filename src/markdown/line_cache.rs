@@ -52,7 +52,9 @@ pub struct LineCache {
 }
 
 impl LineCache {
-    /// How many lines went through syntect's parser (misses) since creation.
+    /// How many lines were parsed and remembered since creation (each line in each of
+    /// its parser states once; two threads meeting a new line at the same moment may
+    /// both parse it, but it is counted once).
     pub fn parsed_lines(&self) -> usize {
         self.parsed.load(Ordering::Relaxed)
     }
@@ -83,7 +85,6 @@ impl LineCache {
                 open_spans += delta;
                 continue;
             }
-            self.parsed.fetch_add(1, Ordering::Relaxed);
             let before = state.clone();
             let ops = state.parse.parse_line(line, syntaxes)?;
             let (line_html, delta) = line_tokens_to_classed_spans(line, &ops, style, &mut state.scopes)?;
@@ -92,6 +93,7 @@ impl LineCache {
             let mut entries = shard.lock().expect("line cache poisoned");
             let list = entries.entry(key).or_default();
             if list.len() < STATES_PER_LINE && !list.iter().any(|e| e.before == before) {
+                self.parsed.fetch_add(1, Ordering::Relaxed);
                 list.push(LineEntry { before, after: state.clone(), html: Arc::from(line_html), delta });
             }
         }

@@ -389,6 +389,9 @@ pub fn render_markdown(markdown: &str, cx: &RenderContext<'_>) -> RenderedMarkdo
     pulldown_cmark::html::push_html(&mut out.summary_html, summary_events);
     out.html.reserve(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    // Kept until the pages are written: at their size, not the size they grew to.
+    out.html.shrink_to_fit();
+    out.summary_html.shrink_to_fit();
     out
 }
 

@@ -153,6 +153,44 @@ pub fn render_pages_into(model: &SiteModel, config: &SiteConfig, templates: &Tem
     render_selected(model, &summaries, config, templates, root, &all, sink)
 }
 
+/// [`render_pages_into`] for a build that needs the posts' bodies no longer once they
+/// are written (`gen build`), in an order that lets each body go as soon as it can: the
+/// pages that are not posts' first (the feeds carry bodies), then the posts' pages a
+/// batch at a time, dropping each body once its page is done, and the snippet index
+/// pages last (the largest pages, rendered when the bodies are gone).
+pub fn render_pages_releasing_bodies(model: &mut SiteModel, config: &SiteConfig, templates: &Templates, root: &Path, sink: &dyn PageSink) -> Result<usize> {
+    const BATCH: usize = 256;
+    let summaries = summaries(model, &Urls::new(config));
+    let is_snippets = |k: &PageKind| matches!(k, PageKind::Snippets | PageKind::SnippetsJson);
+    let (mut posts, mut first, mut last) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, page) in model.pages.iter().enumerate() {
+        match &page.kind {
+            PageKind::Post { post } => posts.push((i, *post)),
+            k if is_snippets(k) => last.push(i),
+            _ => first.push(i),
+        }
+    }
+    let mut errors = Vec::new();
+    let mut rendered = 0;
+    let mut run = |model: &SiteModel, which: &[usize]| match render_selected(model, &summaries, config, templates, root, which, sink) {
+        Ok(n) => rendered += n,
+        Err(e) => errors.extend(e.0),
+    };
+    run(model, &first);
+    for batch in posts.chunks(BATCH) {
+        run(model, &batch.iter().map(|&(page, _)| page).collect::<Vec<_>>());
+        for &(_, post) in batch {
+            model.posts[post].rendered.html = String::new();
+        }
+    }
+    run(model, &last);
+    if errors.is_empty() {
+        Ok(rendered)
+    } else {
+        Err(Errors(errors).sorted())
+    }
+}
+
 /// The light form of every post of `model`, as list pages show them.
 pub fn summaries(model: &SiteModel, urls: &Urls) -> Vec<PostSummary> {
     model.posts.par_iter().enumerate().map(|(i, p)| PostSummary { scheduled: model.is_scheduled(i), ..PostSummary::new(p, urls) }).collect()
@@ -175,7 +213,7 @@ pub fn render_selected(
     let site = SiteContext::new(config, &urls);
     let pages: Vec<(usize, &Page)> =
         which.iter().map(|&i| (i, &model.pages[i])).filter(|(_, p)| pages::template_name(&p.kind).is_none_or(|t| templates.has(t))).collect();
-    let mut errors: Vec<Diagnostic> = pages
+    let errors: Vec<Diagnostic> = pages
         .par_iter()
         .filter_map(|&(index, page)| {
             let rendered = render_page(page, model, summaries, &site, &urls, templates, root).and_then(|html| {
@@ -187,9 +225,7 @@ pub fn render_selected(
         .flat_map_iter(|e| e.0)
         .collect();
     if !errors.is_empty() {
-        errors.sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
-        errors.dedup();
-        return Err(Errors(errors));
+        return Err(Errors(errors).sorted());
     }
     Ok(pages.len())
 }

@@ -4,11 +4,12 @@
 //! names, a `help:` line, no panic, and that the previous output (a `public/` folder
 //! made before the build) is left byte for byte, with no staging folder left over.
 
+use std::path::Path;
 use std::process::Command;
 
 use serde::Deserialize;
 
-use crate::harness::{file_contents, repo_root, require_program, TestSite};
+use crate::harness::{copy_dir, file_contents, repo_root, require_program, TestSite};
 
 /// An `expect.toml`.
 #[derive(Debug, Deserialize)]
@@ -168,6 +169,80 @@ fn every_bad_input_fails_cleanly_and_leaves_the_previous_output() {
         parts.into_iter().flat_map(|p| p.join().unwrap()).collect()
     });
     assert!(failures.is_empty(), "{} of {} cases failed:\n\n{}", failures.len(), cases.len(), failures.join("\n\n"));
+}
+
+/// Makes the site at `root` the site of `case` (or, with `None`, the good site): the
+/// files change, the folders stay (as an author's edits would), so a watcher sees edits.
+fn become_case(root: &Path, case: Option<&Path>) {
+    for dir in ["content/posts", "templates"] {
+        let dir = root.join(dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() && !path.is_symlink() {
+                std::fs::remove_dir_all(&path).unwrap();
+            } else {
+                std::fs::remove_file(&path).unwrap();
+            }
+        }
+    }
+    match case {
+        Some(case) => {
+            for part in ["content", "templates"] {
+                if case.join(part).exists() {
+                    copy_dir(&case.join(part), &root.join(part));
+                }
+            }
+            std::fs::copy(case.join("site.toml"), root.join("site.toml")).unwrap();
+        }
+        None => {
+            std::fs::write(root.join("content/posts/good.md"), "+++\ntitle = \"Good\"\ndate = 2020-01-01\n+++\nGood.\n").unwrap();
+            std::fs::write(root.join("site.toml"), "title = \"Fixture\"\nbase_url = \"https://example.com/\"\n").unwrap();
+        }
+    }
+}
+
+/// `gen serve` survives every bad input of the corpus, saved while it runs: it reports
+/// the error at the same place as `gen build` (in `/__gen/status`, which the overlay
+/// shows), keeps serving, and recovers once the site is good again.
+#[test]
+fn gen_serve_survives_every_bad_input() {
+    let site = TestSite::empty();
+    become_case(site.root(), None);
+    let served = crate::serve::Served::start(&site, &[]);
+    served.wait_for_page("/posts/good/", 200, "Good.");
+    let corpus = repo_root().join("tests/fixtures/invalid");
+    let mut cases: Vec<_> = std::fs::read_dir(&corpus).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    cases.sort();
+    let mut checked = 0;
+    for name in cases {
+        let expect: Expect = toml::from_str(&std::fs::read_to_string(corpus.join(&name).join("expect.toml")).unwrap()).unwrap();
+        // Cases made at test time are for `gen build`; those that succeed have no error.
+        if expect.setup.is_some() || expect.status == 0 {
+            continue;
+        }
+        become_case(site.root(), Some(&corpus.join(&name)));
+        let (file, line, message) = (expect.file.unwrap(), expect.line.unwrap(), expect.message.unwrap());
+        served.wait_for(&format!("{name}: the error {file}:{line}: {message}"), || {
+            let status = served.status();
+            let errors = status["errors"].as_array()?.clone();
+            errors
+                .iter()
+                .any(|e| {
+                    e["file"] == file.as_str()
+                        && e["line"] == line
+                        && expect.column.is_none_or(|c| e["column"] == c)
+                        && e["message"].as_str().is_some_and(|m| m.contains(message.as_str()))
+                })
+                .then_some(())
+        });
+        assert_eq!(served.get("/__gen/live.js").status, 200, "{name}: gen serve stopped serving");
+        become_case(site.root(), None);
+        served.wait_for(&format!("{name}: recovery"), || served.status()["ok"].as_bool().filter(|ok| *ok));
+        served.wait_for_page("/posts/good/", 200, "Good.");
+        checked += 1;
+    }
+    assert!(checked >= 50, "only {checked} cases checked");
 }
 
 #[test]

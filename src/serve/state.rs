@@ -4,7 +4,7 @@
 //! the current one. The [`Transition`]s between generations tell open pages whether to
 //! reload, swap stylesheets or only update the error overlay.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::SystemTime;
 
@@ -25,10 +25,10 @@ pub struct ServedFile {
     pub modified: SystemTime,
 }
 
-/// A built site in memory: output path (`posts/x/index.html`) → file.
+/// A built site in memory: output path (`posts/x/index.html`) → file, in path order.
 #[derive(Debug, Default)]
 pub struct ServedSite {
-    pub files: HashMap<String, Arc<ServedFile>>,
+    pub files: BTreeMap<String, Arc<ServedFile>>,
 }
 
 /// The output paths that differ between two builds.
@@ -54,38 +54,40 @@ impl SiteDiff {
 impl ServedSite {
     /// Takes a fresh build; files whose bytes are as in `previous` keep its entry (and
     /// so their modification time). Bytes handed on from the previous build (the same
-    /// allocation) are known unchanged without being hashed again. Returns the site and
-    /// what changed.
+    /// allocation) are known unchanged without being hashed again; the two sites are
+    /// walked side by side in path order, so nothing else is looked up either. Returns
+    /// the site and what changed.
     pub fn from_built(built: BuiltSite, previous: &ServedSite, now: SystemTime) -> (ServedSite, SiteDiff) {
-        let entries: Vec<(String, Arc<ServedFile>, bool)> = built
-            .files
+        let mut old = previous.files.iter().peekable();
+        let mut diff = SiteDiff::default();
+        // (path, the previous entry if it has the same bytes, or the bytes to hash)
+        let mut entries: Vec<(String, Result<Arc<ServedFile>, (Arc<[u8]>, Option<&Arc<ServedFile>>)>)> = Vec::with_capacity(built.files.len());
+        for (path, bytes) in built.files {
+            while let Some((gone, _)) = old.next_if(|(p, _)| p.as_str() < path.as_str()) {
+                diff.removed.push(gone.clone());
+            }
+            let before = old.next_if(|(p, _)| **p == path).map(|(_, f)| f);
+            match before {
+                Some(f) if Arc::ptr_eq(&f.bytes, &bytes) => entries.push((path, Ok(Arc::clone(f)))),
+                before => entries.push((path, Err((bytes, before)))),
+            }
+        }
+        diff.removed.extend(old.map(|(p, _)| p.clone()));
+        let entries: Vec<(String, Arc<ServedFile>, bool)> = entries
             .into_par_iter()
-            .map(|(path, bytes)| {
-                let old = previous.files.get(&path);
-                if let Some(old) = old.filter(|old| Arc::ptr_eq(&old.bytes, &bytes)) {
-                    return (path, Arc::clone(old), false);
-                }
-                let hash = xxhash_rust::xxh3::xxh3_128(&bytes);
-                match old {
-                    Some(old) if old.hash == hash => {
-                        let old = Arc::clone(old);
-                        (path, old, false)
+            .map(|(path, entry)| match entry {
+                Ok(same) => (path, same, false),
+                Err((bytes, before)) => {
+                    let hash = xxhash_rust::xxh3::xxh3_128(&bytes);
+                    match before {
+                        Some(f) if f.hash == hash => (path, Arc::clone(f), false),
+                        _ => (path, Arc::new(ServedFile { bytes, hash, modified: now }), true),
                     }
-                    _ => (path, Arc::new(ServedFile { bytes, hash, modified: now }), true),
                 }
             })
             .collect();
-        let mut diff = SiteDiff::default();
-        let mut files = HashMap::with_capacity(entries.len());
-        for (path, file, changed) in entries {
-            if changed {
-                diff.changed.push(path.clone());
-            }
-            files.insert(path, file);
-        }
-        diff.removed = previous.files.keys().filter(|p| !files.contains_key(*p)).cloned().collect();
-        diff.changed.sort();
-        diff.removed.sort();
+        diff.changed = entries.iter().filter(|(_, _, changed)| *changed).map(|(p, _, _)| p.clone()).collect();
+        let files = entries.into_iter().map(|(p, f, _)| (p, f)).collect();
         (ServedSite { files }, diff)
     }
 }

@@ -109,7 +109,9 @@ impl LinkIndex {
 
     /// [`LinkIndex::check`] for the links written in the posts numbered `which` only.
     pub fn check_links_of(&self, posts: &[Post], which: impl IntoIterator<Item = usize>) -> Result<()> {
-        let post_of_file: HashMap<PathBuf, usize> = posts.iter().enumerate().map(|(i, p)| (normalize(&p.source.path), i)).collect();
+        // Made on the first link to another post (checking one post often needs none).
+        let post_of_file: std::cell::OnceCell<HashMap<PathBuf, usize>> = std::cell::OnceCell::new();
+        let post_of_file = || post_of_file.get_or_init(|| posts.iter().enumerate().map(|(i, p)| (normalize(&p.source.path), i)).collect());
         let has_anchor = |t: usize, anchor: &str| posts[t].rendered.headings.iter().any(|h| h.id == anchor);
         let mut errors = Vec::new();
         for i in which {
@@ -125,7 +127,7 @@ impl LinkIndex {
                     Some(PostLinkTarget::SamePost { .. }) => {}
                     Some(PostLinkTarget::OtherPost { file, anchor }) => {
                         let target = Self::target_file(&dir, file);
-                        match post_of_file.get(&target) {
+                        match post_of_file().get(&target) {
                             None if self.unpublished.contains(&target) => errors.push(at(
                                 format!("the link `{}` points to {}, which is a draft or scheduled post and not part of this build", link.dest, target.display()),
                                 "publish that post first, or build with --drafts / --future to preview".into(),

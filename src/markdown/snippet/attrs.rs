@@ -263,8 +263,9 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
         (text, 1.0)
     };
     let value: f64 = number.parse().ok().filter(|v: &f64| v.is_finite() && *v > 0.0)?;
-    // Beyond what a Duration holds (about 585 billion years) is no time limit either.
-    Duration::try_from_secs_f64(value * scale).ok()
+    // Beyond what a Duration holds (about 585 billion years) is no time limit either, nor
+    // is a positive number that rounds to zero nanoseconds (found by fuzzing: `.000…3s`).
+    Duration::try_from_secs_f64(value * scale).ok().filter(|d| !d.is_zero())
 }
 
 #[cfg(test)]
@@ -306,6 +307,7 @@ mod tests {
             ("{timeout=0}", 9, "`0` is not a time limit"),
             ("{timeout=99999999999999999999}", 9, "`99999999999999999999` is not a time limit"),
             ("{timeout=1e300m}", 9, "`1e300m` is not a time limit"),
+            ("{timeout=\".00000000000000000003s\"}", 10, "`.00000000000000000003s` is not a time limit"),
             ("{exit=300}", 6, "`300` is not an exit status"),
             ("{exit=one}", 6, "`one` is not an exit status"),
             ("{id=\"a/b\"}", 5, "`a/b` is not a valid snippet id"),

@@ -223,6 +223,11 @@ pub fn build_site(root: &Path, opts: &BuildOptions, highlighter: &Highlighter) -
 pub fn build_site_to_folder(root: &Path, opts: &BuildOptions, highlighter: &Highlighter, out: &Path) -> Result<BuildStats> {
     let started = Instant::now();
     let (config, templates, mut model) = plan_site(root, opts, highlighter)?;
+    // The site's snippet index has its own copy of every snippet, and links are checked.
+    for post in &mut model.posts {
+        post.rendered.snippets = Vec::new();
+        post.rendered.links = Vec::new();
+    }
     // Every block is highlighted by now; its copy in the cache would only take room.
     highlighter.forget_blocks();
     let statics = collect_static(root, &config)?;

@@ -178,16 +178,29 @@ fn without_last_newline(mut html: String) -> String {
 
 /// Escapes `&`, `<`, `>` and `"` for HTML text and attributes.
 pub fn escape_html(text: &str) -> String {
+    escape_html_with(text, false)
+}
+
+/// [`escape_html`], and `'` as well when `apostrophe` (for templates' autoescaping). The
+/// text between the characters to escape is copied a run at a time.
+pub fn escape_html_with(text: &str, apostrophe: bool) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
+    let mut copied = 0;
+    for (i, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' if apostrophe => "&#39;",
+            _ => continue,
+        };
+        // An ASCII byte is always a character boundary.
+        out.push_str(&text[copied..i]);
+        out.push_str(entity);
+        copied = i + 1;
     }
+    out.push_str(&text[copied..]);
     out
 }
 
@@ -210,6 +223,13 @@ mod tests {
         assert!(html.starts_with("<span class=\"gp\">$ </span><span class=\"cmd\">"), "{html}");
         assert!(html.contains("<span class=\"go\">CONTAINER ID   IMAGE</span>"), "{html}");
         assert_eq!(html.matches('\n').count(), 2, "one line end per line: {html}");
+    }
+
+    #[test]
+    fn escaping_keeps_other_text_and_multibyte_characters() {
+        assert_eq!(escape_html("a <b> & \"c\" 'd' · é"), "a &lt;b&gt; &amp; &quot;c&quot; 'd' · é");
+        assert_eq!(escape_html_with("it's <x>", true), "it&#39;s &lt;x&gt;");
+        assert_eq!(escape_html(""), "");
     }
 
     #[test]

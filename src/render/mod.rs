@@ -107,7 +107,7 @@ impl Templates {
 
 /// Autoescaping for templates: `& < > " '`.
 fn escape_for_html(text: &str) -> String {
-    crate::markdown::escape_html(text).replace('\'', "&#39;")
+    crate::markdown::highlight::escape_html_with(text, true)
 }
 
 /// Where rendered pages go as they are rendered: the staging folder of `gen build`, or

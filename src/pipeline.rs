@@ -279,7 +279,10 @@ impl render::PageSink for StaticsFirst<'_> {
 /// is dropped once rendered: a one-off build does not need it again.
 fn plan_site(root: &Path, opts: &BuildOptions, highlighter: &Highlighter) -> Result<(SiteConfig, Templates, SiteModel)> {
     let config = load_config(root, opts)?;
-    let (templates, sources) = rayon::join(|| Templates::load(root, &config), || content::load_posts(root));
+    // syntect's syntaxes are loaded meanwhile, not by the first post with a code block
+    // while the other threads wait for them.
+    let ((templates, sources), ()) =
+        rayon::join(|| rayon::join(|| Templates::load(root, &config), || content::load_posts(root)), || highlighter.load_syntaxes());
     let (templates, sources) = merge_errors(templates, sources)?;
     let now = PostDate::now();
     let (sources, left_out) = select_posts(sources, opts, now);

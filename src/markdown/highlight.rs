@@ -56,6 +56,11 @@ impl Highlighter {
         Highlighter { cache: None, ..Highlighter::new() }
     }
 
+    /// Loads syntect's syntaxes now (they are otherwise loaded on first use).
+    pub fn load_syntaxes(&self) {
+        self.syntaxes();
+    }
+
     /// The syntax set, loaded from syntect's dump on first use.
     fn syntaxes(&self) -> &SyntaxSet {
         self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines)

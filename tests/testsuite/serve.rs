@@ -173,10 +173,15 @@ pub fn http(port: u16, method: &str, target: &str, headers: &[(&str, &str)]) -> 
     stream.read_to_end(&mut raw).unwrap();
     let text = String::from_utf8_lossy(&raw).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or_else(|| panic!("no HTTP head in {text:?}"));
+    HttpReply { body: body.to_string(), ..parse_head(head) }
+}
+
+/// The status and headers of a response head (without the blank line); no body yet.
+fn parse_head(head: &str) -> HttpReply {
     let mut lines = head.lines();
     let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("bad status line in {head}"));
     let headers = lines.filter_map(|l| l.split_once(':')).map(|(n, v)| (n.trim().to_string(), v.trim().to_string())).collect();
-    HttpReply { status, headers, body: body.to_string() }
+    HttpReply { status, headers, body: String::new() }
 }
 
 /// An open event stream (`/__gen/events`), read as it comes.
@@ -300,11 +305,8 @@ fn read_kept_alive(stream: &mut TcpStream, method: &str) -> HttpReply {
         head.push(byte[0]);
     }
     let head = String::from_utf8(head).unwrap();
-    let mut lines = head.trim_end().lines();
-    let status: u16 = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("bad status line in {head}"));
-    let headers: Vec<(String, String)> = lines.filter_map(|l| l.split_once(':')).map(|(n, v)| (n.trim().to_string(), v.trim().to_string())).collect();
-    let reply = HttpReply { status, headers, body: String::new() };
-    let length: usize = if method == "HEAD" || status == 304 { 0 } else { reply.header("Content-Length").unwrap_or_else(|| panic!("no Content-Length in {head}")).parse().unwrap() };
+    let reply = parse_head(head.trim_end());
+    let length: usize = if method == "HEAD" || reply.status == 304 { 0 } else { reply.header("Content-Length").unwrap_or_else(|| panic!("no Content-Length in {head}")).parse().unwrap() };
     let mut body = vec![0u8; length];
     stream.read_exact(&mut body).unwrap();
     HttpReply { body: String::from_utf8(body).unwrap(), ..reply }

@@ -178,11 +178,11 @@ fn bind(bind: IpAddr, port: u16) -> Result<(TcpListener, Option<u16>), Errors> {
             .with_help("choose another address with --bind or another port with --port")
             .into()
     };
-    match TcpListener::bind((bind, port)) {
+    match listen(bind, port) {
         Ok(l) => Ok((l, None)),
         Err(e) if e.kind() == io::ErrorKind::AddrInUse && port != 0 => {
             for next in (1..=PORT_TRIES).filter_map(|i| port.checked_add(i)) {
-                if let Ok(l) = TcpListener::bind((bind, next)) {
+                if let Ok(l) = listen(bind, next) {
                     return Ok((l, Some(port)));
                 }
             }
@@ -192,6 +192,16 @@ fn bind(bind: IpAddr, port: u16) -> Result<(TcpListener, Option<u16>), Errors> {
         }
         Err(e) => Err(fail(e, port)),
     }
+}
+
+/// A listening socket with TCP_NODELAY set, which the connections it accepts inherit
+/// (Linux and the BSDs copy it to the accepted socket). tiny_http writes a response's
+/// headers and its body in separate writes; with Nagle's algorithm on, the body waits
+/// for the client's delayed ACK of the headers, about 40 ms per keep-alive request.
+fn listen(bind: IpAddr, port: u16) -> io::Result<TcpListener> {
+    let listener = TcpListener::bind((bind, port))?;
+    rustix::net::sockopt::set_tcp_nodelay(&listener, true)?;
+    Ok(listener)
 }
 
 /// Rebuilds, turning a panic in the pipeline into an error (the server goes on with a
@@ -304,5 +314,23 @@ fn plural(n: usize) -> &'static str {
         ""
     } else {
         "s"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::{Ipv4Addr, TcpStream};
+
+    #[test]
+    fn accepted_connections_have_nagle_off() {
+        let (listener, busy) = bind(IpAddr::V4(Ipv4Addr::LOCALHOST), 0).unwrap();
+        assert_eq!(busy, None);
+        assert!(rustix::net::sockopt::tcp_nodelay(&listener).unwrap(), "the listener has TCP_NODELAY");
+        let _client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        // tiny_http accepts with TcpListener::accept and never sets the option itself,
+        // so what the accepted socket inherits is what requests are answered on.
+        let (accepted, _) = listener.accept().unwrap();
+        assert!(accepted.nodelay().unwrap(), "the accepted socket inherits TCP_NODELAY");
     }
 }

@@ -173,10 +173,15 @@ pub fn http(port: u16, method: &str, target: &str, headers: &[(&str, &str)]) -> 
     stream.read_to_end(&mut raw).unwrap();
     let text = String::from_utf8_lossy(&raw).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or_else(|| panic!("no HTTP head in {text:?}"));
+    HttpReply { body: body.to_string(), ..parse_head(head) }
+}
+
+/// The status and headers of a response head (without the blank line); no body yet.
+fn parse_head(head: &str) -> HttpReply {
     let mut lines = head.lines();
     let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("bad status line in {head}"));
     let headers = lines.filter_map(|l| l.split_once(':')).map(|(n, v)| (n.trim().to_string(), v.trim().to_string())).collect();
-    HttpReply { status, headers, body: body.to_string() }
+    HttpReply { status, headers, body: String::new() }
 }
 
 /// An open event stream (`/__gen/events`), read as it comes.
@@ -287,6 +292,54 @@ fn head_and_conditional_requests() {
         let modified = full.header("Last-Modified").unwrap();
         assert_eq!(served.request("GET", target, &[("If-Modified-Since", modified)]).status, 304);
         assert_eq!(served.request("GET", target, &[("If-Modified-Since", "Thu, 01 Jan 1970 00:00:00 GMT")]).status, 200);
+    }
+}
+
+/// Reads one response from a keep-alive connection: the head, then `Content-Length`
+/// bytes of body (none for `HEAD` and `304`).
+fn read_kept_alive(stream: &mut TcpStream, method: &str) -> HttpReply {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        stream.read_exact(&mut byte).unwrap_or_else(|e| panic!("the connection ended after {:?}: {e}", String::from_utf8_lossy(&head)));
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8(head).unwrap();
+    let reply = parse_head(head.trim_end());
+    let length: usize = if method == "HEAD" || reply.status == 304 { 0 } else { reply.header("Content-Length").unwrap_or_else(|| panic!("no Content-Length in {head}")).parse().unwrap() };
+    let mut body = vec![0u8; length];
+    stream.read_exact(&mut body).unwrap();
+    HttpReply { body: String::from_utf8(body).unwrap(), ..reply }
+}
+
+#[test]
+fn many_requests_are_answered_on_one_kept_alive_connection() {
+    let site = basic();
+    let served = Served::start(&site, &[]);
+    let home = served.get("/");
+    let css = served.get("/style.css");
+    let etag = home.header("ETag").unwrap().to_string();
+    let requests: [(&str, &str, &str, u16, &str); 5] = [
+        ("GET", "/", "", 200, &home.body),
+        ("GET", "/style.css", "", 200, &css.body),
+        ("HEAD", "/", "", 200, ""),
+        ("GET", "/", &etag, 304, ""),
+        ("GET", "/no/such/page/", "", 404, ""),
+    ];
+    let mut stream = TcpStream::connect(("127.0.0.1", served.port)).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    for round in 0..20 {
+        for (method, target, if_none_match, status, body) in requests {
+            let condition = if if_none_match.is_empty() { String::new() } else { format!("If-None-Match: {if_none_match}\r\n") };
+            write!(stream, "{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n{condition}\r\n", served.port).unwrap();
+            let reply = read_kept_alive(&mut stream, method);
+            let what = format!("round {round}, {method} {target}");
+            assert_eq!(reply.status, status, "{what}");
+            assert_ne!(reply.header("Connection"), Some("close"), "{what}: the server closes the connection");
+            if status == 200 && method == "GET" {
+                assert_eq!(reply.body, body, "{what}");
+            }
+        }
     }
 }
 

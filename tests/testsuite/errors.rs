@@ -117,7 +117,7 @@ fn run_case(name: &str) -> Result<(), String> {
     let leftovers: Vec<String> = std::fs::read_dir(site.root())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".public."))
+        .filter(|n| n.starts_with(".public.") && n != ".public.previous")
         .collect();
     if !leftovers.is_empty() {
         return Err(format!("staging folders left behind: {leftovers:?}"));

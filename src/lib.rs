@@ -9,7 +9,9 @@
 //! Leaves that any stage may use: [`error`] (located diagnostics), [`shell`] (a shell
 //! parser for snippets) and [`requirement`] ("requires docker 1.3+"). [`snippets`] is
 //! the index built from what [`markdown`] extracted.
+//! [`alloc`] sets up the binary's memory allocator.
 
+pub mod alloc;
 pub mod check;
 pub mod cmd;
 pub mod config;

@@ -148,7 +148,7 @@ fn failed_build_leaves_previous_output_whole() {
     let after: Vec<(String, Vec<u8>)> =
         site.files_under("public").into_iter().map(|f| { let b = std::fs::read(site.path(&format!("public/{f}"))).unwrap(); (f, b) }).collect();
     assert_eq!(before, after, "the previous output changed");
-    let stray: Vec<_> = std::fs::read_dir(site.root()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with(".public") && n != ".public.previous").collect();
+    let stray = site.staging_folders();
     assert!(stray.is_empty(), "staging folders left behind: {stray:?}");
 }
 

@@ -114,11 +114,7 @@ fn run_case(name: &str) -> Result<(), String> {
     if out.status.code() != Some(expect.status) {
         return Err(format!("expected exit {}, got {shown}", expect.status));
     }
-    let leftovers: Vec<String> = std::fs::read_dir(site.root())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".public.") && n != ".public.previous")
-        .collect();
+    let leftovers = site.staging_folders();
     if !leftovers.is_empty() {
         return Err(format!("staging folders left behind: {leftovers:?}"));
     }

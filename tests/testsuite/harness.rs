@@ -110,6 +110,16 @@ impl TestSite {
         self.dir.path()
     }
 
+    /// What a build left beside `public/` other than the kept previous site
+    /// (`.public.previous`): staging folders, which a finished build never leaves.
+    pub fn staging_folders(&self) -> Vec<String> {
+        std::fs::read_dir(self.root())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".public") && n != ".public.previous")
+            .collect()
+    }
+
     /// The cache folder `gen test` uses for this site.
     pub fn cache_dir(&self) -> &Path {
         self.cache.path()

@@ -31,10 +31,6 @@ fn site_with_posts(n: usize, version: &str) -> TestSite {
     site
 }
 
-fn staging_folders(root: &Path) -> Vec<String> {
-    std::fs::read_dir(root).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with(".public.") && n != ".public.previous").collect()
-}
-
 #[test]
 fn a_build_killed_at_any_moment_leaves_the_previous_site_whole() {
     const KILLS: u32 = 15;
@@ -87,8 +83,8 @@ fn a_build_killed_at_any_moment_leaves_the_previous_site_whole() {
     assert!(outcomes.contains(&"previous"), "no kill landed during a build: {outcomes:?}");
 
     // The next build completes and removes what the killed ones left.
-    println!("staging folders left by the killed builds: {:?}", staging_folders(site.root()));
+    println!("staging folders left by the killed builds: {:?}", site.staging_folders());
     site.build();
     assert_eq!(digest(&site.path("public")), new);
-    assert_eq!(staging_folders(site.root()), Vec::<String>::new());
+    assert_eq!(site.staging_folders(), Vec::<String>::new());
 }

@@ -124,9 +124,12 @@ fn claim_previous(parent: &Path, name: &str) -> Option<(PathBuf, Vec<String>)> {
     if !std::fs::symlink_metadata(&previous).ok()?.is_dir() {
         return None;
     }
-    let pid = std::process::id();
-    let staging = (0..1000u32).map(|n| parent.join(format!(".{name}.new-{pid}-{n}"))).find(|c| !c.exists())?;
-    std::fs::rename(&previous, &staging).ok()?;
+    // A fresh empty folder is claimed, then replaced by the previous site in one rename.
+    let staging = tempfile_dir(parent, &format!(".{name}.new-")).ok()?;
+    if std::fs::rename(&previous, &staging).is_err() {
+        let _ = std::fs::remove_dir(&staging);
+        return None;
+    }
     match list_regular_files(&staging, "") {
         Ok(held) => Some((staging, held)),
         Err(_) => {

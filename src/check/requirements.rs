@@ -58,7 +58,7 @@ impl ToolVersions {
     /// The probes run in parallel.
     pub fn probe<'a>(tools: impl IntoIterator<Item = &'a str>, config: &BTreeMap<String, ToolConfig>) -> ToolVersions {
         let names: Vec<&str> = tools.into_iter().collect::<BTreeSet<_>>().into_iter().collect();
-        let probes = names.into_par_iter().map(|tool| (tool.to_string(), probe_tool(tool, config.get(tool)).0)).collect();
+        let probes = names.into_par_iter().map(|tool| (tool.to_string(), probe_tool(tool, config.get(tool)))).collect();
         ToolVersions { probes }
     }
 
@@ -78,7 +78,7 @@ impl ToolVersions {
                 if let Some(known) = memo.get(&command).filter(|r| Some(&r.stamp) == stamp.as_ref()) {
                     return (tool.to_string(), Probe::Found { version: extract_version(&known.output), output: known.output.clone() }, None);
                 }
-                let (probe, output) = probe_tool(tool, config.get(tool));
+                let (probe, output) = run_version_command(&argv, config.get(tool));
                 let learned = stamp.zip(output).map(|(stamp, output)| (command, Remembered { stamp, output }));
                 (tool.to_string(), probe, learned)
             })
@@ -174,12 +174,16 @@ fn version_argv(tool: &str, path: &Path, config: Option<&ToolConfig>) -> Vec<Str
     argv
 }
 
-/// Probes `tool`; with the output of its version command when it ran to its end.
-fn probe_tool(tool: &str, config: Option<&ToolConfig>) -> (Probe, Option<String>) {
-    let Some(path) = find_on_path(tool) else { return (Probe::Missing, None) };
-    let argv = version_argv(tool, &path, config);
+/// Probes `tool`: looks it up on PATH and runs its version command.
+fn probe_tool(tool: &str, config: Option<&ToolConfig>) -> Probe {
+    let Some(path) = find_on_path(tool) else { return Probe::Missing };
+    run_version_command(&version_argv(tool, &path, config), config).0
+}
+
+/// Runs a found tool's version command `argv`; with its output when it ran to its end.
+fn run_version_command(argv: &[String], config: Option<&ToolConfig>) -> (Probe, Option<String>) {
     let timeout = Duration::from_secs(config.and_then(|c| c.timeout).unwrap_or(5));
-    let output = tempfile::tempdir().ok().and_then(|dir| sandbox::run(&Isolation::Unsandboxed, dir.path(), &argv, &[], &Limits::with_timeout(timeout)).ok());
+    let output = tempfile::tempdir().ok().and_then(|dir| sandbox::run(&Isolation::Unsandboxed, dir.path(), argv, &[], &Limits::with_timeout(timeout)).ok());
     match output {
         Some(run) if run.exit != Exit::TimedOut => (Probe::Found { version: extract_version(&run.output), output: run.output.clone() }, Some(run.output)),
         _ => (Probe::Found { version: None, output: String::new() }, None),

@@ -193,7 +193,12 @@ pub fn render_pages_releasing_bodies(model: &mut SiteModel, config: &SiteConfig,
 
 /// The light form of every post of `model`, as list pages show them.
 pub fn summaries(model: &SiteModel, urls: &Urls) -> Vec<PostSummary> {
-    model.posts.par_iter().enumerate().map(|(i, p)| PostSummary { scheduled: model.is_scheduled(i), ..PostSummary::new(p, urls) }).collect()
+    (0..model.posts.len()).into_par_iter().map(|i| summary(model, i, urls)).collect()
+}
+
+/// The light form of post `i` of `model`, as list pages show it.
+pub fn summary(model: &SiteModel, i: usize, urls: &Urls) -> PostSummary {
+    PostSummary { scheduled: model.is_scheduled(i), ..PostSummary::new(&model.posts[i], urls) }
 }
 
 /// Renders the pages of `model` numbered `which` (positions in `model.pages`) into

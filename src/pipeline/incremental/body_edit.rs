@@ -78,10 +78,7 @@ pub fn rebuild_bodies(last: &mut LastBuild, files: &[PathBuf], cx: &Inputs) -> O
     }
     let old_posts = swap_posts(&mut last.model, &positions, fresh);
     let urls = Urls::new(cx.config);
-    let same_summaries = positions.iter().all(|&i| {
-        let summary = PostSummary { scheduled: last.model.is_scheduled(i), ..PostSummary::new(&last.model.posts[i], &urls) };
-        summary == last.summaries[i]
-    });
+    let same_summaries = positions.iter().all(|&i| render::summary(&last.model, i, &urls) == last.summaries[i]);
     let pages = render_pages_showing(last, &positions, cx);
     let (Some((pages, rendered)), true, Ok(())) = (pages, same_summaries, cx.links.check_links_of(&last.model.posts, positions.iter().copied())) else {
         swap_posts(&mut last.model, &positions, old_posts);

@@ -207,7 +207,8 @@ mod tests {
 
     #[test]
     fn defaults_and_base_path() {
-        let c = SiteConfig::parse("title = \"T\"\nbase_url = \"https://example.com/blog\"", Path::new("site.toml")).unwrap();
+        let c = SiteConfig::parse("title = \"T\"\nbase_url = \"https://example.com/blog\"", Path::new("site.toml"))
+            .unwrap();
         assert_eq!(c.base_url, "https://example.com/blog/");
         assert_eq!(c.base_path(), "/blog/");
         assert_eq!(c.origin(), "https://example.com");
@@ -235,9 +236,11 @@ exclude = ["SC2046"]
         assert_eq!(docker.env["DOCKER_HOST"], "unix:///nonexistent/docker.sock");
         assert_eq!(docker.version.as_deref(), Some(&["docker".to_string(), "--version".to_string()][..]));
         assert_eq!(c.tools["shellcheck"].exclude, ["SC2046"]);
-        let err = SiteConfig::parse("title = \"T\"\n[tools.docker]\ncheck_arg = true\n", Path::new("site.toml")).unwrap_err();
+        let err =
+            SiteConfig::parse("title = \"T\"\n[tools.docker]\ncheck_arg = true\n", Path::new("site.toml")).unwrap_err();
         assert_eq!((err.0[0].line, err.0[0].column), (3, 1));
-        let err = SiteConfig::parse("title = \"T\"\n[tools.shellcheck]\nseverity = \"loud\"\n", Path::new("site.toml")).unwrap_err();
+        let err = SiteConfig::parse("title = \"T\"\n[tools.shellcheck]\nseverity = \"loud\"\n", Path::new("site.toml"))
+            .unwrap_err();
         assert!(err.0[0].message.contains("use one of error, warning, info, style"), "{}", err.0[0].message);
     }
 

@@ -43,7 +43,9 @@ impl StagingFolder {
     /// recycling the previous site kept beside `out` when there is one.
     pub fn create(out: &Path) -> io::Result<StagingFolder> {
         let out = absolute(out)?;
-        let parent = out.parent().ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the output folder has no parent"))?;
+        let parent = out
+            .parent()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the output folder has no parent"))?;
         std::fs::create_dir_all(parent)?;
         let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
         remove_stale_folders(parent, &name);
@@ -59,7 +61,10 @@ impl StagingFolder {
     /// one of the same path. Safe to call from several threads.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         if rel.split('/').any(|c| c == ".." || c.is_empty()) {
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("refusing to write outside the output: {rel}")));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("refusing to write outside the output: {rel}"),
+            ));
         }
         let path = self.staging.join(rel);
         let result = write_file(&path, bytes);
@@ -190,7 +195,14 @@ fn remove_unwritten(staging: &Path, recycled: Recycled) -> io::Result<()> {
             Ok(()) => {}
             // Gone already, or the path is now a folder of this build's or lies under a
             // file of this build's: what stands there was written, not held.
-            Err(e) if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::IsADirectory | io::ErrorKind::NotADirectory) => continue,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::NotFound | io::ErrorKind::IsADirectory | io::ErrorKind::NotADirectory
+                ) =>
+            {
+                continue
+            }
             Err(e) => return Err(e),
         }
         let mut dir = Path::new(rel.as_str()).parent();
@@ -291,7 +303,13 @@ fn keep_previous(old: &Path, parent: &Path, name: &str) -> io::Result<()> {
 /// build). Symbolic links are removed, never followed.
 fn remove_tree(dir: &Path) -> io::Result<()> {
     let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<io::Result<_>>()?;
-    entries.par_iter().try_for_each(|entry| if entry.file_type()?.is_dir() { remove_tree(&entry.path()) } else { std::fs::remove_file(entry.path()) })?;
+    entries.par_iter().try_for_each(|entry| {
+        if entry.file_type()?.is_dir() {
+            remove_tree(&entry.path())
+        } else {
+            std::fs::remove_file(entry.path())
+        }
+    })?;
     std::fs::remove_dir(dir)
 }
 
@@ -325,7 +343,11 @@ mod tests {
         assert!(!out.join("stale.txt").exists());
         let mut leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         leftovers.sort();
-        assert_eq!(leftovers, [".public.previous", "public"], "the replaced site is kept for the next build, nothing else");
+        assert_eq!(
+            leftovers,
+            [".public.previous", "public"],
+            "the replaced site is kept for the next build, nothing else"
+        );
     }
 
     #[test]
@@ -410,8 +432,16 @@ mod tests {
     fn a_recycled_previous_site_gives_the_same_folder_as_a_fresh_one() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        let site = |pairs: &[(&str, &str)]| -> BTreeMap<String, Vec<u8>> { pairs.iter().map(|(p, b)| (p.to_string(), b.as_bytes().to_vec())).collect() };
-        let first = site(&[("index.html", "1"), ("a/index.html", "a1"), ("gone/deep/x.html", "x"), ("f", "file"), ("d/y.html", "y")]);
+        let site = |pairs: &[(&str, &str)]| -> BTreeMap<String, Vec<u8>> {
+            pairs.iter().map(|(p, b)| (p.to_string(), b.as_bytes().to_vec())).collect()
+        };
+        let first = site(&[
+            ("index.html", "1"),
+            ("a/index.html", "a1"),
+            ("gone/deep/x.html", "x"),
+            ("f", "file"),
+            ("d/y.html", "y"),
+        ]);
         let second = site(&[("index.html", "2"), ("b/index.html", "b2"), ("gone/keep.html", "k")]);
         // Where the first site had a file, the third has a folder, and the reverse.
         let third = site(&[("index.html", "3"), ("a/index.html", "a3"), ("f/inner.html", "i"), ("d", "now a file")]);

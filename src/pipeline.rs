@@ -66,15 +66,26 @@ pub fn load_config(root: &Path, opts: &BuildOptions) -> Result<SiteConfig> {
 
 /// Splits posts into those this build publishes and those it leaves out (drafts
 /// without `drafts`, posts dated after `now` without `future`).
-pub fn select_posts(sources: Vec<PostSource>, opts: &BuildOptions, now: PostDate) -> (Vec<PostSource>, Vec<PostSource>) {
-    sources.into_iter().partition(|p| (opts.drafts || !p.front_matter.draft) && (opts.future || p.front_matter.date <= now))
+pub fn select_posts(
+    sources: Vec<PostSource>,
+    opts: &BuildOptions,
+    now: PostDate,
+) -> (Vec<PostSource>, Vec<PostSource>) {
+    sources
+        .into_iter()
+        .partition(|p| (opts.drafts || !p.front_matter.draft) && (opts.future || p.front_matter.date <= now))
 }
 
 /// Renders each post's Markdown, in parallel; links to other posts' files become their
 /// URLs, and the post's snippets are extracted in the same pass. Snippet errors (bad
 /// attributes or requirements) of every post are collected.
 /// Each snippet shows its last test result from `statuses`.
-pub fn render_posts(sources: Vec<PostSource>, highlighter: &Highlighter, links: &LinkIndex, statuses: &Statuses) -> Result<Vec<Post>> {
+pub fn render_posts(
+    sources: Vec<PostSource>,
+    highlighter: &Highlighter,
+    links: &LinkIndex,
+    statuses: &Statuses,
+) -> Result<Vec<Post>> {
     render_posts_for(PostPass::KeepMarkdown, sources, highlighter, links, statuses)
 }
 
@@ -90,12 +101,19 @@ enum PostPass {
     ExtractOnly,
 }
 
-fn render_posts_for(pass: PostPass, sources: Vec<PostSource>, highlighter: &Highlighter, links: &LinkIndex, statuses: &Statuses) -> Result<Vec<Post>> {
+fn render_posts_for(
+    pass: PostPass,
+    sources: Vec<PostSource>,
+    highlighter: &Highlighter,
+    links: &LinkIndex,
+    statuses: &Statuses,
+) -> Result<Vec<Post>> {
     let keep_markdown = pass == PostPass::KeepMarkdown;
     let results: Vec<Result<Post>> = sources
         .into_par_iter()
         .map(|source| {
-            let extractor = SnippetExtractor::new(&source.path, &source.slug, &source.front_matter.snippets).with_statuses(statuses.clone());
+            let extractor = SnippetExtractor::new(&source.path, &source.slug, &source.front_matter.snippets)
+                .with_statuses(statuses.clone());
             let extractor = if pass == PostPass::ExtractOnly { extractor.extract_only() } else { extractor };
             let mut cx = RenderContext::new(highlighter);
             let resolver = links.resolver(&source.path);
@@ -118,7 +136,6 @@ fn render_posts_for(pass: PostPass, sources: Vec<PostSource>, highlighter: &High
     Errors::collect(results)
 }
 
-
 /// Where the build finds each snippet's last `gen test` result.
 pub type Statuses = Arc<dyn StatusLookup>;
 
@@ -129,7 +146,11 @@ pub fn load_statuses(root: &Path) -> Result<Statuses> {
 }
 
 /// Reads and renders the posts and returns the site's snippet index (for `gen snippets`).
-pub fn snippet_index(root: &Path, opts: &BuildOptions, highlighter: &Highlighter) -> Result<(SiteConfig, SnippetIndex)> {
+pub fn snippet_index(
+    root: &Path,
+    opts: &BuildOptions,
+    highlighter: &Highlighter,
+) -> Result<(SiteConfig, SnippetIndex)> {
     let TestInputs { config, index, .. } = test_inputs(root, opts, highlighter, &load_statuses(root)?)?;
     Ok((config, index))
 }
@@ -155,22 +176,28 @@ pub struct TestInputs {
 
 /// The [`TestInputs`] of the site, extracted without rendering code blocks; each
 /// snippet's status comes from `statuses`.
-pub fn test_inputs(root: &Path, opts: &BuildOptions, highlighter: &Highlighter, statuses: &Statuses) -> Result<TestInputs> {
+pub fn test_inputs(
+    root: &Path,
+    opts: &BuildOptions,
+    highlighter: &Highlighter,
+    statuses: &Statuses,
+) -> Result<TestInputs> {
     let config = load_config(root, opts)?;
     let now = PostDate::now();
     let (sources, left_out) = select_posts(content::load_posts(root)?, opts, now);
     let scheduled = left_out.iter().any(|p| p.front_matter.date > now);
-    let links = LinkIndex::new(&sources, &Urls::new(&config)).with_unpublished(left_out.iter().map(|p| p.path.as_path()));
+    let links =
+        LinkIndex::new(&sources, &Urls::new(&config)).with_unpublished(left_out.iter().map(|p| p.path.as_path()));
     let posts = render_posts_for(PostPass::ExtractOnly, sources, highlighter, &links, statuses)?;
     let index = site::snippet_index(&posts)?;
     let others = posts
         .iter()
         .flat_map(|p| {
-            p.rendered
-                .code_blocks
-                .iter()
-                .filter(|b| !markdown::snippet::is_snippet_lang(&b.lang))
-                .map(|b| OtherBlock { file: p.source.path.clone(), slug: p.slug().to_string(), block: b.clone() })
+            p.rendered.code_blocks.iter().filter(|b| !markdown::snippet::is_snippet_lang(&b.lang)).map(|b| OtherBlock {
+                file: p.source.path.clone(),
+                slug: p.slug().to_string(),
+                block: b.clone(),
+            })
         })
         .collect();
     Ok(TestInputs { config, index, others, scheduled })
@@ -192,15 +219,19 @@ pub fn collect_static_where(
         if !dir.is_dir() {
             continue;
         }
-        for entry in walkdir::WalkDir::new(&dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(&mut keep) {
+        for entry in
+            walkdir::WalkDir::new(&dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(&mut keep)
+        {
             let entry = entry.map_err(|e| {
                 let path = e.path().map_or_else(|| display_path(root, &dir), |p| display_path(root, p));
-                Diagnostic::file(path, format!("cannot read a static file: {e}")).with_help("fix or remove the file or link")
+                Diagnostic::file(path, format!("cannot read a static file: {e}"))
+                    .with_help("fix or remove the file or link")
             })?;
             if entry.file_type().is_file() {
                 let rel = entry.path().strip_prefix(&dir).expect("under dir").to_string_lossy().replace('\\', "/");
-                let bytes = std::fs::read(entry.path())
-                    .map_err(|e| Diagnostic::file(display_path(root, entry.path()), format!("cannot read a static file: {e}")))?;
+                let bytes = std::fs::read(entry.path()).map_err(|e| {
+                    Diagnostic::file(display_path(root, entry.path()), format!("cannot read a static file: {e}"))
+                })?;
                 files.insert(rel, bytes);
             }
         }
@@ -220,7 +251,12 @@ pub fn build_site(root: &Path, opts: &BuildOptions, highlighter: &Highlighter) -
 /// Builds the site at `root` into the folder `out`, writing each page as soon as it is
 /// rendered into a staging folder that replaces `out` at the end (see
 /// [`StagingFolder`]); the rendered site is never held in memory whole.
-pub fn build_site_to_folder(root: &Path, opts: &BuildOptions, highlighter: &Highlighter, out: &Path) -> Result<BuildStats> {
+pub fn build_site_to_folder(
+    root: &Path,
+    opts: &BuildOptions,
+    highlighter: &Highlighter,
+    out: &Path,
+) -> Result<BuildStats> {
     let started = Instant::now();
     let (config, templates, mut model) = plan_site(root, opts, highlighter)?;
     // The site's snippet index has its own copy of every snippet, and links are checked.
@@ -232,14 +268,19 @@ pub fn build_site_to_folder(root: &Path, opts: &BuildOptions, highlighter: &High
     highlighter.forget_blocks();
     let statics = collect_static(root, &config)?;
     let cannot_write = |e: std::io::Error| -> Errors {
-        Diagnostic::file(out, format!("cannot write the site: {e}")).with_help("check that the output folder's parent exists and is writable").into()
+        Diagnostic::file(out, format!("cannot write the site: {e}"))
+            .with_help("check that the output folder's parent exists and is writable")
+            .into()
     };
     let staging = StagingFolder::create(out).map_err(cannot_write)?;
     staging.write_all(&statics).map_err(cannot_write)?;
     staging.write(SYNTAX_CSS, &syntax_stylesheet(&config)).map_err(cannot_write)?;
     let sink = StaticsFirst { staging: &staging, statics: &statics, overlaps: AtomicUsize::new(0), out };
     let pages = render::render_pages_releasing_bodies(&mut model, &config, &templates, root, &sink)?;
-    let skipped = usize::from(statics.contains_key("robots.txt") && model.pages.iter().any(|p| p.output_file() == "robots.txt" && p.kind == site::PageKind::Robots));
+    let skipped = usize::from(
+        statics.contains_key("robots.txt")
+            && model.pages.iter().any(|p| p.output_file() == "robots.txt" && p.kind == site::PageKind::Robots),
+    );
     let overlaps = sink.overlaps.into_inner();
     staging.swap_in().map_err(cannot_write)?;
     let pages = pages - skipped;
@@ -277,16 +318,23 @@ impl render::PageSink for StaticsFirst<'_> {
 
 /// Reads, selects and renders the posts and plans the site's pages. The posts' Markdown
 /// is dropped once rendered: a one-off build does not need it again.
-fn plan_site(root: &Path, opts: &BuildOptions, highlighter: &Highlighter) -> Result<(SiteConfig, Templates, SiteModel)> {
+fn plan_site(
+    root: &Path,
+    opts: &BuildOptions,
+    highlighter: &Highlighter,
+) -> Result<(SiteConfig, Templates, SiteModel)> {
     let config = load_config(root, opts)?;
     // syntect's syntaxes are loaded meanwhile, not by the first post with a code block
     // while the other threads wait for them.
-    let ((templates, sources), ()) =
-        rayon::join(|| rayon::join(|| Templates::load(root, &config), || content::load_posts(root)), || highlighter.load_syntaxes());
+    let ((templates, sources), ()) = rayon::join(
+        || rayon::join(|| Templates::load(root, &config), || content::load_posts(root)),
+        || highlighter.load_syntaxes(),
+    );
     let (templates, sources) = merge_errors(templates, sources)?;
     let now = PostDate::now();
     let (sources, left_out) = select_posts(sources, opts, now);
-    let links = LinkIndex::new(&sources, &Urls::new(&config)).with_unpublished(left_out.iter().map(|p| p.path.as_path()));
+    let links =
+        LinkIndex::new(&sources, &Urls::new(&config)).with_unpublished(left_out.iter().map(|p| p.path.as_path()));
     drop(left_out);
     let posts = render_posts_for(PostPass::DropMarkdown, sources, highlighter, &links, &load_statuses(root)?)?;
     links.check(&posts)?;
@@ -308,7 +356,12 @@ pub fn syntax_stylesheet(config: &SiteConfig) -> Vec<u8> {
 
 /// Puts a site together: static files, then the syntax stylesheet, then the pages (a
 /// later one wins over an earlier one of the same path).
-pub fn assemble_site(statics: BTreeMap<String, Vec<u8>>, syntax_css: Vec<u8>, pages: Vec<(String, Vec<u8>)>, posts: usize) -> BuiltSite {
+pub fn assemble_site(
+    statics: BTreeMap<String, Vec<u8>>,
+    syntax_css: Vec<u8>,
+    pages: Vec<(String, Vec<u8>)>,
+    posts: usize,
+) -> BuiltSite {
     let mut files: BTreeMap<String, Arc<[u8]>> = statics.into_iter().map(|(k, v)| (k, Arc::from(v))).collect();
     // A site's own static robots.txt wins over the generated one.
     let static_robots = files.contains_key("robots.txt");

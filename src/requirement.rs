@@ -109,7 +109,11 @@ pub fn parse_requirements(text: &str) -> Result<Vec<Requirement>, RequirementErr
             }
         }
         if !is_tool_name(first) {
-            return Err(RequirementError { offset: first_at, message: format!("`{first}` is not a tool name"), help: HELP.into() });
+            return Err(RequirementError {
+                offset: first_at,
+                message: format!("`{first}` is not a tool name"),
+                help: HELP.into(),
+            });
         }
         out.push((first.to_ascii_lowercase(), words[1..].iter().map(|&(o, w)| (w.to_string(), o)).collect(), first_at));
     }
@@ -136,7 +140,8 @@ fn starts_like_constraint(word: &str) -> bool {
 
 /// `docker`, `docker-compose`, `python3`, `java_home`.
 pub fn is_tool_name(word: &str) -> bool {
-    word.starts_with(|c: char| c.is_ascii_alphabetic()) && word.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+    word.starts_with(|c: char| c.is_ascii_alphabetic())
+        && word.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
 }
 
 fn build(tool: String, comparators: &[(String, usize)], offset: usize) -> Result<Requirement, RequirementError> {
@@ -150,11 +155,18 @@ fn build(tool: String, comparators: &[(String, usize)], offset: usize) -> Result
                     Err(RequirementError {
                         offset: *at,
                         message: format!("unknown platform `os {name}`"),
-                        help: format!("use one of: {}", KNOWN_OS.iter().map(|o| format!("`os {o}`")).collect::<Vec<_>>().join(", ")),
+                        help: format!(
+                            "use one of: {}",
+                            KNOWN_OS.iter().map(|o| format!("`os {o}`")).collect::<Vec<_>>().join(", ")
+                        ),
                     })
                 }
             }
-            _ => Err(RequirementError { offset, message: "`os` needs exactly one platform name".into(), help: "write `os macos` or `os linux`".into() }),
+            _ => Err(RequirementError {
+                offset,
+                message: "`os` needs exactly one platform name".into(),
+                help: "write `os macos` or `os linux`".into(),
+            }),
         };
     }
     if comparators.is_empty() {
@@ -171,10 +183,14 @@ fn build(tool: String, comparators: &[(String, usize)], offset: usize) -> Result
     let joined = semver_parts.join(", ");
     let version = VersionReq::parse(&joined).map_err(|e| RequirementError {
         offset: comparators[0].1,
-        message: format!("`{}` is not a version constraint: {e}", comparators.iter().map(|c| c.0.as_str()).collect::<Vec<_>>().join(" ")),
+        message: format!(
+            "`{}` is not a version constraint: {e}",
+            comparators.iter().map(|c| c.0.as_str()).collect::<Vec<_>>().join(" ")
+        ),
         help: HELP.into(),
     })?;
-    let constraint = comparators.iter().map(|(w, _)| w.trim_start_matches('v').to_string()).collect::<Vec<_>>().join(" ");
+    let constraint =
+        comparators.iter().map(|(w, _)| w.trim_start_matches('v').to_string()).collect::<Vec<_>>().join(" ");
     Ok(Requirement::Tool { name: tool, version: Some(version), constraint })
 }
 
@@ -193,7 +209,9 @@ fn comparator(word: &str) -> Option<String> {
     };
     let valid_version = !version.is_empty()
         && version.split('.').count() <= 3
-        && version.split('.').enumerate().all(|(i, p)| (!p.is_empty() && p.chars().all(|c| c.is_ascii_digit())) || (i > 0 && (p == "x" || p == "*")));
+        && version.split('.').enumerate().all(|(i, p)| {
+            (!p.is_empty() && p.chars().all(|c| c.is_ascii_digit())) || (i > 0 && (p == "x" || p == "*"))
+        });
     if !valid_version || !matches!(op, "=" | ">" | ">=" | "<" | "<=" | "~" | "^") {
         return None;
     }
@@ -230,7 +248,8 @@ pub fn requirement_in_prose(prose: &str) -> Option<(Requirement, String)> {
         }
         let after_tool = &rest[tool_end..];
         let (constraint, tail) = prose_version(after_tool);
-        let ends_sentence = tail.trim_start().is_empty() || tail.trim_start().starts_with(['.', ')', ',', ';', '!', ']']);
+        let ends_sentence =
+            tail.trim_start().is_empty() || tail.trim_start().starts_with(['.', ')', ',', ';', '!', ']']);
         if !ends_sentence {
             continue;
         }
@@ -332,7 +351,14 @@ mod tests {
     fn requirements_read_back_as_written() {
         // `V0` was read as a tool `v0`, which printed as a version that does not parse.
         assert_eq!(parse_requirements("V0").unwrap_err().message, "the version `V0` does not follow a tool name");
-        for text in ["docker 1.3+", "docker >=1.3 <1.12", "docker v1.3, os macos", "boot2docker", "Docker 17.06", "docker >=v1.3, <2"] {
+        for text in [
+            "docker 1.3+",
+            "docker >=1.3 <1.12",
+            "docker v1.3, os macos",
+            "boot2docker",
+            "Docker 17.06",
+            "docker >=v1.3, <2",
+        ] {
             let parsed = parse_requirements(text).unwrap();
             let printed = parsed.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(", ");
             assert_eq!(parse_requirements(&printed).unwrap(), parsed, "{text} -> {printed}");
@@ -357,7 +383,10 @@ mod tests {
     fn prose_tags_start_a_sentence() {
         let (r, text) = requirement_in_prose("(Requires docker v1.3 or later)").unwrap();
         assert_eq!((r.to_string(), text.as_str()), ("docker 1.3+".into(), "Requires docker v1.3 or later"));
-        assert_eq!(requirement_in_prose("This one is new. requires docker 1.3+.").unwrap().0.to_string(), "docker 1.3+");
+        assert_eq!(
+            requirement_in_prose("This one is new. requires docker 1.3+.").unwrap().0.to_string(),
+            "docker 1.3+"
+        );
         assert_eq!(requirement_in_prose("(Requires docker v1.3)").unwrap().0.to_string(), "docker 1.3");
         assert_eq!(requirement_in_prose("Requires boot2docker.").unwrap().0.to_string(), "boot2docker");
         assert_eq!(requirement_in_prose("maybe you have a program that requires Java 5"), None);

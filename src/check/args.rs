@@ -184,7 +184,8 @@ pub fn client_argv(command: &SimpleCommand) -> Vec<String> {
             }
             "env" => {
                 words.remove(0);
-                while words.first().and_then(|w| w.as_literal()).is_some_and(|w| w.contains('=') && !w.starts_with('-')) {
+                while words.first().and_then(|w| w.as_literal()).is_some_and(|w| w.contains('=') && !w.starts_with('-'))
+                {
                     words.remove(0);
                 }
             }
@@ -207,13 +208,16 @@ pub fn client_argv(command: &SimpleCommand) -> Vec<String> {
 }
 
 fn is_synopsis(texts: &[String]) -> bool {
-    texts.iter().skip(1).any(|t| t.ends_with("...") || (t.starts_with('[') && t.ends_with(']') && t.chars().any(|c| c.is_ascii_uppercase())))
+    texts.iter().skip(1).any(|t| {
+        t.ends_with("...") || (t.starts_with('[') && t.ends_with(']') && t.chars().any(|c| c.is_ascii_uppercase()))
+    })
 }
 
 /// `IMAGE`, `IMAGE[:TAG|@DIGEST]`, `NAME|ID`, `SRC_PATH`: an upper-case name.
 fn is_synopsis_name(text: &str) -> bool {
     let head = text.split('[').next().unwrap_or("");
-    head.chars().any(|c| c.is_ascii_uppercase()) && head.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || "_|-:".contains(c))
+    head.chars().any(|c| c.is_ascii_uppercase())
+        && head.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || "_|-:".contains(c))
 }
 
 /// Runs declared clients on commands; one per run, shared by all snippets.
@@ -231,7 +235,10 @@ impl<'a> ArgsChecker<'a> {
     /// `check_args = true`, with the tool's name.
     fn declared(&self, argv: &[String]) -> Option<(&'a str, &'a ToolConfig)> {
         let program = argv.first()?;
-        self.tools.get_key_value(program.as_str()).filter(|(_, config)| config.check_args).map(|(name, config)| (name.as_str(), config))
+        self.tools
+            .get_key_value(program.as_str())
+            .filter(|(_, config)| config.check_args)
+            .map(|(name, config)| (name.as_str(), config))
     }
 
     /// The client's verdict on `command`; None when its tool is not declared (it is
@@ -247,8 +254,11 @@ impl<'a> ArgsChecker<'a> {
             Err(e) => return Some(Verdict::Inconclusive(format!("cannot create a scratch folder: {e}"))),
         };
         let scratch_path = scratch.path().canonicalize().unwrap_or_else(|_| scratch.path().to_path_buf());
-        let env: Vec<(String, String)> =
-            config.env.iter().map(|(k, v)| (k.clone(), v.replace("{scratch}", &scratch_path.to_string_lossy()))).collect();
+        let env: Vec<(String, String)> = config
+            .env
+            .iter()
+            .map(|(k, v)| (k.clone(), v.replace("{scratch}", &scratch_path.to_string_lossy())))
+            .collect();
         let mut run_argv = argv.clone();
         run_argv[0] = path.to_string_lossy().into_owned();
         let timeout = Duration::from_secs(config.timeout.unwrap_or(5));
@@ -268,11 +278,20 @@ impl<'a> ArgsChecker<'a> {
             match self.verdict(command) {
                 None => {}
                 Some(Verdict::Accepted(_)) => outcomes.push(Outcome::passed()),
-                Some(Verdict::Inconclusive(reason)) => outcomes.push(Outcome::inconclusive(format!("`{}`: {reason}", argv.join(" ")))),
+                Some(Verdict::Inconclusive(reason)) => {
+                    outcomes.push(Outcome::inconclusive(format!("`{}`: {reason}", argv.join(" "))))
+                }
                 Some(Verdict::Rejected(message)) => {
-                    let finding = Finding::new(CheckKind::Args, "ARGS", format!("{} rejects these arguments: {message}", argv[0]))
-                        .at(command.line, command.column)
-                        .with_help(format!("gen ran `{}` (parameters stand in as `{STAND_IN}`); fix the arguments", argv.join(" ")));
+                    let finding = Finding::new(
+                        CheckKind::Args,
+                        "ARGS",
+                        format!("{} rejects these arguments: {message}", argv[0]),
+                    )
+                    .at(command.line, command.column)
+                    .with_help(format!(
+                        "gen ran `{}` (parameters stand in as `{STAND_IN}`); fix the arguments",
+                        argv.join(" ")
+                    ));
                     outcomes.push(Outcome::Failed { findings: vec![finding] });
                 }
             }
@@ -284,7 +303,9 @@ impl<'a> ArgsChecker<'a> {
 /// Accepted, rejected or inconclusive, from what the client printed and how it ended.
 /// A configured rejection pattern wins over an accepting one.
 pub fn classify(config: &ToolConfig, output: &str, exit: Exit, timeout: Duration) -> Verdict {
-    let line_with = |pattern: &str| output.lines().find(|l| l.contains(pattern)).map(|l| l.trim().trim_start_matches("docker: ").to_string());
+    let line_with = |pattern: &str| {
+        output.lines().find(|l| l.contains(pattern)).map(|l| l.trim().trim_start_matches("docker: ").to_string())
+    };
     if let Some(line) = config.rejected.iter().find_map(|p| line_with(p)) {
         return Verdict::Rejected(line);
     }
@@ -313,7 +334,10 @@ mod tests {
     fn words_from_text() {
         assert_eq!(Word::from_text("'{{.Id}}'").stand_in(), "{{.Id}}");
         assert_eq!(Word::from_text("$CONTAINERID:$source_path").stand_in(), "placeholder:placeholder");
-        assert_eq!(Word::from_text("${HOME}/x").parts, [WordPart::Parameter("HOME".into()), WordPart::Literal("/x".into())]);
+        assert_eq!(
+            Word::from_text("${HOME}/x").parts,
+            [WordPart::Parameter("HOME".into()), WordPart::Literal("/x".into())]
+        );
         assert_eq!(Word::from_text("$(docker ps -a -q)").parts, [WordPart::Substitution("docker ps -a -q".into())]);
         assert_eq!(Word::from_text("<command>").parts, [WordPart::Placeholder("command".into())]);
         assert_eq!(Word::from_text("\"a b\"\\$").as_literal().as_deref(), Some("a b$"));
@@ -321,7 +345,10 @@ mod tests {
 
     #[test]
     fn stand_ins_wrappers_and_synopsis_lines() {
-        assert_eq!(argv(&["docker", "exec", "$CONTAINERID", "<command>"]), ["docker", "exec", "placeholder", "placeholder"]);
+        assert_eq!(
+            argv(&["docker", "exec", "$CONTAINERID", "<command>"]),
+            ["docker", "exec", "placeholder", "placeholder"]
+        );
         assert_eq!(argv(&["sudo", "env", "A=1", "docker", "ps"]), ["docker", "ps"]);
         assert_eq!(
             argv(&["docker", "run", "[OPTIONS]", "IMAGE[:TAG|@DIGEST]", "[COMMAND]", "[ARG...]"]),
@@ -346,12 +373,22 @@ mod tests {
         let c = docker_config();
         let t = Duration::from_secs(5);
         let rejected = "unknown shorthand flag: 'r' in -rm\n\nUsage:  docker run [OPTIONS] IMAGE [COMMAND] [ARG...]\n";
-        assert_eq!(classify(&c, rejected, Exit::Code(125), t), Verdict::Rejected("unknown shorthand flag: 'r' in -rm".into()));
-        assert_eq!(classify(&c, "docker: invalid reference format\n", Exit::Code(125), t), Verdict::Rejected("invalid reference format".into()));
-        let daemon = "Cannot connect to the Docker daemon at unix:///nonexistent/docker.sock. Is the docker daemon running?\n";
+        assert_eq!(
+            classify(&c, rejected, Exit::Code(125), t),
+            Verdict::Rejected("unknown shorthand flag: 'r' in -rm".into())
+        );
+        assert_eq!(
+            classify(&c, "docker: invalid reference format\n", Exit::Code(125), t),
+            Verdict::Rejected("invalid reference format".into())
+        );
+        let daemon =
+            "Cannot connect to the Docker daemon at unix:///nonexistent/docker.sock. Is the docker daemon running?\n";
         assert!(matches!(classify(&c, daemon, Exit::Code(1), t), Verdict::Accepted(_)));
         assert!(matches!(classify(&c, "", Exit::Code(0), t), Verdict::Accepted(_)));
-        assert_eq!(classify(&c, "open x: no such file\n", Exit::Code(1), t), Verdict::Inconclusive("the client said: open x: no such file".into()));
+        assert_eq!(
+            classify(&c, "open x: no such file\n", Exit::Code(1), t),
+            Verdict::Inconclusive("the client said: open x: no such file".into())
+        );
         assert_eq!(classify(&c, "", Exit::TimedOut, t), Verdict::Inconclusive("no answer within 5s".into()));
     }
 
@@ -377,7 +414,8 @@ mod tests {
         };
         let tools = BTreeMap::from([("sh".to_string(), config)]);
         let checker = ArgsChecker::new(&tools, &Isolation::Unsandboxed);
-        let accept = SimpleCommand::from_texts(&["sh", "-c", "'case $TOOL_CONFIG in $HOME/.tool) echo ACCEPT;; esac'"], 1, 1);
+        let accept =
+            SimpleCommand::from_texts(&["sh", "-c", "'case $TOOL_CONFIG in $HOME/.tool) echo ACCEPT;; esac'"], 1, 1);
         assert_eq!(checker.verdict(&accept), Some(Verdict::Accepted("ACCEPT".into())));
         let reject = SimpleCommand::from_texts(&["sh", "-c", "'echo REJECT: $0'", "$X"], 4, 3);
         assert_eq!(checker.verdict(&reject), Some(Verdict::Rejected("REJECT: placeholder".into())));

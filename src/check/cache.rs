@@ -47,7 +47,9 @@ impl TestCache {
     /// The cache folder from the environment; none without a home.
     pub fn locate() -> Option<TestCache> {
         let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
-        let dir = var("GEN_CACHE_DIR").or_else(|| var("XDG_CACHE_HOME").map(|d| d.join("gen"))).or_else(|| var("HOME").map(|h| h.join(".cache/gen")))?;
+        let dir = var("GEN_CACHE_DIR")
+            .or_else(|| var("XDG_CACHE_HOME").map(|d| d.join("gen")))
+            .or_else(|| var("HOME").map(|h| h.join(".cache/gen")))?;
         Some(TestCache { dir })
     }
 

@@ -43,7 +43,9 @@ fn lines_match(expected: &[&str], actual: &[&str]) -> bool {
     match expected.split_first() {
         None => actual.is_empty(),
         Some((&"...", rest)) => (0..=actual.len()).any(|skip| lines_match(rest, &actual[skip..])),
-        Some((line, rest)) => actual.split_first().is_some_and(|(first, others)| line_matches(line, first) && lines_match(rest, others)),
+        Some((line, rest)) => {
+            actual.split_first().is_some_and(|(first, others)| line_matches(line, first) && lines_match(rest, others))
+        }
     }
 }
 
@@ -79,7 +81,9 @@ const MARK: &str = "\u{1f}GEN-STEP ";
 
 /// The bash script for `steps`: each command followed by a marker with its status.
 fn session_script(steps: &[Step]) -> String {
-    let mut script = String::from("__gen_step() { __gen_status=$?; printf '\\037GEN-STEP %s %s\\037\\n' \"$1\" \"$__gen_status\"; }\n");
+    let mut script = String::from(
+        "__gen_step() { __gen_status=$?; printf '\\037GEN-STEP %s %s\\037\\n' \"$1\" \"$__gen_status\"; }\n",
+    );
     for (i, step) in steps.iter().enumerate() {
         script.push_str(&step.command);
         script.push_str(&format!("\n__gen_step {i}\n"));
@@ -123,7 +127,8 @@ pub fn run_snippet_in(isolation: &Isolation, spec: &RunSpec, parent: &std::path:
         Ok(dir) => dir,
         Err(e) => return Outcome::inconclusive(format!("cannot create a scratch folder: {e}")),
     };
-    let argv = vec!["bash".to_string(), "--noprofile".into(), "--norc".into(), "-c".into(), session_script(&spec.steps)];
+    let argv =
+        vec!["bash".to_string(), "--noprofile".into(), "--norc".into(), "-c".into(), session_script(&spec.steps)];
     let limits = Limits::with_timeout(spec.timeout);
     let run = match sandbox::run(isolation, dir.path(), &argv, &[], &limits) {
         Ok(run) => run,
@@ -146,7 +151,9 @@ fn compare(spec: &RunSpec, output: &str, exit: Exit) -> Outcome {
         };
         let Some((actual, status)) = printed.get(i).or(ended_session.as_ref()) else {
             let message = match exit {
-                Exit::TimedOut => format!("timed out after {}s; every process it started was killed", spec.timeout.as_secs_f32()),
+                Exit::TimedOut => {
+                    format!("timed out after {}s; every process it started was killed", spec.timeout.as_secs_f32())
+                }
                 Exit::Signal(signal) => format!("killed by signal {signal}{}", signal_hint(signal)),
                 Exit::Code(code) => format!("the session ended (exit {code}) before this command finished"),
             };
@@ -160,14 +167,20 @@ fn compare(spec: &RunSpec, output: &str, exit: Exit) -> Outcome {
         if let Some(expected) = &step.expected {
             if !matches(expected, actual) {
                 findings.push(
-                    run_finding(Some(step), format!("`{}` printed something else than the expected output", first_line(&step.command)))
-                        .with_help(diff(expected, actual)),
+                    run_finding(
+                        Some(step),
+                        format!("`{}` printed something else than the expected output", first_line(&step.command)),
+                    )
+                    .with_help(diff(expected, actual)),
                 );
             }
         }
         let wanted = if last { spec.exit } else { 0 };
         if *status != wanted {
-            let mut finding = run_finding(Some(step), format!("`{}` exited with status {status}, expected {wanted}", first_line(&step.command)));
+            let mut finding = run_finding(
+                Some(step),
+                format!("`{}` exited with status {status}, expected {wanted}", first_line(&step.command)),
+            );
             if step.expected.is_none() && !actual.trim().is_empty() {
                 finding = finding.with_help(format!("it printed:\n{}", actual.trim_end()));
             }
@@ -233,7 +246,11 @@ mod tests {
 
     #[test]
     fn compare_reports_output_status_and_early_end() {
-        let spec = RunSpec { steps: vec![step("echo hi", Some("hello"), 1), step("false", None, 2)], exit: 0, timeout: Duration::from_secs(1) };
+        let spec = RunSpec {
+            steps: vec![step("echo hi", Some("hello"), 1), step("false", None, 2)],
+            exit: 0,
+            timeout: Duration::from_secs(1),
+        };
         let out = compare(&spec, "hi\n\u{1f}GEN-STEP 0 0\u{1f}\n\u{1f}GEN-STEP 1 1\u{1f}\n", Exit::Code(0));
         let Outcome::Failed { findings } = out else { panic!("{out:?}") };
         assert_eq!(findings.len(), 2, "{findings:#?}");
@@ -253,7 +270,8 @@ mod tests {
             timeout: Duration::from_secs(10),
         };
         assert_eq!(run_snippet(&Isolation::Unsandboxed, &spec), Outcome::passed());
-        let wrong = RunSpec { steps: vec![step("echo one", Some("two"), 1)], exit: 0, timeout: Duration::from_secs(10) };
+        let wrong =
+            RunSpec { steps: vec![step("echo one", Some("two"), 1)], exit: 0, timeout: Duration::from_secs(10) };
         assert!(run_snippet(&Isolation::Unsandboxed, &wrong).is_failed());
     }
 }

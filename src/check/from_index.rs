@@ -164,15 +164,19 @@ mod tests {
 
     #[test]
     fn console_commands_become_simple_commands_located_in_the_block() {
-        let md = "# T\n\n```console {requires=\"docker 1.3+\"}\n$ docker images\n$ C=$(docker run -rm <image>)\nout\n```\n";
+        let md =
+            "# T\n\n```console {requires=\"docker 1.3+\"}\n$ docker images\n$ C=$(docker run -rm <image>)\nout\n```\n";
         let check = snippet_check(&snippets(md)[0], false);
         assert_eq!(check.origin, Origin::new("content/posts/a.md", 4, 1));
-        let argv: Vec<Vec<String>> = check.commands.iter().map(|c| c.words.iter().map(|w| w.stand_in()).collect()).collect();
+        let argv: Vec<Vec<String>> =
+            check.commands.iter().map(|c| c.words.iter().map(|w| w.stand_in()).collect()).collect();
         assert_eq!(argv, [vec!["docker", "images"], vec![], vec!["docker", "run", "-rm", args::STAND_IN]]);
         assert_eq!((check.commands[2].line, check.commands[2].column), (2, 7));
         assert!(check.syntax.is_empty());
         assert_eq!(check.script.unwrap().text, "docker images\nC=$(docker run -rm xxxxxxx)");
-        assert!(matches!(&check.requirements[0], Requirement::Tool { tool, label, .. } if tool == "docker" && label == "docker 1.3+"));
+        assert!(
+            matches!(&check.requirements[0], Requirement::Tool { tool, label, .. } if tool == "docker" && label == "docker 1.3+")
+        );
         assert!(check.run.is_none());
     }
 

@@ -403,7 +403,10 @@ mod tests {
 
     #[test]
     fn html_entities_left_in_code() {
-        assert_eq!(codes("make &amp;&amp; make install", BlockKind::Script), [("GEN006".into(), 1, 6), ("GEN006".into(), 1, 11)]);
+        assert_eq!(
+            codes("make &amp;&amp; make install", BlockKind::Script),
+            [("GEN006".into(), 1, 6), ("GEN006".into(), 1, 11)]
+        );
         let found = codes("a &amp;&amp; b\nx &lt; y &#39;z&#x27;", BlockKind::Other);
         assert_eq!(found.len(), 5, "{found:?}");
         assert_eq!(lint("if a &lt; b", BlockKind::Other)[0].help.as_deref(), Some("type `<`"));
@@ -416,7 +419,10 @@ mod tests {
         let text = "$ docker images\n$ CONTAINERID = $(docker run -rm -t -i $image_id /bin/bash)";
         let f = one(text, BlockKind::Console);
         assert_eq!((f.code.as_str(), f.line, f.column), ("GEN101", 2, 3));
-        assert_eq!(f.help.as_deref(), Some("remove the spaces around `=`: `CONTAINERID=$(docker run -rm -t -i $image_id /bin/bash)`"));
+        assert_eq!(
+            f.help.as_deref(),
+            Some("remove the spaces around `=`: `CONTAINERID=$(docker run -rm -t -i $image_id /bin/bash)`")
+        );
         assert_eq!(codes("cd /x && X =1", BlockKind::Script), [("GEN101".into(), 1, 10)]);
         // Comparisons, correct assignments, quoted text and output lines are fine.
         assert!(lint("X=$(date)\n[ \"$a\" = b ]\ntest $a = b\necho 'A = b'\nif x == y", BlockKind::Script).is_empty());
@@ -432,7 +438,8 @@ mod tests {
         assert_eq!(codes("sed -e \"s/$1/x/\" f", BlockKind::Script)[0].0, "GEN102");
         assert_eq!(codes("awk -F : \"{print $2}\" f", BlockKind::Script)[0].0, "GEN102");
         // Single quotes, escaped fields, shell variables meant for the program: fine.
-        let fine = "awk '{print $3}'\nawk \"{print \\$3}\"\nawk -v n=\"$1\" '{print n}'\nsed \"s/$HOME/~/\"\necho \"awk $1\"";
+        let fine =
+            "awk '{print $3}'\nawk \"{print \\$3}\"\nawk -v n=\"$1\" '{print n}'\nsed \"s/$HOME/~/\"\necho \"awk $1\"";
         assert!(lint(fine, BlockKind::Script).is_empty(), "{:?}", lint(fine, BlockKind::Script));
     }
 

@@ -244,16 +244,27 @@ mod tests {
 
     #[test]
     fn combine_fails_on_any_finding_and_keeps_them_all() {
-        let out = Outcome::combine([Outcome::passed(), Outcome::from_findings(vec![finding("GEN001")]), Outcome::skipped("x"), Outcome::from_findings(vec![finding("GEN002")])]);
+        let out = Outcome::combine([
+            Outcome::passed(),
+            Outcome::from_findings(vec![finding("GEN001")]),
+            Outcome::skipped("x"),
+            Outcome::from_findings(vec![finding("GEN002")]),
+        ]);
         let Outcome::Failed { findings } = out else { panic!("{out:?}") };
         assert_eq!(findings.iter().map(|f| f.code.as_str()).collect::<Vec<_>>(), ["GEN001", "GEN002"]);
     }
 
     #[test]
     fn combine_skips_with_the_first_reason_and_inconclusive_passes() {
-        assert_eq!(Outcome::combine([Outcome::passed(), Outcome::skipped("a"), Outcome::skipped("b")]), Outcome::skipped("a"));
         assert_eq!(
-            Outcome::combine([Outcome::inconclusive("needs a daemon"), Outcome::Passed { detail: "docker 28.2.2".into() }]),
+            Outcome::combine([Outcome::passed(), Outcome::skipped("a"), Outcome::skipped("b")]),
+            Outcome::skipped("a")
+        );
+        assert_eq!(
+            Outcome::combine([
+                Outcome::inconclusive("needs a daemon"),
+                Outcome::Passed { detail: "docker 28.2.2".into() }
+            ]),
             Outcome::Passed { detail: "inconclusive: needs a daemon; docker 28.2.2".into() }
         );
         assert_eq!(Outcome::combine([]), Outcome::passed());
@@ -261,7 +272,12 @@ mod tests {
 
     #[test]
     fn summary_line() {
-        let outcomes = [Outcome::passed(), Outcome::inconclusive("?"), Outcome::from_findings(vec![finding("X")]), Outcome::skipped("r")];
+        let outcomes = [
+            Outcome::passed(),
+            Outcome::inconclusive("?"),
+            Outcome::from_findings(vec![finding("X")]),
+            Outcome::skipped("r"),
+        ];
         let summary = Summary::of(&outcomes);
         assert_eq!(summary.to_string(), "2 passed, 1 failed, 1 skipped");
         assert!(summary.has_failures());

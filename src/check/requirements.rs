@@ -65,8 +65,13 @@ impl ToolVersions {
     /// [`Self::probe`], remembering each version command's output in `memo_file` (JSON):
     /// a program whose path, size and modification time are those of the remembered
     /// output is not run again. A memo that cannot be read or written is ignored.
-    pub fn probe_remembered<'a>(tools: impl IntoIterator<Item = &'a str>, config: &BTreeMap<String, ToolConfig>, memo_file: &Path) -> ToolVersions {
-        let mut memo: BTreeMap<String, Remembered> = std::fs::read(memo_file).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
+    pub fn probe_remembered<'a>(
+        tools: impl IntoIterator<Item = &'a str>,
+        config: &BTreeMap<String, ToolConfig>,
+        memo_file: &Path,
+    ) -> ToolVersions {
+        let mut memo: BTreeMap<String, Remembered> =
+            std::fs::read(memo_file).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
         let names: Vec<&str> = tools.into_iter().collect::<BTreeSet<_>>().into_iter().collect();
         let probed: Vec<(String, Probe, Option<(String, Remembered)>)> = names
             .into_par_iter()
@@ -76,7 +81,11 @@ impl ToolVersions {
                 let command = argv.join("\u{1f}");
                 let stamp = program_stamp(&path);
                 if let Some(known) = memo.get(&command).filter(|r| Some(&r.stamp) == stamp.as_ref()) {
-                    return (tool.to_string(), Probe::Found { version: extract_version(&known.output), output: known.output.clone() }, None);
+                    return (
+                        tool.to_string(),
+                        Probe::Found { version: extract_version(&known.output), output: known.output.clone() },
+                        None,
+                    );
                 }
                 let (probe, output) = run_version_command(&argv, config.get(tool));
                 let learned = stamp.zip(output).map(|(stamp, output)| (command, Remembered { stamp, output }));
@@ -124,7 +133,11 @@ impl ToolVersions {
                 Requirement::Os(os) => {
                     let wanted = normalize_os(os);
                     if wanted != std::env::consts::OS {
-                        return Outcome::skipped(format!("requires {}, this is {}", os_name(&wanted), os_name(std::env::consts::OS)));
+                        return Outcome::skipped(format!(
+                            "requires {}, this is {}",
+                            os_name(&wanted),
+                            os_name(std::env::consts::OS)
+                        ));
                     }
                 }
                 Requirement::Tool { tool, version, label } => match (self.probes.get(tool), version) {
@@ -132,7 +145,11 @@ impl ToolVersions {
                     (Some(Probe::Found { version: found_version, .. }), Some(req)) => match found_version {
                         Some(v) if req.matches(v) => found.push(format!("{tool} {v}")),
                         Some(v) => return Outcome::skipped(format!("requires {label}, found {v}")),
-                        None => return Outcome::skipped(format!("requires {label}, but its version command printed no version")),
+                        None => {
+                            return Outcome::skipped(format!(
+                                "requires {label}, but its version command printed no version"
+                            ))
+                        }
                     },
                     (Some(Probe::Found { version: found_version, .. }), None) => {
                         found.push(found_version.as_ref().map_or(tool.clone(), |v| format!("{tool} {v}")));
@@ -183,9 +200,13 @@ fn probe_tool(tool: &str, config: Option<&ToolConfig>) -> Probe {
 /// Runs a found tool's version command `argv`; with its output when it ran to its end.
 fn run_version_command(argv: &[String], config: Option<&ToolConfig>) -> (Probe, Option<String>) {
     let timeout = Duration::from_secs(config.and_then(|c| c.timeout).unwrap_or(5));
-    let output = tempfile::tempdir().ok().and_then(|dir| sandbox::run(&Isolation::Unsandboxed, dir.path(), argv, &[], &Limits::with_timeout(timeout)).ok());
+    let output = tempfile::tempdir().ok().and_then(|dir| {
+        sandbox::run(&Isolation::Unsandboxed, dir.path(), argv, &[], &Limits::with_timeout(timeout)).ok()
+    });
     match output {
-        Some(run) if run.exit != Exit::TimedOut => (Probe::Found { version: extract_version(&run.output), output: run.output.clone() }, Some(run.output)),
+        Some(run) if run.exit != Exit::TimedOut => {
+            (Probe::Found { version: extract_version(&run.output), output: run.output.clone() }, Some(run.output))
+        }
         _ => (Probe::Found { version: None, output: String::new() }, None),
     }
 }
@@ -196,7 +217,8 @@ pub fn extract_version(text: &str) -> Option<Version> {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let starts_number = bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'v');
+        let starts_number =
+            bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'v');
         if starts_number {
             let end = i + text[i..].find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len() - i);
             let parts: Vec<&str> = text[i..end].trim_end_matches('.').split('.').collect();
@@ -236,7 +258,10 @@ mod tests {
     fn versions_from_real_outputs() {
         assert_eq!(extract_version("Docker version 28.2.2, build e6534b4"), Some(Version::new(28, 2, 2)));
         assert_eq!(extract_version("boot2docker v1.8.0\nGit commit: 9a26066"), Some(Version::new(1, 8, 0)));
-        assert_eq!(extract_version("ShellCheck - shell script analysis tool\nversion: 0.9.0\n"), Some(Version::new(0, 9, 0)));
+        assert_eq!(
+            extract_version("ShellCheck - shell script analysis tool\nversion: 0.9.0\n"),
+            Some(Version::new(0, 9, 0))
+        );
         assert_eq!(extract_version("openjdk version \"1.8.0_292\""), Some(Version::new(1, 8, 0)));
         assert_eq!(extract_version("tool 2.1"), Some(Version::new(2, 1, 0)));
         assert_eq!(extract_version("x86_64 build 5 of 1.2.3.4"), Some(Version::new(1, 2, 3)));
@@ -249,7 +274,8 @@ mod tests {
 
     #[test]
     fn unmet_or_missing_requirements_skip_with_the_reason() {
-        let versions = ToolVersions::from_probes([("docker".into(), found("1.2.0")), ("boot2docker".into(), Probe::Missing)]);
+        let versions =
+            ToolVersions::from_probes([("docker".into(), found("1.2.0")), ("boot2docker".into(), Probe::Missing)]);
         let docker13 = Requirement::tool_version("docker", ">=1.3", "docker 1.3+").unwrap();
         assert_eq!(versions.check(&[docker13.clone()]), Outcome::skipped("requires docker 1.3+, found 1.2.0"));
         assert_eq!(versions.check(&[Requirement::tool("boot2docker")]), Outcome::skipped("boot2docker not installed"));
@@ -267,7 +293,10 @@ mod tests {
         let here = std::env::consts::OS;
         assert_eq!(none.check(&[Requirement::Os(here.into())]), Outcome::passed());
         if here != "macos" {
-            assert_eq!(none.check(&[Requirement::Os("macos".into())]), Outcome::skipped(format!("requires macOS, this is {}", os_name(here))));
+            assert_eq!(
+                none.check(&[Requirement::Os("macos".into())]),
+                Outcome::skipped(format!("requires macOS, this is {}", os_name(here)))
+            );
         }
     }
 
@@ -277,7 +306,10 @@ mod tests {
         assert_eq!(versions.get("gen-no-such-tool"), Some(&Probe::Missing));
         assert!(matches!(versions.get("sh"), Some(Probe::Found { .. })));
         // A configured version command is used instead of `TOOL --version`.
-        let config = BTreeMap::from([("sh".to_string(), ToolConfig { version: Some(vec!["echo".into(), "sh 5.1.16".into()]), ..Default::default() })]);
+        let config = BTreeMap::from([(
+            "sh".to_string(),
+            ToolConfig { version: Some(vec!["echo".into(), "sh 5.1.16".into()]), ..Default::default() },
+        )]);
         assert_eq!(ToolVersions::probe(["sh"], &config).version_of("sh").as_deref(), Some("5.1.16"));
     }
 }

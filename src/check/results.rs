@@ -111,7 +111,9 @@ impl ResultsFile {
     pub fn parse(text: &str) -> Result<ResultsFile> {
         toml::from_str(text).map_err(|e| {
             crate::config::toml_diagnostic(&e, text, Path::new(RESULTS_FILE), 0)
-                .with_help(format!("{RESULTS_FILE} is written by `gen test`: fix the conflict, or delete it and run `gen test` again"))
+                .with_help(format!(
+                    "{RESULTS_FILE} is written by `gen test`: fix the conflict, or delete it and run `gen test` again"
+                ))
                 .into()
         })
     }
@@ -133,7 +135,15 @@ impl ResultsFile {
 
     /// Records the outcome of a snippet's test. An inconclusive outcome is recorded as
     /// passed, as [`super::Outcome::combine`] counts it.
-    pub fn record(&mut self, id: &str, key: Key<'_>, outcome: &Outcome, tools: BTreeMap<String, String>, date: toml::value::Datetime, findings: Vec<String>) {
+    pub fn record(
+        &mut self,
+        id: &str,
+        key: Key<'_>,
+        outcome: &Outcome,
+        tools: BTreeMap<String, String>,
+        date: toml::value::Datetime,
+        findings: Vec<String>,
+    ) {
         let (status, detail) = match outcome {
             Outcome::Passed { detail } => (Status::Passed, detail.clone()),
             Outcome::Inconclusive { reason } => (Status::Passed, format!("inconclusive: {reason}")),
@@ -141,7 +151,15 @@ impl ResultsFile {
             Outcome::Skipped { reason } => (Status::Skipped, reason.clone()),
         };
         let findings = if status == Status::Failed { findings } else { Vec::new() };
-        let result = SnippetResult { status, date, key: key.full.to_string(), content: key.content.to_string(), tools, detail, findings };
+        let result = SnippetResult {
+            status,
+            date,
+            key: key.full.to_string(),
+            content: key.content.to_string(),
+            tools,
+            detail,
+            findings,
+        };
         self.snippets.insert(id.to_string(), result);
     }
 
@@ -214,22 +232,55 @@ mod tests {
         let key = |full| Key { full, content: "c1" };
         assert!(results.needs_test("docker/ps", &k1, false));
         assert_eq!(results.status("docker/ps", "c1"), SnippetStatus::Untested);
-        results.record("docker/ps", key(&k1), &Outcome::Passed { detail: "docker 28.2.2".into() }, docker("28.2.2"), date("2026-12-01"), vec![]);
-        results.record("boot2docker/up", key("k2"), &Outcome::skipped("boot2docker not installed"), BTreeMap::new(), date("2026-12-01"), vec![]);
+        results.record(
+            "docker/ps",
+            key(&k1),
+            &Outcome::Passed { detail: "docker 28.2.2".into() },
+            docker("28.2.2"),
+            date("2026-12-01"),
+            vec![],
+        );
+        results.record(
+            "boot2docker/up",
+            key("k2"),
+            &Outcome::skipped("boot2docker not installed"),
+            BTreeMap::new(),
+            date("2026-12-01"),
+            vec![],
+        );
         let failed = Outcome::Failed { findings: vec![Finding::new(CheckKind::Args, "ARGS", "x")] };
-        results.record("docker/run", key("k3"), &failed, docker("28.2.2"), date("2026-12-01"), vec!["a.md:3:3: args ARGS: x".into()]);
+        results.record(
+            "docker/run",
+            key("k3"),
+            &failed,
+            docker("28.2.2"),
+            date("2026-12-01"),
+            vec!["a.md:3:3: args ARGS: x".into()],
+        );
         assert!(!results.needs_test("docker/ps", &k1, false));
         assert!(results.needs_test("docker/ps", &k1, true));
         assert!(results.needs_test("docker/ps", "changed", false));
         // The site compares the content digest only.
-        assert_eq!(results.status("docker/ps", "c1"), SnippetStatus::Passed { tools: docker("28.2.2"), date: "2026-12-01".into() });
+        assert_eq!(
+            results.status("docker/ps", "c1"),
+            SnippetStatus::Passed { tools: docker("28.2.2"), date: "2026-12-01".into() }
+        );
         assert_eq!(results.status("docker/ps", "c2"), SnippetStatus::Changed { last_tested: "2026-12-01".into() });
-        assert_eq!(results.status("boot2docker/up", "c1"), SnippetStatus::Skipped { reason: "boot2docker not installed".into(), date: "2026-12-01".into() });
-        assert_eq!(results.status("docker/run", "c1"), SnippetStatus::Failed { findings: vec!["a.md:3:3: args ARGS: x".into()], date: "2026-12-01".into() });
+        assert_eq!(
+            results.status("boot2docker/up", "c1"),
+            SnippetStatus::Skipped { reason: "boot2docker not installed".into(), date: "2026-12-01".into() }
+        );
+        assert_eq!(
+            results.status("docker/run", "c1"),
+            SnippetStatus::Failed { findings: vec!["a.md:3:3: args ARGS: x".into()], date: "2026-12-01".into() }
+        );
         assert_eq!(results.status("docker/rm", "c1"), SnippetStatus::Untested);
         let text = results.to_toml();
         assert!(text.starts_with(HEADER));
-        assert!(text.find("[snippets.\"boot2docker/up\"]").unwrap() < text.find("[snippets.\"docker/ps\"]").unwrap(), "{text}");
+        assert!(
+            text.find("[snippets.\"boot2docker/up\"]").unwrap() < text.find("[snippets.\"docker/ps\"]").unwrap(),
+            "{text}"
+        );
         assert!(text.contains("status = \"skipped\"\ndate = 2026-12-01\n"), "{text}");
         assert_eq!(ResultsFile::parse(&text).unwrap(), results);
         // Stable: the same results give the same text.
@@ -243,7 +294,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(ResultsFile::load(dir.path()).unwrap(), ResultsFile::default());
         let mut results = ResultsFile::default();
-        results.record("a", Key { full: "k", content: "c" }, &Outcome::passed(), BTreeMap::new(), date("2026-12-01"), vec![]);
+        results.record(
+            "a",
+            Key { full: "k", content: "c" },
+            &Outcome::passed(),
+            BTreeMap::new(),
+            date("2026-12-01"),
+            vec![],
+        );
         results.save(dir.path()).unwrap();
         assert_eq!(ResultsFile::load(dir.path()).unwrap(), results);
         std::fs::write(dir.path().join(RESULTS_FILE), "[snippets.a]\nstatus = \"passed\"\n<<<<<<< HEAD\n").unwrap();

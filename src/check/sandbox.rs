@@ -62,14 +62,27 @@ impl Isolation {
         };
         let mut probe = bwrap_command(&bwrap).map_err(|reason| SandboxUnavailable { reason })?;
         let probe = probe
-            .args(["--ro-bind", "/", "/", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL", "true"])
+            .args([
+                "--ro-bind",
+                "/",
+                "/",
+                "--unshare-all",
+                "--die-with-parent",
+                "--new-session",
+                "--cap-drop",
+                "ALL",
+                "true",
+            ])
             .current_dir("/")
             .stdin(Stdio::null())
             .output();
         match probe {
             Ok(out) if out.status.success() => Ok(Isolation::Bubblewrap(bwrap)),
             Ok(out) => Err(SandboxUnavailable {
-                reason: format!("bubblewrap does not work on this machine: {}", String::from_utf8_lossy(&out.stderr).trim()),
+                reason: format!(
+                    "bubblewrap does not work on this machine: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                ),
             }),
             Err(e) => Err(SandboxUnavailable { reason: format!("cannot start bubblewrap: {e}") }),
         }
@@ -177,8 +190,15 @@ pub struct RunOutput {
 /// Runs `argv` in `workdir` with only PATH, HOME=`workdir`, LANG=C.UTF-8 and `env` in
 /// its environment, stdin empty, within `limits`. Returns once every process it
 /// started has ended. Never goes through a shell: `argv[0]` is the program.
-pub fn run(isolation: &Isolation, workdir: &Path, argv: &[String], env: &[(String, String)], limits: &Limits) -> io::Result<RunOutput> {
-    let (program, args) = argv.split_first().ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "empty command"))?;
+pub fn run(
+    isolation: &Isolation,
+    workdir: &Path,
+    argv: &[String],
+    env: &[(String, String)],
+    limits: &Limits,
+) -> io::Result<RunOutput> {
+    let (program, args) =
+        argv.split_first().ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "empty command"))?;
     let workdir = workdir.canonicalize()?;
     let mut info_pipe = None;
     let mut command = match isolation {
@@ -191,7 +211,21 @@ pub fn run(isolation: &Isolation, workdir: &Path, argv: &[String], env: &[(Strin
             let dir = workdir.to_string_lossy().into_owned();
             let size = SCRATCH_BYTES.to_string();
             command
-                .args(["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--size", &size, "--perms", "1777", "--tmpfs", "/tmp"])
+                .args([
+                    "--ro-bind",
+                    "/",
+                    "/",
+                    "--dev",
+                    "/dev",
+                    "--proc",
+                    "/proc",
+                    "--size",
+                    &size,
+                    "--perms",
+                    "1777",
+                    "--tmpfs",
+                    "/tmp",
+                ])
                 .args(["--size", &size, "--tmpfs", &dir, "--chdir", &dir])
                 .args(["--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"])
                 .arg("--info-fd")
@@ -321,7 +355,10 @@ fn group_has_live_members(pgid: u32) -> bool {
 /// Is `pid` a live (not zombie) process?
 pub fn process_alive(pid: u32) -> bool {
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => stat.rfind(')').and_then(|i| stat[i + 1..].split_whitespace().next()).is_some_and(|state| state != "Z" && state != "X"),
+        Ok(stat) => stat
+            .rfind(')')
+            .and_then(|i| stat[i + 1..].split_whitespace().next())
+            .is_some_and(|state| state != "Z" && state != "X"),
         Err(_) => false,
     }
 }
@@ -351,7 +388,14 @@ mod tests {
     fn unsandboxed_run_has_a_clean_environment_in_its_folder() {
         let dir = tempfile::tempdir().unwrap();
         let env = [("EXTRA".to_string(), "1".to_string())];
-        let out = run(&Isolation::Unsandboxed, dir.path(), &sh("pwd; env | sort; echo err >&2; exit 3"), &env, &limits(10_000)).unwrap();
+        let out = run(
+            &Isolation::Unsandboxed,
+            dir.path(),
+            &sh("pwd; env | sort; echo err >&2; exit 3"),
+            &env,
+            &limits(10_000),
+        )
+        .unwrap();
         assert_eq!(out.exit, Exit::Code(3));
         let home = dir.path().canonicalize().unwrap().display().to_string();
         let lines: Vec<&str> = out.output.lines().collect();

@@ -113,14 +113,22 @@ pub fn check_all(scripts: &[Script], settings: &Settings) -> Result<Vec<Outcome>
 }
 
 /// [`check_all`] with a given shellcheck program.
-pub fn check_all_with(program: &std::path::Path, scripts: &[Script], settings: &Settings) -> Result<Vec<Outcome>, ShellcheckError> {
+pub fn check_all_with(
+    program: &std::path::Path,
+    scripts: &[Script],
+    settings: &Settings,
+) -> Result<Vec<Outcome>, ShellcheckError> {
     if scripts.is_empty() {
         return Ok(Vec::new());
     }
-    let dir = tempfile::Builder::new().prefix("gen-shellcheck-").tempdir().map_err(|e| ShellcheckError::Failed(e.to_string()))?;
+    let dir = tempfile::Builder::new()
+        .prefix("gen-shellcheck-")
+        .tempdir()
+        .map_err(|e| ShellcheckError::Failed(e.to_string()))?;
     let files: Vec<PathBuf> = (0..scripts.len()).map(|i| dir.path().join(format!("snippet-{i:05}.sh"))).collect();
     for (script, file) in scripts.iter().zip(&files) {
-        std::fs::write(file, format!("{}\n", mask_placeholders(&script.text))).map_err(|e| ShellcheckError::Failed(e.to_string()))?;
+        std::fs::write(file, format!("{}\n", mask_placeholders(&script.text)))
+            .map_err(|e| ShellcheckError::Failed(e.to_string()))?;
     }
     let mut exclude: Vec<String> = NOISE.iter().map(|c| c.to_string()).collect();
     exclude.extend(settings.exclude.iter().cloned());
@@ -135,11 +143,13 @@ pub fn check_all_with(program: &std::path::Path, scripts: &[Script], settings: &
     if !matches!(output.status.code(), Some(0 | 1)) {
         return Err(ShellcheckError::Failed(String::from_utf8_lossy(&output.stderr).trim().to_string()));
     }
-    let report: Report = serde_json::from_slice(&output.stdout).map_err(|e| ShellcheckError::Failed(format!("unreadable JSON output: {e}")))?;
+    let report: Report = serde_json::from_slice(&output.stdout)
+        .map_err(|e| ShellcheckError::Failed(format!("unreadable JSON output: {e}")))?;
     let mut findings: Vec<Vec<Finding>> = vec![Vec::new(); scripts.len()];
     for comment in report.comments {
-        let Some(index) = files.iter().position(|f| f.to_string_lossy() == comment.file || f.file_name().is_some_and(|n| n.to_string_lossy() == comment.file))
-        else {
+        let Some(index) = files.iter().position(|f| {
+            f.to_string_lossy() == comment.file || f.file_name().is_some_and(|n| n.to_string_lossy() == comment.file)
+        }) else {
             continue;
         };
         let code = format!("SC{}", comment.code);
@@ -151,7 +161,9 @@ pub fn check_all_with(program: &std::path::Path, scripts: &[Script], settings: &
         findings[index].push(
             Finding::new(CheckKind::Shellcheck, &code, format!("{} ({})", comment.message, comment.level))
                 .at(line, column)
-                .with_help(format!("see https://www.shellcheck.net/wiki/{code}; to accept it, add shellcheck=\"{code}\" to the block")),
+                .with_help(format!(
+                    "see https://www.shellcheck.net/wiki/{code}; to accept it, add shellcheck=\"{code}\" to the block"
+                )),
         );
     }
     Ok(findings.into_iter().map(Outcome::from_findings).collect())
@@ -165,7 +177,8 @@ pub fn mask_placeholders(text: &str) -> String {
     let mut out = chars.clone();
     let mut i = 0;
     while i < chars.len() {
-        let starts = chars[i] == '<' && (i == 0 || chars[i - 1] != '<') && chars.get(i + 1).is_some_and(|c| c.is_alphabetic());
+        let starts =
+            chars[i] == '<' && (i == 0 || chars[i - 1] != '<') && chars.get(i + 1).is_some_and(|c| c.is_alphabetic());
         if starts {
             let len = chars[i + 1..].iter().take_while(|c| c.is_alphanumeric() || " _-./:".contains(**c)).count();
             if chars.get(i + 1 + len) == Some(&'>') {
@@ -189,7 +202,10 @@ mod tests {
     fn codes_and_placeholders() {
         assert_eq!(normalize_code("2086"), "SC2086");
         assert_eq!(normalize_code("sc2086"), "SC2086");
-        assert_eq!(mask_placeholders("docker exec $C tail -f <path to log file>"), "docker exec $C tail -f xxxxxxxxxxxxxxxxxx");
+        assert_eq!(
+            mask_placeholders("docker exec $C tail -f <path to log file>"),
+            "docker exec $C tail -f xxxxxxxxxxxxxxxxxx"
+        );
         assert_eq!(mask_placeholders("cat <<EOF\nsort < file"), "cat <<EOF\nsort < file");
         let settings = Settings::from_config(Some(&ToolConfig { exclude: vec!["2046".into()], ..Default::default() }));
         assert_eq!(settings, Settings { exclude: vec!["SC2046".into()], severity: "warning".into() });
@@ -204,7 +220,12 @@ mod tests {
 
     #[test]
     fn absent_shellcheck_is_one_clear_error() {
-        let err = check_all_with(std::path::Path::new("/nonexistent/shellcheck"), &[Script::new("ls")], &Settings::from_config(None)).unwrap_err();
+        let err = check_all_with(
+            std::path::Path::new("/nonexistent/shellcheck"),
+            &[Script::new("ls")],
+            &Settings::from_config(None),
+        )
+        .unwrap_err();
         assert!(matches!(err, ShellcheckError::Failed(_)));
         assert_eq!(ShellcheckError::NotInstalled.to_string(), ABSENT);
     }

@@ -66,7 +66,14 @@ pub struct Planned {
 impl Planned {
     pub fn of(snippet: &SnippetCheck) -> Planned {
         let Origin { file, line, column } = snippet.origin.clone();
-        Planned { id: snippet.id.clone(), file, line, column, fingerprint: content_fingerprint(snippet), tools: tool_names(snippet) }
+        Planned {
+            id: snippet.id.clone(),
+            file,
+            line,
+            column,
+            fingerprint: content_fingerprint(snippet),
+            tools: tool_names(snippet),
+        }
     }
 
     pub fn origin(&self) -> Origin {
@@ -161,7 +168,12 @@ impl Shard {
 
 /// The report of a run in which no snippet is to be tested (each key is as recorded),
 /// from the plan alone: `None` when some snippet is to be tested, or with `--force`.
-pub fn unchanged_report(planned: &[Planned], config: &SiteConfig, results: &ResultsFile, options: &SuiteOptions) -> Option<SuiteReport> {
+pub fn unchanged_report(
+    planned: &[Planned],
+    config: &SiteConfig,
+    results: &ResultsFile,
+    options: &SuiteOptions,
+) -> Option<SuiteReport> {
     if options.force {
         return None;
     }
@@ -177,7 +189,11 @@ pub fn unchanged_report(planned: &[Planned], config: &SiteConfig, results: &Resu
 
 /// The tool versions of a run (probed once each, or remembered) and each snippet's
 /// key with the versions of its tools.
-fn keys_of(planned: &[Planned], config: &SiteConfig, options: &SuiteOptions) -> (ToolVersions, Vec<(String, BTreeMap<String, String>)>) {
+fn keys_of(
+    planned: &[Planned],
+    config: &SiteConfig,
+    options: &SuiteOptions,
+) -> (ToolVersions, Vec<(String, BTreeMap<String, String>)>) {
     let names: BTreeSet<&str> = planned.iter().flat_map(|p| p.tools.iter().map(String::as_str)).collect();
     let versions = match &options.probe_memo {
         Some(file) => ToolVersions::probe_remembered(names, &config.tools, file),
@@ -187,7 +203,8 @@ fn keys_of(planned: &[Planned], config: &SiteConfig, options: &SuiteOptions) -> 
     let keys = planned
         .iter()
         .map(|p| {
-            let tools: BTreeMap<String, String> = p.tools.iter().filter_map(|t| versions.version_of(t).map(|v| (t.clone(), v))).collect();
+            let tools: BTreeMap<String, String> =
+                p.tools.iter().filter_map(|t| versions.version_of(t).map(|v| (t.clone(), v))).collect();
             (result_key(&settings, &p.fingerprint, &tools), tools)
         })
         .collect();
@@ -202,7 +219,13 @@ fn recorded_report(planned: &Planned, results: &ResultsFile) -> SnippetReport {
         Status::Skipped => Outcome::skipped(recorded.detail.clone()),
         Status::Failed => Outcome::Failed { findings: Vec::new() },
     };
-    SnippetReport { id: planned.id.clone(), origin: planned.origin(), outcome, cached: true, findings: recorded.findings.clone() }
+    SnippetReport {
+        id: planned.id.clone(),
+        origin: planned.origin(),
+        outcome,
+        cached: true,
+        findings: recorded.findings.clone(),
+    }
 }
 
 fn isolation_note(config: &SiteConfig, options: &SuiteOptions) -> Option<String> {
@@ -213,7 +236,8 @@ fn isolation_note(config: &SiteConfig, options: &SuiteOptions) -> Option<String>
 }
 
 fn unchanged_note(unchanged: usize) -> Option<String> {
-    (unchanged > 0).then(|| format!("{unchanged} unchanged since their last test: not tested again (--force re-tests them)"))
+    (unchanged > 0)
+        .then(|| format!("{unchanged} unchanged since their last test: not tested again (--force re-tests them)"))
 }
 
 /// The settings that change results: part of every key.
@@ -258,11 +282,14 @@ pub fn run_suite(
     let mut notes = Vec::new();
     let planned: Vec<Planned> = snippets.iter().map(Planned::of).collect();
     let (versions, keys) = keys_of(&planned, config, options);
-    let to_test: Vec<usize> = (0..snippets.len()).filter(|&i| results.needs_test(&snippets[i].id, &keys[i].0, options.force)).collect();
+    let to_test: Vec<usize> =
+        (0..snippets.len()).filter(|&i| results.needs_test(&snippets[i].id, &keys[i].0, options.force)).collect();
 
     // Requirements first: a skipped snippet is not checked further.
-    let requirement_outcomes: BTreeMap<usize, Outcome> = to_test.iter().map(|&i| (i, versions.check(&snippets[i].requirements))).collect();
-    let checked: Vec<usize> = to_test.iter().copied().filter(|i| !matches!(requirement_outcomes[i], Outcome::Skipped { .. })).collect();
+    let requirement_outcomes: BTreeMap<usize, Outcome> =
+        to_test.iter().map(|&i| (i, versions.check(&snippets[i].requirements))).collect();
+    let checked: Vec<usize> =
+        to_test.iter().copied().filter(|i| !matches!(requirement_outcomes[i], Outcome::Skipped { .. })).collect();
 
     // One shellcheck call for every script of the run.
     let with_script: Vec<usize> = checked.iter().copied().filter(|&i| snippets[i].script.is_some()).collect();
@@ -313,8 +340,21 @@ pub fn run_suite(
         let report = match fresh.get(&i) {
             Some(outcome) => {
                 let findings = finding_lines(outcome, &snippet.origin);
-                results.record(&snippet.id, Key { full: key, content: &snippet.digest }, outcome, tools.clone(), options.date, findings.clone());
-                SnippetReport { id: snippet.id.clone(), origin: snippet.origin.clone(), outcome: outcome.clone(), cached: false, findings }
+                results.record(
+                    &snippet.id,
+                    Key { full: key, content: &snippet.digest },
+                    outcome,
+                    tools.clone(),
+                    options.date,
+                    findings.clone(),
+                );
+                SnippetReport {
+                    id: snippet.id.clone(),
+                    origin: snippet.origin.clone(),
+                    outcome: outcome.clone(),
+                    cached: false,
+                    findings,
+                }
             }
             None => recorded_report(&planned[i], results),
         };

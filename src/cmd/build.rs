@@ -43,10 +43,16 @@ pub fn run(root: &Path, args: BuildArgs) -> Result<i32, Errors> {
 
 /// Write errors name the output folder as the user gave it, not its full path.
 fn name_output(errors: Errors, out: &Path, given: &Path) -> Errors {
-    Errors(errors.0.into_iter().map(|mut d: Diagnostic| {
-        if d.file == out {
-            d.file = given.to_path_buf();
-        }
-        d
-    }).collect())
+    Errors(
+        errors
+            .0
+            .into_iter()
+            .map(|mut d: Diagnostic| {
+                if d.file == out {
+                    d.file = given.to_path_buf();
+                }
+                d
+            })
+            .collect(),
+    )
 }

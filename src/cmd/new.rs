@@ -23,7 +23,8 @@ pub fn run(root: &Path, args: NewArgs) -> Result<i32, Errors> {
     })?;
     let path = root.join(&rel);
     let text = crate::content::new_post_text(&args.title, PostDate::today(), args.series.as_deref());
-    std::fs::create_dir_all(path.parent().expect("posts folder")).map_err(|e| Diagnostic::file(&rel, format!("cannot create the folder: {e}")))?;
+    std::fs::create_dir_all(path.parent().expect("posts folder"))
+        .map_err(|e| Diagnostic::file(&rel, format!("cannot create the folder: {e}")))?;
     let mut file = match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
@@ -33,7 +34,8 @@ pub fn run(root: &Path, args: NewArgs) -> Result<i32, Errors> {
         }
         Err(e) => return Err(Diagnostic::file(&rel, format!("cannot create the post: {e}")).into()),
     };
-    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|e| Diagnostic::file(&rel, format!("cannot write the post: {e}")))?;
+    std::io::Write::write_all(&mut file, text.as_bytes())
+        .map_err(|e| Diagnostic::file(&rel, format!("cannot write the post: {e}")))?;
     println!("{}", rel.display());
     Ok(0)
 }

@@ -27,6 +27,7 @@ pub struct ServeArgs {
 }
 
 pub fn run(root: &Path, args: ServeArgs) -> Result<i32, Errors> {
-    let watch = if args.poll { WatchMode::Poll(Duration::from_millis(args.poll_interval.max(10))) } else { WatchMode::Native };
+    let watch =
+        if args.poll { WatchMode::Poll(Duration::from_millis(args.poll_interval.max(10))) } else { WatchMode::Native };
     serve(root, &ServeOptions { bind: args.bind, port: args.port, watch })
 }

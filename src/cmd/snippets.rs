@@ -39,7 +39,8 @@ pub fn run(root: &Path, args: SnippetsArgs) -> Result<i32, Errors> {
     }
     if args.json {
         let doc = json::document(&entries, &config.base_url);
-        let text = serde_json::to_string_pretty(&doc).map_err(|e| Diagnostic::file("snippets.json", format!("internal: {e}")))?;
+        let text = serde_json::to_string_pretty(&doc)
+            .map_err(|e| Diagnostic::file("snippets.json", format!("internal: {e}")))?;
         println!("{text}");
     } else {
         print!("{}", table::render_table(&entries));

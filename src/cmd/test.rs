@@ -14,7 +14,9 @@ use crate::check::from_index::{block_check, skip_reason, snippet_check};
 use crate::check::junit::junit_xml;
 use crate::check::results::{today, ResultsFile, RESULTS_FILE};
 use crate::check::sandbox::Isolation;
-use crate::check::suite::{run_suite, unchanged_report, NoProgress, Planned, Progress, Shard, SnippetReport, SuiteOptions, SuiteReport};
+use crate::check::suite::{
+    run_suite, unchanged_report, NoProgress, Planned, Progress, Shard, SnippetReport, SuiteOptions, SuiteReport,
+};
 use crate::check::{Origin, Outcome};
 use crate::error::{Diagnostic, Errors};
 use crate::markdown::snippet::NoResults;
@@ -56,7 +58,10 @@ pub struct TestArgs {
 impl TestArgs {
     /// The options that choose what is tested and how, for the plan cache's digest.
     fn selection(&self) -> String {
-        format!("{:?}|{:?}|run={}|drafts={}|no-sandbox={}", self.pattern, self.shard, self.run, self.drafts, self.no_sandbox)
+        format!(
+            "{:?}|{:?}|run={}|drafts={}|no-sandbox={}",
+            self.pattern, self.shard, self.run, self.drafts, self.no_sandbox
+        )
     }
 }
 
@@ -82,16 +87,24 @@ pub fn run(root: &Path, args: TestArgs) -> Result<i32, Errors> {
         }
     }
 
-    let TestInputs { config, index, others, scheduled } = test_inputs(root, &opts, &Highlighter::new(), &(Arc::new(NoResults) as Statuses))?;
+    let TestInputs { config, index, others, scheduled } =
+        test_inputs(root, &opts, &Highlighter::new(), &(Arc::new(NoResults) as Statuses))?;
     let selected = |id: &str, file: &Path| {
-        args.pattern.as_deref().is_none_or(|p| id.contains(p) || file.to_string_lossy().contains(p)) && args.shard.is_none_or(|s| s.contains(id))
+        args.pattern.as_deref().is_none_or(|p| id.contains(p) || file.to_string_lossy().contains(p))
+            && args.shard.is_none_or(|s| s.contains(id))
     };
     let mut all_ids: BTreeSet<String> = index.entries().iter().map(|e| e.snippet.id.clone()).collect();
     let snippets: Vec<_> = index.entries().iter().map(|e| &e.snippet).filter(|s| selected(&s.id, &s.file)).collect();
     let (skipped, tested): (Vec<_>, Vec<_>) = snippets.into_iter().partition(|s| skip_reason(s).is_some());
     let skipped: Vec<PlannedSkip> = skipped
         .iter()
-        .map(|s| PlannedSkip { id: s.id.clone(), file: s.file.clone(), line: s.code_line, column: s.code_column, reason: skip_reason(s).unwrap_or_default() })
+        .map(|s| PlannedSkip {
+            id: s.id.clone(),
+            file: s.file.clone(),
+            line: s.code_line,
+            column: s.code_column,
+            reason: skip_reason(s).unwrap_or_default(),
+        })
         .collect();
     let mut checks: Vec<_> = tested.iter().map(|s| snippet_check(s, args.run)).collect();
     // Other code blocks are linted too (curly quotes in an Apache config).
@@ -112,7 +125,10 @@ pub fn run(root: &Path, args: TestArgs) -> Result<i32, Errors> {
     }
     // A post still to come will be in later with the same files: no plan for that.
     if let (Some(cache), Some(digest), false) = (&cache, digest, scheduled) {
-        cache.save_plan(root, &Plan { digest, checks: checks.iter().map(Planned::of).collect(), skipped: skipped.clone() });
+        cache.save_plan(
+            root,
+            &Plan { digest, checks: checks.iter().map(Planned::of).collect(), skipped: skipped.clone() },
+        );
     }
     add_skipped(&mut report, &skipped);
     finish(report, &args)
@@ -131,8 +147,10 @@ fn add_skipped(report: &mut SuiteReport, skipped: &[PlannedSkip]) {
 /// Writes the JUnit file if asked, prints the report; exit 1 on a failure.
 fn finish(report: SuiteReport, args: &TestArgs) -> Result<i32, Errors> {
     if let Some(file) = &args.junit {
-        std::fs::write(file, junit_xml(&report))
-            .map_err(|e| Diagnostic::file(file, format!("cannot write the JUnit report: {e}")).with_help("check that the folder exists and is writable"))?;
+        std::fs::write(file, junit_xml(&report)).map_err(|e| {
+            Diagnostic::file(file, format!("cannot write the JUnit report: {e}"))
+                .with_help("check that the folder exists and is writable")
+        })?;
     }
     if args.json {
         print_json(&report);
@@ -161,7 +179,9 @@ fn print_lines(report: &SuiteReport) {
     for r in &report.snippets {
         let location = fence_location(&r.origin);
         match &r.outcome {
-            Outcome::Failed { .. } if r.findings.is_empty() => println!("failed {location} ({}): failed at its last test (--force shows why)", r.id),
+            Outcome::Failed { .. } if r.findings.is_empty() => {
+                println!("failed {location} ({}): failed at its last test (--force shows why)", r.id)
+            }
             Outcome::Failed { .. } => r.findings.iter().for_each(|f| println!("failed {f}")),
             Outcome::Skipped { reason } => println!("skipped {location} ({}): {reason}", r.id),
             _ => {}
@@ -192,7 +212,10 @@ impl Progress for ProgressBar {
             return;
         }
         self.0.set_length(total as u64);
-        self.0.set_style(indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} snippets {wide_msg}").expect("a valid template"));
+        self.0.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} snippets {wide_msg}")
+                .expect("a valid template"),
+        );
         self.0.set_draw_target(indicatif::ProgressDrawTarget::stderr());
     }
 

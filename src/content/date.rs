@@ -16,7 +16,18 @@ pub struct PostDate {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 impl PostDate {
@@ -117,6 +128,8 @@ mod tests {
         let d = PostDate::from_toml(&v).unwrap();
         assert_eq!(d.rfc3339(), "2015-03-02T09:30:00Z");
         assert_eq!(d.human(), "March 2, 2015");
-        assert!(PostDate::from_toml(&toml::Value::String("2015-03-02".into())).unwrap_err().contains("remove the quotes"));
+        assert!(PostDate::from_toml(&toml::Value::String("2015-03-02".into()))
+            .unwrap_err()
+            .contains("remove the quotes"));
     }
 }

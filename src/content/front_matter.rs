@@ -72,7 +72,8 @@ impl KeyPlaces {
             if trimmed.starts_with('[') {
                 break;
             }
-            let key_len = trimmed.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).unwrap_or(trimmed.len());
+            let key_len =
+                trimmed.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).unwrap_or(trimmed.len());
             if key_len > 0 && trimmed[key_len..].trim_start().starts_with('=') {
                 places.push((trimmed[..key_len].to_string(), first_line + i, line.len() - trimmed.len() + 1));
             }
@@ -107,7 +108,9 @@ pub fn split_front_matter<'a>(text: &'a str, file: &Path) -> Result<SplitPost<'a
     }
     if text[..first_line_end].trim_end() != "+++" {
         return Err(Diagnostic::new(file, 1, 1, "the post does not start with front matter")
-            .with_help("put a `+++` line first, then `title = \"...\"` and `date = 2024-01-31`, then a closing `+++` line")
+            .with_help(
+                "put a `+++` line first, then `title = \"...\"` and `date = 2024-01-31`, then a closing `+++` line",
+            )
             .into());
     }
     let mut offset = first_line_end;
@@ -165,8 +168,9 @@ pub fn parse_front_matter(split: &SplitPost<'_>, file: &Path) -> Result<FrontMat
         Some(spanned) => {
             let (line, column) = at(spanned.span());
             PostDate::from_toml(spanned.get_ref()).map_err(|why| {
-                Diagnostic::new(file, line, column, format!("invalid `date`: {why}"))
-                    .with_help("write a TOML date without quotes, such as `date = 2015-03-02` or `date = 2015-03-02T10:00:00Z`")
+                Diagnostic::new(file, line, column, format!("invalid `date`: {why}")).with_help(
+                    "write a TOML date without quotes, such as `date = 2015-03-02` or `date = 2015-03-02T10:00:00Z`",
+                )
             })?
         }
     };
@@ -176,9 +180,14 @@ pub fn parse_front_matter(split: &SplitPost<'_>, file: &Path) -> Result<FrontMat
             let (line, column) = at(p.span());
             let value = *p.get_ref();
             if value < 1 || value > u32::MAX as i64 {
-                return Err(Diagnostic::new(file, line, column, format!("`series_part` must be a positive whole number, not {value}"))
-                    .with_help("number the parts of a series from 1")
-                    .into());
+                return Err(Diagnostic::new(
+                    file,
+                    line,
+                    column,
+                    format!("`series_part` must be a positive whole number, not {value}"),
+                )
+                .with_help("number the parts of a series from 1")
+                .into());
             }
             if raw.series.is_none() {
                 return Err(Diagnostic::new(file, line, column, "`series_part` is set but `series` is not")
@@ -195,12 +204,17 @@ pub fn parse_front_matter(split: &SplitPost<'_>, file: &Path) -> Result<FrontMat
             let value = s.into_inner();
             if value.is_empty() {
                 return Err(Diagnostic::new(file, line, column, "`slug` is empty")
-                    .with_help("set a slug of lower-case letters, digits and dashes, or remove the key to use the file name")
+                    .with_help(
+                        "set a slug of lower-case letters, digits and dashes, or remove the key to use the file name",
+                    )
                     .into());
             }
             if crate::content::slugify(&value) != value {
                 return Err(Diagnostic::new(file, line, column, format!("`slug` \"{value}\" is not a valid slug"))
-                    .with_help(format!("use lower-case letters, digits and dashes, e.g. \"{}\"", crate::content::slugify(&value)))
+                    .with_help(format!(
+                        "use lower-case letters, digits and dashes, e.g. \"{}\"",
+                        crate::content::slugify(&value)
+                    ))
                     .into());
             }
             Some(value)
@@ -284,7 +298,8 @@ mod tests {
 
     #[test]
     fn key_places_are_recorded_and_an_empty_slug_is_located() {
-        let fm = parse("+++\ntitle = \"A\"\ndate = 2015-03-02\n  slug = \"a\"\n[snippets]\nrequires = \"x\"\n+++\n").unwrap();
+        let fm = parse("+++\ntitle = \"A\"\ndate = 2015-03-02\n  slug = \"a\"\n[snippets]\nrequires = \"x\"\n+++\n")
+            .unwrap();
         assert_eq!(fm.places.of("title"), (2, 1));
         assert_eq!(fm.places.of("slug"), (4, 3));
         assert_eq!(fm.places.of("requires"), (0, 0));

@@ -58,7 +58,11 @@ pub fn slugify(text: &str) -> String {
 
 /// Is this a file that editors and systems leave behind, not content?
 pub fn is_ignored(name: &str) -> bool {
-    name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp") || name.starts_with('#')
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp")
+        || name.starts_with('#')
 }
 
 /// Lists the `.md` files under `root/content`, in a stable order. Anything else there is
@@ -80,8 +84,9 @@ pub fn find_post_files(root: &Path) -> Result<Vec<PathBuf>> {
                     files.push(path.to_path_buf());
                 } else {
                     errors.push(
-                        Diagnostic::file(display_path(root, path), "this file is not a Markdown post (.md)")
-                            .with_help("content/ holds posts only: move images and other files to static/, or delete this one"),
+                        Diagnostic::file(display_path(root, path), "this file is not a Markdown post (.md)").with_help(
+                            "content/ holds posts only: move images and other files to static/, or delete this one",
+                        ),
                     );
                 }
             }
@@ -110,7 +115,9 @@ pub const MAX_POST_BYTES: u64 = 10_000_000;
 /// Reads one post file and splits it; `path` is absolute or relative to the working folder.
 pub fn read_post(root: &Path, path: &Path) -> Result<PostSource> {
     let shown = display_path(root, path);
-    let cannot_read = |e: std::io::Error| Diagnostic::file(&shown, format!("cannot read the post: {e}")).with_help("check the file's permissions");
+    let cannot_read = |e: std::io::Error| {
+        Diagnostic::file(&shown, format!("cannot read the post: {e}")).with_help("check the file's permissions")
+    };
     let meta = std::fs::metadata(path).map_err(cannot_read)?;
     if !meta.is_file() {
         return Err(Diagnostic::file(&shown, "this is not a regular file (a pipe, socket or device)")
@@ -118,9 +125,16 @@ pub fn read_post(root: &Path, path: &Path) -> Result<PostSource> {
             .into());
     }
     if meta.len() > MAX_POST_BYTES {
-        return Err(Diagnostic::file(&shown, format!("the post is {:.1} MB, more than the {} MB a post may have", meta.len() as f64 / 1e6, MAX_POST_BYTES / 1_000_000))
-            .with_help("a post this large is usually a pasted log or data file: put the data in static/ and link to it")
-            .into());
+        return Err(Diagnostic::file(
+            &shown,
+            format!(
+                "the post is {:.1} MB, more than the {} MB a post may have",
+                meta.len() as f64 / 1e6,
+                MAX_POST_BYTES / 1_000_000
+            ),
+        )
+        .with_help("a post this large is usually a pasted log or data file: put the data in static/ and link to it")
+        .into());
     }
     let bytes = std::fs::read(path).map_err(cannot_read)?;
     let text = decode_utf8(bytes, &shown)?;
@@ -148,7 +162,8 @@ fn decode_utf8(bytes: Vec<u8>, shown: &Path) -> Result<String> {
         let prefix = String::from_utf8_lossy(&bytes[..valid]);
         let (line, column) = line_col(&prefix, valid);
         let binary = bytes.iter().take(8000).any(|&b| b == 0);
-        let message = if binary { "this looks like a binary file, not a Markdown post" } else { "the post is not valid UTF-8" };
+        let message =
+            if binary { "this looks like a binary file, not a Markdown post" } else { "the post is not valid UTF-8" };
         Diagnostic::new(shown, line, column, message)
             .with_help("save the file as UTF-8 text (or move it out of content/ if it is not a post)")
             .into()

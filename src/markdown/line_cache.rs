@@ -68,7 +68,13 @@ impl LineCache {
 
     /// Highlights `code` (lines with their line ends) as `syntax` into classed spans, the
     /// same HTML as syntect's `ClassedHTMLGenerator`.
-    pub fn highlight(&self, syntax: &SyntaxReference, syntaxes: &SyntaxSet, style: ClassStyle, code: &str) -> Result<String, syntect::Error> {
+    pub fn highlight(
+        &self,
+        syntax: &SyntaxReference,
+        syntaxes: &SyntaxSet,
+        style: ClassStyle,
+        code: &str,
+    ) -> Result<String, syntect::Error> {
         let mut html = String::with_capacity(code.len() * 3);
         let mut state = LineState { parse: ParseState::new(syntax), scopes: ScopeStack::new() };
         let mut open_spans: isize = 0;
@@ -77,7 +83,10 @@ impl LineCache {
             let shard = &self.shards[(key % SHARDS as u64) as usize];
             let known = {
                 let entries = shard.lock().expect("line cache poisoned");
-                entries.get(&key).and_then(|list| list.iter().find(|e| e.before == state)).map(|e| (Arc::clone(&e.html), e.after.clone(), e.delta))
+                entries
+                    .get(&key)
+                    .and_then(|list| list.iter().find(|e| e.before == state))
+                    .map(|e| (Arc::clone(&e.html), e.after.clone(), e.delta))
             };
             if let Some((line_html, after, delta)) = known {
                 html.push_str(&line_html);

@@ -235,7 +235,11 @@ pub fn render_markdown(markdown: &str, cx: &RenderContext<'_>) -> RenderedMarkdo
                     let (level, id, classes, line, inner, text) = heading.take().expect("in a heading");
                     let base = id.unwrap_or_else(|| {
                         let s = slugify(&text);
-                        if s.is_empty() { "section".to_string() } else { s }
+                        if s.is_empty() {
+                            "section".to_string()
+                        } else {
+                            s
+                        }
                     });
                     let mut id = base.clone();
                     let mut n = 1;
@@ -244,7 +248,11 @@ pub fn render_markdown(markdown: &str, cx: &RenderContext<'_>) -> RenderedMarkdo
                         n += 1;
                     }
                     let lvl = level as u8;
-                    let class_attr = if classes.is_empty() { String::new() } else { format!(" class=\"{}\"", escape_html(&classes.join(" "))) };
+                    let class_attr = if classes.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" class=\"{}\"", escape_html(&classes.join(" ")))
+                    };
                     events.push(Event::Html(CowStr::from(format!("<h{lvl} id=\"{}\"{class_attr}>", escape_html(&id)))));
                     events.extend(inner);
                     events.push(Event::Html(CowStr::from(format!(
@@ -270,7 +278,14 @@ pub fn render_markdown(markdown: &str, cx: &RenderContext<'_>) -> RenderedMarkdo
             Event::Start(Tag::Heading { level, id, classes, .. }) => {
                 depth += 1;
                 let line = index.line(range.start);
-                heading = Some((level, id.map(|s| s.to_string()), classes.iter().map(|c| c.to_string()).collect(), line, Vec::new(), String::new()));
+                heading = Some((
+                    level,
+                    id.map(|s| s.to_string()),
+                    classes.iter().map(|c| c.to_string()).collect(),
+                    line,
+                    Vec::new(),
+                    String::new(),
+                ));
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 depth += 1;
@@ -281,7 +296,8 @@ pub fn render_markdown(markdown: &str, cx: &RenderContext<'_>) -> RenderedMarkdo
                         // The info string starts after the fence characters on the fence line.
                         let fence_text = &markdown[range.start..];
                         let info_start = fence_text.find(info.as_ref()).map_or(0, |i| range.start + i);
-                        let column = if attrs.is_empty() { 0 } else { index.line_col(markdown, info_start + attrs_offset).1 };
+                        let column =
+                            if attrs.is_empty() { 0 } else { index.line_col(markdown, info_start + attrs_offset).1 };
                         (lang, attrs.to_string(), column)
                     }
                     CodeBlockKind::Indented => (String::new(), String::new(), 0),
@@ -335,7 +351,11 @@ pub fn render_markdown(markdown: &str, cx: &RenderContext<'_>) -> RenderedMarkdo
                 };
                 events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
             }
-            Event::Html(ref html) if depth == 1 && html.trim() == "<!-- more -->" && matches!(events.last(), Some(Event::Start(Tag::HtmlBlock))) => {
+            Event::Html(ref html)
+                if depth == 1
+                    && html.trim() == "<!-- more -->"
+                    && matches!(events.last(), Some(Event::Start(Tag::HtmlBlock))) =>
+            {
                 if summary_end.is_none() {
                     summary_end = Some(events.len() - 1);
                 }
@@ -416,8 +436,17 @@ mod tests {
     #[test]
     fn headings_get_unique_ids_and_anchors() {
         let r = render_simple("## Start boot2docker\n\ntext\n\n## Start boot2docker\n");
-        assert_eq!(r.headings.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), ["start-boot2docker", "start-boot2docker-1"]);
-        assert!(r.html.contains("<h2 id=\"start-boot2docker\">Start boot2docker<a class=\"anchor\" href=\"#start-boot2docker\""), "{}", r.html);
+        assert_eq!(
+            r.headings.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(),
+            ["start-boot2docker", "start-boot2docker-1"]
+        );
+        assert!(
+            r.html.contains(
+                "<h2 id=\"start-boot2docker\">Start boot2docker<a class=\"anchor\" href=\"#start-boot2docker\""
+            ),
+            "{}",
+            r.html
+        );
     }
 
     #[test]

@@ -19,19 +19,22 @@ use std::time::{Duration, Instant, SystemTime};
 
 use rayon::prelude::*;
 
-use super::{assemble_site, collect_static_where, load_config, merge_errors, render_posts, syntax_stylesheet, BuildOptions, BuiltSite, Statuses};
-use body_edit::LastBuild;
-use crate::content::PostDate;
-use crate::site::links::LinkIndex;
-use crate::site::Urls;
+use super::{
+    assemble_site, collect_static_where, load_config, merge_errors, render_posts, syntax_stylesheet, BuildOptions,
+    BuiltSite, Statuses,
+};
 use crate::check::results::{ResultsFile, RESULTS_FILE};
 use crate::config::{SiteConfig, CONFIG_FILE};
+use crate::content::PostDate;
 use crate::content::{self, PostSource, CONTENT_DIR};
 use crate::error::{display_path, Diagnostic, Errors, Result};
 use crate::markdown::Highlighter;
 use crate::render::context::PostSummary;
 use crate::render::{self, Templates, SITE_TEMPLATES_DIR};
+use crate::site::links::LinkIndex;
+use crate::site::Urls;
 use crate::site::{self, Post, SiteModel};
+use body_edit::LastBuild;
 
 /// What changed since the last build, by kind of input.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -53,7 +56,15 @@ pub struct Changes {
 impl Changes {
     /// Everything, as for a first build.
     pub fn everything() -> Self {
-        Changes { config: true, templates: true, statics: true, content: true, results: true, posts: Vec::new(), content_other: true }
+        Changes {
+            config: true,
+            templates: true,
+            statics: true,
+            content: true,
+            results: true,
+            posts: Vec::new(),
+            content_other: true,
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -238,7 +249,13 @@ impl SiteCache {
         let root = self.root.clone();
         let (templates, posts) = rayon::join(
             || reload_templates.then(|| Templates::load(&root, &config).map(Templates::with_memo)).transpose(),
-            || if reload_posts { self.refresh_posts(&todo, &config, highlighter, results_changed).map(Some) } else { Ok(None) },
+            || {
+                if reload_posts {
+                    self.refresh_posts(&todo, &config, highlighter, results_changed).map(Some)
+                } else {
+                    Ok(None)
+                }
+            },
         );
         let (templates, posts) = merge_errors(templates, posts)?;
         if let Some(t) = templates {
@@ -269,13 +286,19 @@ impl SiteCache {
 
     /// The quick rebuild when only existing posts' files changed and each changed its
     /// body alone (see [`body_edit`]); `None` when the full rebuild is needed.
-    fn rebuild_bodies(&mut self, todo: &Changes, highlighter: &Highlighter, started: Instant) -> Option<(BuiltSite, RebuildReport)> {
+    fn rebuild_bodies(
+        &mut self,
+        todo: &Changes,
+        highlighter: &Highlighter,
+        started: Instant,
+    ) -> Option<(BuiltSite, RebuildReport)> {
         let only_posts = todo.content && !todo.content_other && !todo.posts.is_empty();
         if !only_posts || todo.config || todo.templates || todo.statics || todo.results {
             return None;
         }
         let statuses: Statuses = self.results.clone()?;
-        let (last, config, templates, links) = (self.last.as_mut()?, self.config.as_ref()?, self.templates.as_ref()?, self.links.as_ref()?);
+        let (last, config, templates, links) =
+            (self.last.as_mut()?, self.config.as_ref()?, self.templates.as_ref()?, self.links.as_ref()?);
         let cx = body_edit::Inputs { root: &self.root, config, templates, links, statuses: &statuses, highlighter };
         let done = body_edit::rebuild_bodies(last, &todo.posts, &cx)?;
         for file in &todo.posts {
@@ -304,7 +327,11 @@ impl SiteCache {
     /// Plans and renders every page from the cached posts; the memo skips the pages
     /// whose context is as before. On failure the posts go back into the cache; on
     /// success they are in the returned site model, with their summaries.
-    fn render_pages(&mut self, config: &SiteConfig, report: &mut RebuildReport) -> Result<(RenderedPages, SiteModel, Vec<PostSummary>)> {
+    fn render_pages(
+        &mut self,
+        config: &SiteConfig,
+        report: &mut RebuildReport,
+    ) -> Result<(RenderedPages, SiteModel, Vec<PostSummary>)> {
         let posts: Vec<Post> = self.posts.drain().map(|(_, p)| p).collect();
         let checked = self.links.as_ref().map_or(Ok(()), |links| links.check(&posts));
         if let Err(e) = checked {
@@ -381,8 +408,11 @@ impl SiteCache {
             let inside = entry.path().canonicalize().is_ok_and(|real| real.starts_with(&real_root));
             if !inside {
                 refused.push(
-                    Diagnostic::file(display_path(root, entry.path()), "this symbolic link points outside the site; it is not served")
-                        .with_help("copy the file into the site instead of linking to it"),
+                    Diagnostic::file(
+                        display_path(root, entry.path()),
+                        "this symbolic link points outside the site; it is not served",
+                    )
+                    .with_help("copy the file into the site instead of linking to it"),
                 );
             }
             inside
@@ -396,7 +426,13 @@ impl SiteCache {
     /// other posts stay in the cache as they are. Every post's errors are collected.
     /// Returns how many posts were rendered and how many reused.
     /// With `every_post`, every post is rendered again (the snippets' results changed).
-    fn refresh_posts(&mut self, todo: &Changes, config: &SiteConfig, highlighter: &Highlighter, every_post: bool) -> Result<(usize, usize)> {
+    fn refresh_posts(
+        &mut self,
+        todo: &Changes,
+        config: &SiteConfig,
+        highlighter: &Highlighter,
+        every_post: bool,
+    ) -> Result<(usize, usize)> {
         let files = content::find_post_files(&self.root)?;
         let named: HashSet<&PathBuf> = todo.posts.iter().collect();
         let mut old_posts = std::mem::take(&mut self.posts);
@@ -413,8 +449,10 @@ impl SiteCache {
             }
         }
         // Whatever is left in `old_posts` belongs to files that are gone.
-        let read: Vec<(Result<PostSource>, Option<FileStamp>, Option<Post>)> =
-            to_read.into_par_iter().map(|(file, stamp, cached)| (content::read_post(&self.root, &file), stamp, cached)).collect();
+        let read: Vec<(Result<PostSource>, Option<FileStamp>, Option<Post>)> = to_read
+            .into_par_iter()
+            .map(|(file, stamp, cached)| (content::read_post(&self.root, &file), stamp, cached))
+            .collect();
         let mut errors = Vec::new();
         let mut fresh: Vec<(PostSource, Option<FileStamp>)> = Vec::new();
         for (source, stamp, cached) in read {
@@ -430,7 +468,8 @@ impl SiteCache {
         // The same selection as a full build (pipeline::select_posts).
         let now = PostDate::now();
         let opts = &self.opts;
-        let selected = |s: &PostSource| (opts.drafts || !s.front_matter.draft) && (opts.future || s.front_matter.date <= now);
+        let selected =
+            |s: &PostSource| (opts.drafts || !s.front_matter.draft) && (opts.future || s.front_matter.date <= now);
         let (mut post_set, mut left_out): (PostSet, PostSet) = self
             .posts
             .values()
@@ -438,7 +477,11 @@ impl SiteCache {
             .chain(fresh.iter().map(|(s, _)| s))
             .map(|s| (selected(s), (s.path.clone(), s.slug.clone())))
             .fold((Vec::new(), Vec::new()), |(mut yes, mut no), (keep, entry)| {
-                if keep { yes.push(entry) } else { no.push(entry) }
+                if keep {
+                    yes.push(entry)
+                } else {
+                    no.push(entry)
+                }
                 (yes, no)
             });
         post_set.sort();
@@ -451,7 +494,8 @@ impl SiteCache {
             self.links = Some(index);
         }
         // Posts that left the selection (a post turned draft, say) leave the cache.
-        let unselected: Vec<PathBuf> = self.posts.iter().filter(|(_, p)| !selected(&p.source)).map(|(k, _)| k.clone()).collect();
+        let unselected: Vec<PathBuf> =
+            self.posts.iter().filter(|(_, p)| !selected(&p.source)).map(|(k, _)| k.clone()).collect();
         for path in unselected {
             self.posts.remove(&path);
             self.stamps.remove(&path);
@@ -470,7 +514,8 @@ impl SiteCache {
         if post_set_changed {
             self.post_set = post_set;
         }
-        let (sources, stamps): (Vec<PostSource>, Vec<Option<FileStamp>>) = fresh.into_iter().filter(|(s, _)| selected(s)).unzip();
+        let (sources, stamps): (Vec<PostSource>, Vec<Option<FileStamp>>) =
+            fresh.into_iter().filter(|(s, _)| selected(s)).unzip();
         let rendered_count = sources.len();
         let links = self.links.as_ref().expect("the link index is made above");
         let statuses: Statuses = self.results.clone().expect("results read before the posts");
@@ -513,7 +558,11 @@ mod tests {
             }
         }
         write(root, "site.toml", "title = \"T\"\nbase_url = \"https://example.com/\"\npaginate = 2\n");
-        write(root, "content/posts/a.md", &post("A", "2020-01-01", "First of A.\n\n```rust\nfn a() {}\n```\n\nEnd of A.\n"));
+        write(
+            root,
+            "content/posts/a.md",
+            &post("A", "2020-01-01", "First of A.\n\n```rust\nfn a() {}\n```\n\nEnd of A.\n"),
+        );
         write(root, "content/posts/b.md", &post("B", "2021-01-01", "First of B.\n\n```console\n$ echo b\nb\n```\n"));
         write(root, "content/posts/c.md", "+++\ntitle = \"C\"\ndate = 2022-01-01\ndraft = true\n+++\nDraft C.\n");
         dir
@@ -579,7 +628,12 @@ mod tests {
             .into_iter()
             .map(|e| e.unwrap())
             .filter(|e| e.file_type().is_file())
-            .map(|e| (e.path().strip_prefix(&out).unwrap().to_string_lossy().replace('\\', "/"), Arc::from(std::fs::read(e.path()).unwrap())))
+            .map(|e| {
+                (
+                    e.path().strip_prefix(&out).unwrap().to_string_lossy().replace('\\', "/"),
+                    Arc::from(std::fs::read(e.path()).unwrap()),
+                )
+            })
             .collect();
         assert_eq!(written, full.files);
         assert_eq!((stats.posts, stats.pages, stats.files), (full.stats.posts, full.stats.pages, full.stats.files));
@@ -609,11 +663,16 @@ mod tests {
         let (before, _) = cache.rebuild(&Changes::everything(), &h).unwrap();
         // A change after the summary: only the pages that show the post's body change
         // (its own page and the feed), and only those are rendered.
-        write(dir.path(), "content/posts/a.md", &post("A", "2020-01-01", "First of A.\n\n```rust\nfn a() {}\n```\n\nEnd of A, edited.\n"));
+        write(
+            dir.path(),
+            "content/posts/a.md",
+            &post("A", "2020-01-01", "First of A.\n\n```rust\nfn a() {}\n```\n\nEnd of A, edited.\n"),
+        );
         let changes = Changes::classify(dir.path(), &[dir.path().join("content/posts/a.md")]);
         let (built, report) = cache.rebuild(&changes, &h).unwrap();
         assert_eq!((report.posts_rendered, report.posts_reused), (1, 2));
-        let changed: Vec<&String> = built.files.iter().filter(|(p, b)| before.files.get(*p) != Some(*b)).map(|(p, _)| p).collect();
+        let changed: Vec<&String> =
+            built.files.iter().filter(|(p, b)| before.files.get(*p) != Some(*b)).map(|(p, _)| p).collect();
         assert!(changed.contains(&&"posts/a/index.html".to_string()), "{changed:?}");
         assert_eq!(report.pages_rendered, changed.len(), "rendered {report:?}, changed {changed:?}");
         assert!(report.pages_rendered < report.pages / 2, "{report:?}");
@@ -623,7 +682,8 @@ mod tests {
 
         // A new title shows on the home page and on the neighbours' links too.
         write(dir.path(), "content/posts/a.md", &post("A renamed", "2020-01-01", "First of A.\n"));
-        let (built, report) = cache.rebuild(&Changes::classify(dir.path(), &[dir.path().join("content/posts/a.md")]), &h).unwrap();
+        let (built, report) =
+            cache.rebuild(&Changes::classify(dir.path(), &[dir.path().join("content/posts/a.md")]), &h).unwrap();
         assert!(report.pages_rendered > 1, "{report:?}");
         assert_same_as_full_build(dir.path(), &built);
     }
@@ -638,18 +698,29 @@ mod tests {
         let mut cache = SiteCache::new(dir.path(), opts());
         let (before, _) = cache.rebuild(&Changes::everything(), &h).unwrap();
         let (lines, blocks) = (h.parsed_line_count(), h.highlight_count());
-        write(dir.path(), "content/posts/a.md", &format!("{OPS_A}First of A.\n\n```rust\nfn a() {{}}\n```\n\nA new last line.\n"));
-        let (built, report) = cache.rebuild(&Changes::classify(dir.path(), &[dir.path().join("content/posts/a.md")]), &h).unwrap();
+        write(
+            dir.path(),
+            "content/posts/a.md",
+            &format!("{OPS_A}First of A.\n\n```rust\nfn a() {{}}\n```\n\nA new last line.\n"),
+        );
+        let (built, report) =
+            cache.rebuild(&Changes::classify(dir.path(), &[dir.path().join("content/posts/a.md")]), &h).unwrap();
         // Its page, the site's feed and its category's feed; nothing else.
         assert_eq!((report.posts_rendered, report.pages_rendered), (1, 3), "{report:?}");
-        let changed: Vec<&str> = built.files.iter().filter(|(p, b)| !Arc::ptr_eq(&before.files[*p], b)).map(|(p, _)| p.as_str()).collect();
+        let changed: Vec<&str> =
+            built.files.iter().filter(|(p, b)| !Arc::ptr_eq(&before.files[*p], b)).map(|(p, _)| p.as_str()).collect();
         assert_eq!(changed, ["atom.xml", "categories/ops/atom.xml", "posts/a/index.html"]);
-        assert_eq!((h.highlight_count(), h.parsed_line_count()), (blocks, lines), "the unchanged code block was highlighted again");
+        assert_eq!(
+            (h.highlight_count(), h.parsed_line_count()),
+            (blocks, lines),
+            "the unchanged code block was highlighted again"
+        );
         assert!(String::from_utf8_lossy(&built.files["posts/a/index.html"]).contains("A new last line."));
         assert_same_as_full_build(dir.path(), &built);
 
         // Saving the same text again renders nothing.
-        let (again, report) = cache.rebuild(&Changes::classify(dir.path(), &[dir.path().join("content/posts/a.md")]), &h).unwrap();
+        let (again, report) =
+            cache.rebuild(&Changes::classify(dir.path(), &[dir.path().join("content/posts/a.md")]), &h).unwrap();
         assert_eq!((report.posts_rendered, report.pages_rendered), (0, 0), "{report:?}");
         assert!(again.files.iter().all(|(p, b)| Arc::ptr_eq(&built.files[p], b)));
     }
@@ -761,14 +832,16 @@ mod tests {
         let mut cache = SiteCache::new(dir.path(), opts());
         cache.rebuild(&Changes::everything(), &h).unwrap();
         write(dir.path(), "content/posts/a.md", "+++\ntitle = \"A\"\ndate = 2020-01-01\ntitel = \"x\"\n+++\nBody\n");
-        let err = cache.rebuild(&Changes::classify(dir.path(), &[dir.path().join("content/posts/a.md")]), &h).unwrap_err();
+        let err =
+            cache.rebuild(&Changes::classify(dir.path(), &[dir.path().join("content/posts/a.md")]), &h).unwrap_err();
         assert_eq!(err.0[0].file, Path::new("content/posts/a.md"));
         assert_eq!(err.0[0].line, 4);
         // A template change alone does not hide the broken post.
         write(dir.path(), "templates/post.html", "{{ post.title }}");
         assert!(cache.rebuild(&Changes::classify(dir.path(), &[dir.path().join("templates/post.html")]), &h).is_err());
         write(dir.path(), "content/posts/a.md", &post("A", "2020-01-01", "Fixed.\n"));
-        let (built, _) = cache.rebuild(&Changes::classify(dir.path(), &[dir.path().join("content/posts/a.md")]), &h).unwrap();
+        let (built, _) =
+            cache.rebuild(&Changes::classify(dir.path(), &[dir.path().join("content/posts/a.md")]), &h).unwrap();
         assert_same_as_full_build(dir.path(), &built);
     }
 
@@ -808,7 +881,10 @@ mod tests {
         assert!(c.templates && !c.statics);
         assert!(Changes::classify(root, &[root.join("site.toml")]).config);
         assert!(Changes::classify(root, &[root.join("nested/site.toml")]).is_empty());
-        assert_eq!(Changes::classify(root, &[root.join("snippet-results.toml")]), Changes { results: true, ..Changes::default() });
+        assert_eq!(
+            Changes::classify(root, &[root.join("snippet-results.toml")]),
+            Changes { results: true, ..Changes::default() }
+        );
         assert!(Changes::classify(root, &[root.join("content/snippet-results.toml")]).content);
     }
 }

@@ -407,7 +407,11 @@ impl<'a> SnippetsPage<'a> {
             site,
             total: index.len(),
             tools: index.by_tool().iter().map(|(t, es)| group("tool", t, String::new(), es)).collect(),
-            requirements: index.by_requirement().iter().map(|(r, es)| group("requires", r, String::new(), es)).collect(),
+            requirements: index
+                .by_requirement()
+                .iter()
+                .map(|(r, es)| group("requires", r, String::new(), es))
+                .collect(),
             posts: index
                 .by_post()
                 .values()
@@ -429,8 +433,12 @@ mod tests {
     #[test]
     fn toc_nests_deeper_headings() {
         let toc = build_toc(&[h(2, "a"), h(3, "b"), h(4, "c"), h(3, "d"), h(2, "e"), h(4, "f")]);
-        let shape: Vec<(String, Vec<String>)> = toc.iter().map(|e| (e.id.clone(), e.children.iter().map(|c| c.id.clone()).collect())).collect();
-        assert_eq!(shape, [("a".to_string(), vec!["b".to_string(), "d".to_string()]), ("e".to_string(), vec!["f".to_string()])]);
+        let shape: Vec<(String, Vec<String>)> =
+            toc.iter().map(|e| (e.id.clone(), e.children.iter().map(|c| c.id.clone()).collect())).collect();
+        assert_eq!(
+            shape,
+            [("a".to_string(), vec!["b".to_string(), "d".to_string()]), ("e".to_string(), vec!["f".to_string()])]
+        );
         assert_eq!(toc[0].children[0].children[0].id, "c");
         assert_eq!(toc[0].text, "A");
         assert!(build_toc(&[]).is_empty());

@@ -141,7 +141,13 @@ impl ser::Serializer for &mut HashSerializer {
     fn serialize_newtype_struct<T: ?Sized + Serialize>(self, _: &'static str, value: &T) -> HashResult {
         value.serialize(self)
     }
-    fn serialize_newtype_variant<T: ?Sized + Serialize>(self, _: &'static str, _: u32, variant: &'static str, value: &T) -> HashResult {
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> HashResult {
         self.str(variant);
         value.serialize(self)
     }
@@ -157,7 +163,13 @@ impl ser::Serializer for &mut HashSerializer {
         self.tag(b'(');
         Ok(self)
     }
-    fn serialize_tuple_variant(self, _: &'static str, _: u32, variant: &'static str, _: usize) -> std::result::Result<Self, NotHashable> {
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: usize,
+    ) -> std::result::Result<Self, NotHashable> {
         self.str(variant);
         self.tag(b'(');
         Ok(self)
@@ -170,7 +182,13 @@ impl ser::Serializer for &mut HashSerializer {
         self.tag(b'{');
         Ok(self)
     }
-    fn serialize_struct_variant(self, _: &'static str, _: u32, variant: &'static str, _: usize) -> std::result::Result<Self, NotHashable> {
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: usize,
+    ) -> std::result::Result<Self, NotHashable> {
         self.str(variant);
         self.tag(b'{');
         Ok(self)

@@ -17,8 +17,10 @@ use tera::Tera;
 use crate::config::SiteConfig;
 use crate::error::{display_path, Diagnostic, Errors, Result};
 use crate::site::{Page, PageKind, SiteModel, Urls};
+use context::{
+    build_toc, HomePage, NotFoundPage, Paginator, PostContext, PostPage, PostSummary, SiteContext, SnippetsPage,
+};
 use template_error::template_error;
-use context::{build_toc, HomePage, NotFoundPage, Paginator, PostContext, PostPage, PostSummary, SiteContext, SnippetsPage};
 
 /// The site's own template folder, which overrides the theme's.
 pub const SITE_TEMPLATES_DIR: &str = "templates";
@@ -44,9 +46,16 @@ impl Templates {
                 crate::config::CONFIG_FILE,
                 line,
                 if line > 0 { 1 } else { 0 },
-                format!("the theme \"{}\" does not exist (no folder {})", config.theme, display_path(root, &theme_dir).display()),
+                format!(
+                    "the theme \"{}\" does not exist (no folder {})",
+                    config.theme,
+                    display_path(root, &theme_dir).display()
+                ),
             )
-            .with_help(format!("create themes/{}/templates/, or set `theme` to one of the folders under themes/", config.theme))
+            .with_help(format!(
+                "create themes/{}/templates/, or set `theme` to one of the folders under themes/",
+                config.theme
+            ))
             .into());
         }
         let mut sources = BTreeMap::new();
@@ -55,9 +64,12 @@ impl Templates {
                 continue;
             }
             for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-                let entry = entry.map_err(|e| Diagnostic::file(display_path(root, &dir), format!("cannot read templates: {e}")))?;
+                let entry = entry
+                    .map_err(|e| Diagnostic::file(display_path(root, &dir), format!("cannot read templates: {e}")))?;
                 let path = entry.path();
-                if entry.file_type().is_file() && path.extension().is_some_and(|x| x == "html" || x == "xml" || x == "txt") {
+                if entry.file_type().is_file()
+                    && path.extension().is_some_and(|x| x == "html" || x == "xml" || x == "txt")
+                {
                     let name = path.strip_prefix(&dir).expect("under dir").to_string_lossy().replace('\\', "/");
                     sources.insert(name, path.to_path_buf());
                 }
@@ -96,7 +108,8 @@ impl Templates {
     }
 
     fn render_fresh<C: Serialize>(&self, name: &str, context: &C, root: &Path) -> Result<String> {
-        let cx = tera::Context::from_serialize(context).map_err(|e| Diagnostic::file(name, format!("internal: context did not serialize: {e}")))?;
+        let cx = tera::Context::from_serialize(context)
+            .map_err(|e| Diagnostic::file(name, format!("internal: context did not serialize: {e}")))?;
         self.tera.render(name, &cx).map_err(|e| template_error(&e, root, &self.sources))
     }
 
@@ -139,7 +152,12 @@ impl PageList {
 }
 
 /// Renders every page of `model`; returns output file → HTML, in page order.
-pub fn render_pages(model: &SiteModel, config: &SiteConfig, templates: &Templates, root: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+pub fn render_pages(
+    model: &SiteModel,
+    config: &SiteConfig,
+    templates: &Templates,
+    root: &Path,
+) -> Result<Vec<(String, Vec<u8>)>> {
     let list = PageList::default();
     render_pages_into(model, config, templates, root, &list)?;
     Ok(list.into_pages())
@@ -147,7 +165,13 @@ pub fn render_pages(model: &SiteModel, config: &SiteConfig, templates: &Template
 
 /// Renders every page of `model` into `sink` as each is done, in parallel; returns how
 /// many pages were rendered. Errors of every page are collected.
-pub fn render_pages_into(model: &SiteModel, config: &SiteConfig, templates: &Templates, root: &Path, sink: &dyn PageSink) -> Result<usize> {
+pub fn render_pages_into(
+    model: &SiteModel,
+    config: &SiteConfig,
+    templates: &Templates,
+    root: &Path,
+    sink: &dyn PageSink,
+) -> Result<usize> {
     let summaries = summaries(model, &Urls::new(config));
     let all: Vec<usize> = (0..model.pages.len()).collect();
     render_selected(model, &summaries, config, templates, root, &all, sink)
@@ -158,7 +182,13 @@ pub fn render_pages_into(model: &SiteModel, config: &SiteConfig, templates: &Tem
 /// pages that are not posts' first (the feeds carry bodies), then the posts' pages a
 /// batch at a time, dropping each body once its page is done, and the snippet index
 /// pages last (the largest pages, rendered when the bodies are gone).
-pub fn render_pages_releasing_bodies(model: &mut SiteModel, config: &SiteConfig, templates: &Templates, root: &Path, sink: &dyn PageSink) -> Result<usize> {
+pub fn render_pages_releasing_bodies(
+    model: &mut SiteModel,
+    config: &SiteConfig,
+    templates: &Templates,
+    root: &Path,
+    sink: &dyn PageSink,
+) -> Result<usize> {
     const BATCH: usize = 256;
     let summaries = summaries(model, &Urls::new(config));
     let is_snippets = |k: &PageKind| matches!(k, PageKind::Snippets | PageKind::SnippetsJson);
@@ -172,7 +202,9 @@ pub fn render_pages_releasing_bodies(model: &mut SiteModel, config: &SiteConfig,
     }
     let mut errors = Vec::new();
     let mut rendered = 0;
-    let mut run = |model: &SiteModel, which: &[usize]| match render_selected(model, &summaries, config, templates, root, which, sink) {
+    let mut run = |model: &SiteModel, which: &[usize]| match render_selected(
+        model, &summaries, config, templates, root, which, sink,
+    ) {
         Ok(n) => rendered += n,
         Err(e) => errors.extend(e.0),
     };
@@ -216,13 +248,20 @@ pub fn render_selected(
 ) -> Result<usize> {
     let urls = Urls::new(config);
     let site = SiteContext::new(config, &urls);
-    let pages: Vec<(usize, &Page)> =
-        which.iter().map(|&i| (i, &model.pages[i])).filter(|(_, p)| pages::template_name(&p.kind).is_none_or(|t| templates.has(t))).collect();
+    let pages: Vec<(usize, &Page)> = which
+        .iter()
+        .map(|&i| (i, &model.pages[i]))
+        .filter(|(_, p)| pages::template_name(&p.kind).is_none_or(|t| templates.has(t)))
+        .collect();
     let errors: Vec<Diagnostic> = pages
         .par_iter()
         .filter_map(|&(index, page)| {
             let rendered = render_page(page, model, summaries, &site, &urls, templates, root).and_then(|html| {
-                let html = if urls.relative && page.kind.is_html() { rewrite::rewrite_urls(&html, |u| rewrite::relative_url(&page.path, u)) } else { html };
+                let html = if urls.relative && page.kind.is_html() {
+                    rewrite::rewrite_urls(&html, |u| rewrite::relative_url(&page.path, u))
+                } else {
+                    html
+                };
                 sink.put(index, page.output_file(), html.into_bytes())
             });
             rendered.err()
@@ -262,7 +301,11 @@ fn render_page(
 ) -> Result<String> {
     match &page.kind {
         PageKind::Home { posts, page: of } => {
-            let cx = HomePage { site, posts: posts.iter().map(|&i| &summaries[i]).collect(), paginator: Paginator::home(*of, urls) };
+            let cx = HomePage {
+                site,
+                posts: posts.iter().map(|&i| &summaries[i]).collect(),
+                paginator: Paginator::home(*of, urls),
+            };
             templates.render("index.html", &cx, root)
         }
         PageKind::Post { post } => {
@@ -284,14 +327,28 @@ fn render_page(
             };
             templates.render("post.html", &cx, root)
         }
-        PageKind::TermList { kind } => templates.render("taxonomy_list.html", &pages::term_list(model, site, urls, *kind), root),
-        PageKind::Term { kind, term, posts, page: of } => {
-            templates.render("taxonomy_term.html", &pages::term_page(model, summaries, site, urls, *kind, *term, posts, *of), root)
+        PageKind::TermList { kind } => {
+            templates.render("taxonomy_list.html", &pages::term_list(model, site, urls, *kind), root)
         }
-        PageKind::SeriesList => templates.render("series_list.html", &pages::series_list(model, summaries, site, urls), root),
-        PageKind::Series { series } => templates.render("series.html", &pages::series_page(model, summaries, site, urls, *series), root),
-        PageKind::Feed { category } => templates.render("atom.xml", &pages::feed(model, summaries, site, urls, *category), root),
-        PageKind::Sitemap => templates.render("sitemap.xml", &pages::sitemap(model, site, urls, |k| pages::template_name(k).is_none_or(|t| templates.has(t))), root),
+        PageKind::Term { kind, term, posts, page: of } => templates.render(
+            "taxonomy_term.html",
+            &pages::term_page(model, summaries, site, urls, *kind, *term, posts, *of),
+            root,
+        ),
+        PageKind::SeriesList => {
+            templates.render("series_list.html", &pages::series_list(model, summaries, site, urls), root)
+        }
+        PageKind::Series { series } => {
+            templates.render("series.html", &pages::series_page(model, summaries, site, urls, *series), root)
+        }
+        PageKind::Feed { category } => {
+            templates.render("atom.xml", &pages::feed(model, summaries, site, urls, *category), root)
+        }
+        PageKind::Sitemap => templates.render(
+            "sitemap.xml",
+            &pages::sitemap(model, site, urls, |k| pages::template_name(k).is_none_or(|t| templates.has(t))),
+            root,
+        ),
         PageKind::Robots => templates.render("robots.txt", &pages::robots(site, urls), root),
         PageKind::NotFound => {
             let cx = NotFoundPage { site, recent: summaries.iter().take(5).collect() };
@@ -300,10 +357,18 @@ fn render_page(
         PageKind::Snippets => templates.render("snippets.html", &SnippetsPage::new(site, &model.snippets, urls), root),
         PageKind::SnippetsJson => {
             let doc = crate::snippets::json::index_document(&model.snippets, &site.base_url);
-            serde_json::to_string_pretty(&doc).map(|mut s| {
-                s.push('\n');
-                s
-            }).map_err(|e| Diagnostic::file(crate::site::SNIPPETS_JSON_PATH, format!("internal: the snippet index did not serialize: {e}")).into())
+            serde_json::to_string_pretty(&doc)
+                .map(|mut s| {
+                    s.push('\n');
+                    s
+                })
+                .map_err(|e| {
+                    Diagnostic::file(
+                        crate::site::SNIPPETS_JSON_PATH,
+                        format!("internal: the snippet index did not serialize: {e}"),
+                    )
+                    .into()
+                })
         }
     }
 }

@@ -2,11 +2,13 @@
 //! page's series box, feeds, the sitemap and robots.txt. Each function reads the site
 //! model and the post summaries and returns the typed context of one page.
 
-use crate::site::{category_feed_path, PageKind, PageOf, SeriesNav, SeriesSlot, SiteModel, TaxonomyKind, Term, Urls, FEED_POSTS};
+use crate::site::{
+    category_feed_path, PageKind, PageOf, SeriesNav, SeriesSlot, SiteModel, TaxonomyKind, Term, Urls, FEED_POSTS,
+};
 
 use super::context::{
-    FeedEntry, FeedPage, Paginator, PostSummary, RobotsPage, SeriesBox, SeriesListPage, SeriesPage, SeriesPartLine, SeriesSummary, SiteContext,
-    SitemapEntry, SitemapPage, TermListPage, TermPage, TermSummary,
+    FeedEntry, FeedPage, Paginator, PostSummary, RobotsPage, SeriesBox, SeriesListPage, SeriesPage, SeriesPartLine,
+    SeriesSummary, SiteContext, SitemapEntry, SitemapPage, TermListPage, TermPage, TermSummary,
 };
 use super::rewrite::{absolute_url, rewrite_urls};
 
@@ -35,7 +37,8 @@ fn term_summary(kind: TaxonomyKind, term: &Term, urls: &Urls) -> TermSummary {
         slug: term.slug.clone(),
         url: urls.url(&crate::site::taxonomy::term_path(kind, &term.slug, 1)),
         count: term.posts.len(),
-        feed_url: (kind == TaxonomyKind::Categories && urls.has_origin()).then(|| urls.permalink(&category_feed_path(&term.slug))),
+        feed_url: (kind == TaxonomyKind::Categories && urls.has_origin())
+            .then(|| urls.permalink(&category_feed_path(&term.slug))),
     }
 }
 
@@ -67,7 +70,12 @@ pub fn term_page<'a>(
     }
 }
 
-fn series_summary<'a>(model: &SiteModel, summaries: &'a [PostSummary], urls: &Urls, series: usize) -> SeriesSummary<'a> {
+fn series_summary<'a>(
+    model: &SiteModel,
+    summaries: &'a [PostSummary],
+    urls: &Urls,
+    series: usize,
+) -> SeriesSummary<'a> {
     let s = &model.series.series[series];
     SeriesSummary {
         name: s.name.clone(),
@@ -79,21 +87,38 @@ fn series_summary<'a>(model: &SiteModel, summaries: &'a [PostSummary], urls: &Ur
     }
 }
 
-fn part_lines<'a>(model: &SiteModel, summaries: &'a [PostSummary], series: usize, current: Option<usize>) -> Vec<SeriesPartLine<'a>> {
+fn part_lines<'a>(
+    model: &SiteModel,
+    summaries: &'a [PostSummary],
+    series: usize,
+    current: Option<usize>,
+) -> Vec<SeriesPartLine<'a>> {
     model.series.series[series]
         .slots
         .iter()
         .map(|slot| match *slot {
-            SeriesSlot::Published { part, post } => {
-                SeriesPartLine { number: part, last: part, published: true, current: current == Some(post), post: Some(&summaries[post]) }
+            SeriesSlot::Published { part, post } => SeriesPartLine {
+                number: part,
+                last: part,
+                published: true,
+                current: current == Some(post),
+                post: Some(&summaries[post]),
+            },
+            SeriesSlot::Missing { from, to } => {
+                SeriesPartLine { number: from, last: to, published: false, current: false, post: None }
             }
-            SeriesSlot::Missing { from, to } => SeriesPartLine { number: from, last: to, published: false, current: false, post: None },
         })
         .collect()
 }
 
 /// The box on a post of a series.
-pub fn series_box<'a>(model: &SiteModel, summaries: &'a [PostSummary], urls: &Urls, nav: SeriesNav, post: usize) -> SeriesBox<'a> {
+pub fn series_box<'a>(
+    model: &SiteModel,
+    summaries: &'a [PostSummary],
+    urls: &Urls,
+    nav: SeriesNav,
+    post: usize,
+) -> SeriesBox<'a> {
     SeriesBox {
         series: series_summary(model, summaries, urls, nav.series),
         part: nav.part,
@@ -103,12 +128,30 @@ pub fn series_box<'a>(model: &SiteModel, summaries: &'a [PostSummary], urls: &Ur
     }
 }
 
-pub fn series_list<'a>(model: &SiteModel, summaries: &'a [PostSummary], site: &'a SiteContext, urls: &Urls) -> SeriesListPage<'a> {
-    SeriesListPage { site, series: (0..model.series.series.len()).map(|s| series_summary(model, summaries, urls, s)).collect() }
+pub fn series_list<'a>(
+    model: &SiteModel,
+    summaries: &'a [PostSummary],
+    site: &'a SiteContext,
+    urls: &Urls,
+) -> SeriesListPage<'a> {
+    SeriesListPage {
+        site,
+        series: (0..model.series.series.len()).map(|s| series_summary(model, summaries, urls, s)).collect(),
+    }
 }
 
-pub fn series_page<'a>(model: &SiteModel, summaries: &'a [PostSummary], site: &'a SiteContext, urls: &Urls, series: usize) -> SeriesPage<'a> {
-    SeriesPage { site, series: series_summary(model, summaries, urls, series), parts: part_lines(model, summaries, series, None) }
+pub fn series_page<'a>(
+    model: &SiteModel,
+    summaries: &'a [PostSummary],
+    site: &'a SiteContext,
+    urls: &Urls,
+    series: usize,
+) -> SeriesPage<'a> {
+    SeriesPage {
+        site,
+        series: series_summary(model, summaries, urls, series),
+        parts: part_lines(model, summaries, series, None),
+    }
 }
 
 /// The posts a feed carries: the newest, or one category's newest.
@@ -120,7 +163,13 @@ pub fn feed_posts(model: &SiteModel, category: Option<usize>) -> Vec<usize> {
 }
 
 /// The Atom feed of the newest posts, or of one category's.
-pub fn feed<'a>(model: &SiteModel, summaries: &'a [PostSummary], site: &'a SiteContext, urls: &Urls, category: Option<usize>) -> FeedPage<'a> {
+pub fn feed<'a>(
+    model: &SiteModel,
+    summaries: &'a [PostSummary],
+    site: &'a SiteContext,
+    urls: &Urls,
+    category: Option<usize>,
+) -> FeedPage<'a> {
     let newest = feed_posts(model, category);
     let (title, feed_path, page_path) = match category {
         Some(t) => {
@@ -135,15 +184,31 @@ pub fn feed<'a>(model: &SiteModel, summaries: &'a [PostSummary], site: &'a SiteC
         .into_iter()
         .map(|i| {
             let s = &summaries[i];
-            FeedEntry { post: s, content_html: absolute(&model.posts[i].rendered.html, &s.permalink), summary_html: absolute(&s.summary_html, &s.permalink) }
+            FeedEntry {
+                post: s,
+                content_html: absolute(&model.posts[i].rendered.html, &s.permalink),
+                summary_html: absolute(&s.summary_html, &s.permalink),
+            }
         })
         .collect();
     let updated = entries.first().map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |e| e.post.date.rfc3339.clone());
-    FeedPage { site, title, feed_url: urls.permalink(&feed_path), page_url: urls.permalink(&page_path), updated, entries }
+    FeedPage {
+        site,
+        title,
+        feed_url: urls.permalink(&feed_path),
+        page_url: urls.permalink(&page_path),
+        updated,
+        entries,
+    }
 }
 
 /// Every HTML page but the 404 page, with the date of its newest post.
-pub fn sitemap<'a>(model: &SiteModel, site: &'a SiteContext, urls: &Urls, rendered: impl Fn(&PageKind) -> bool) -> SitemapPage<'a> {
+pub fn sitemap<'a>(
+    model: &SiteModel,
+    site: &'a SiteContext,
+    urls: &Urls,
+    rendered: impl Fn(&PageKind) -> bool,
+) -> SitemapPage<'a> {
     let newest = |posts: &[usize]| posts.iter().map(|&i| model.posts[i].date()).max().map(|d| d.to_string());
     let entries = model
         .pages
@@ -153,7 +218,9 @@ pub fn sitemap<'a>(model: &SiteModel, site: &'a SiteContext, urls: &Urls, render
             let lastmod = match &p.kind {
                 PageKind::Post { post } => Some(model.posts[*post].date().to_string()),
                 PageKind::Home { posts, .. } | PageKind::Term { posts, .. } => newest(posts),
-                PageKind::Series { series } => newest(&model.series.series[*series].published().map(|(_, p)| p).collect::<Vec<_>>()),
+                PageKind::Series { series } => {
+                    newest(&model.series.series[*series].published().map(|(_, p)| p).collect::<Vec<_>>())
+                }
                 _ => model.posts.first().map(|p| p.date().to_string()),
             };
             SitemapEntry { loc: urls.permalink(&p.path), lastmod }

@@ -85,7 +85,10 @@ mod tests {
         assert_eq!(relative_url("posts/x/", "/posts/y/#a").as_deref(), Some("../../posts/y/index.html#a"));
         assert_eq!(relative_url("", "/").as_deref(), Some("index.html"));
         assert_eq!(relative_url("404.html", "/style.css").as_deref(), Some("style.css"));
-        assert_eq!(relative_url("tags/docker/page/2/", "/tags/docker/").as_deref(), Some("../../../../tags/docker/index.html"));
+        assert_eq!(
+            relative_url("tags/docker/page/2/", "/tags/docker/").as_deref(),
+            Some("../../../../tags/docker/index.html")
+        );
         assert_eq!(relative_url("", "//cdn.example.com/x.js"), None);
         assert_eq!(relative_url("", "https://example.com/"), None);
     }
@@ -103,9 +106,18 @@ mod tests {
     #[test]
     fn absolute_urls_for_feeds() {
         let page = "https://example.com/blog/posts/x/";
-        assert_eq!(absolute_url("/blog/posts/y/", page, "https://example.com").as_deref(), Some("https://example.com/blog/posts/y/"));
-        assert_eq!(absolute_url("#usage", page, "https://example.com").as_deref(), Some("https://example.com/blog/posts/x/#usage"));
-        assert_eq!(absolute_url("img.png", page, "https://example.com").as_deref(), Some("https://example.com/blog/posts/x/img.png"));
+        assert_eq!(
+            absolute_url("/blog/posts/y/", page, "https://example.com").as_deref(),
+            Some("https://example.com/blog/posts/y/")
+        );
+        assert_eq!(
+            absolute_url("#usage", page, "https://example.com").as_deref(),
+            Some("https://example.com/blog/posts/x/#usage")
+        );
+        assert_eq!(
+            absolute_url("img.png", page, "https://example.com").as_deref(),
+            Some("https://example.com/blog/posts/x/img.png")
+        );
         assert_eq!(absolute_url("mailto:me@example.com", page, ""), None);
     }
 }

@@ -21,7 +21,11 @@ pub fn template_error(e: &tera::Error, root: &Path, sources: &BTreeMap<String, P
     let file = template.map_or_else(|| PathBuf::from("templates"), |(_, p)| display_path(root, p));
     if let Some((line, column)) = syntax_position(&full) {
         let detail = chain.last().cloned().unwrap_or_default();
-        let detail = detail.lines().find(|l| l.trim_start().starts_with("= ")).map(|l| l.trim_start_matches([' ', '=']).to_string()).unwrap_or(detail);
+        let detail = detail
+            .lines()
+            .find(|l| l.trim_start().starts_with("= "))
+            .map(|l| l.trim_start_matches([' ', '=']).to_string())
+            .unwrap_or(detail);
         return Errors::one(
             Diagnostic::new(file, line, column, format!("template syntax error: {detail}"))
                 .with_help("fix the template at that position (Tera syntax: {{ value }}, {% if %}...{% endif %})"),
@@ -37,7 +41,8 @@ pub fn template_error(e: &tera::Error, root: &Path, sources: &BTreeMap<String, P
             0,
             0,
             format!("template error: {}", chain.join(": ")),
-            "check that every variable the template uses exists (see docs/themes.md for the fields of each page)".to_string(),
+            "check that every variable the template uses exists (see docs/themes.md for the fields of each page)"
+                .to_string(),
         ),
     };
     Errors::one(Diagnostic::new(file, line, column, message).with_help(help))
@@ -55,7 +60,10 @@ fn faulty_template<'a>(full: &str, sources: &'a BTreeMap<String, PathBuf>) -> Op
     }
     sources.iter().find(|(n, p)| {
         let p = p.display().to_string();
-        full.contains(&format!("'{n}'")) || full.contains(&format!("\"{n}\"")) || full.contains(&format!("'{p}'")) || full.contains(&format!("\"{p}\""))
+        full.contains(&format!("'{n}'"))
+            || full.contains(&format!("\"{n}\""))
+            || full.contains(&format!("'{p}'"))
+            || full.contains(&format!("\"{p}\""))
     })
 }
 
@@ -114,7 +122,9 @@ impl RenderFault {
             RenderFault::UnknownFilter(f) => find_after(source, f, '|'),
             RenderFault::UnknownTest(t) => find_after(source, t, 's'),
             RenderFault::UnknownFunction(f) => find_word(source, &format!("{f}(")),
-            RenderFault::MissingParent(p) => source.find(&format!("\"{p}\"")).or_else(|| source.find(&format!("'{p}'"))),
+            RenderFault::MissingParent(p) => {
+                source.find(&format!("\"{p}\"")).or_else(|| source.find(&format!("'{p}'")))
+            }
         };
         found.map_or((0, 0), |offset| line_col(source, offset))
     }
@@ -154,7 +164,11 @@ fn find_word(source: &str, word: &str) -> Option<usize> {
 
 /// The offset of `name` where it follows `sign` (and spaces): `| upper`, `is odd`.
 fn find_after(source: &str, name: &str, sign: char) -> Option<usize> {
-    source.match_indices(name).map(|(i, _)| i).find(|&i| source[..i].trim_end().ends_with(sign)).or_else(|| find_word(source, name))
+    source
+        .match_indices(name)
+        .map(|(i, _)| i)
+        .find(|&i| source[..i].trim_end().ends_with(sign))
+        .or_else(|| find_word(source, name))
 }
 
 #[cfg(test)]
@@ -165,7 +179,10 @@ mod tests {
     fn render_faults_are_read_from_teras_messages() {
         let m = "Failed to render 'post.html'\nVariable `post.no_such_field` not found in context while rendering 'post.html'";
         assert_eq!(RenderFault::from_message(m), Some(RenderFault::UndefinedVariable("post.no_such_field".into())));
-        assert_eq!(RenderFault::from_message("Filter 'shout' not found"), Some(RenderFault::UnknownFilter("shout".into())));
+        assert_eq!(
+            RenderFault::from_message("Filter 'shout' not found"),
+            Some(RenderFault::UnknownFilter("shout".into()))
+        );
         let m = "Template 'post.html' is inheriting from 'nosuch.html', which doesn't exist or isn't loaded.";
         assert_eq!(RenderFault::from_message(m), Some(RenderFault::MissingParent("nosuch.html".into())));
         assert_eq!(RenderFault::from_message("something else"), None);

@@ -58,15 +58,25 @@ enum LoopEvent {
 /// Runs the preview server until Ctrl-C (or SIGTERM); returns the exit code.
 pub fn serve(root: &Path, options: &ServeOptions) -> Result<i32, Errors> {
     let root = root.canonicalize().map_err(|e| {
-        Diagnostic::file(root, format!("cannot open the site folder: {e}")).with_help("run gen serve in a site folder, or pass --root")
+        Diagnostic::file(root, format!("cannot open the site folder: {e}"))
+            .with_help("run gen serve in a site folder, or pass --root")
     })?;
     let (listener, busy) = bind(options.bind, options.port)?;
-    let address = listener.local_addr().map_err(|e| Diagnostic::file("--bind", format!("cannot read the listening address: {e}")))?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| Diagnostic::file("--bind", format!("cannot read the listening address: {e}")))?;
     if let Some(busy) = busy {
-        eprintln!("Port {busy} on {} is in use; serving on port {} instead (choose one with --port).", options.bind, address.port());
+        eprintln!(
+            "Port {busy} on {} is in use; serving on port {} instead (choose one with --port).",
+            options.bind,
+            address.port()
+        );
     }
     if !options.bind.is_loopback() {
-        eprintln!("warning: listening on {}: other machines on the network can see the preview, drafts included.", options.bind);
+        eprintln!(
+            "warning: listening on {}: other machines on the network can see the preview, drafts included.",
+            options.bind
+        );
     }
     let url = format!("http://{address}/");
     let highlighter = Highlighter::new();
@@ -76,11 +86,23 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<i32, Errors> {
     let now = SystemTime::now();
     let (site, problems) = match rebuild(&mut cache, &Changes::everything(), &highlighter) {
         Ok((built, report)) => {
-            eprintln!("Built {} posts, {} pages ({} files) in {} ms", built.stats.posts, report.pages, built.stats.files, started.elapsed().as_millis());
-            (ServedSite::from_built(built, &ServedSite::default(), now).0, Problems { errors: Vec::new(), warnings: cache.warnings().to_vec() })
+            eprintln!(
+                "Built {} posts, {} pages ({} files) in {} ms",
+                built.stats.posts,
+                report.pages,
+                built.stats.files,
+                started.elapsed().as_millis()
+            );
+            (
+                ServedSite::from_built(built, &ServedSite::default(), now).0,
+                Problems { errors: Vec::new(), warnings: cache.warnings().to_vec() },
+            )
         }
         Err(errors) => {
-            eprintln!("Build failed in {} ms; fix it and save, the preview follows:\n{errors}", started.elapsed().as_millis());
+            eprintln!(
+                "Build failed in {} ms; fix it and save, the preview follows:\n{errors}",
+                started.elapsed().as_millis()
+            );
             (ServedSite::default(), Problems { errors: errors.0, warnings: cache.warnings().to_vec() })
         }
     };
@@ -112,14 +134,19 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<i32, Errors> {
     let mut watcher = SiteWatcher::start(&root, options.watch, move |event| {
         let _ = watch_tx.send(LoopEvent::Watch(event));
     })
-    .map_err(|e| Diagnostic::file(&root, format!("cannot watch the site for changes: {e}")).with_help("try gen serve --poll"))?;
+    .map_err(|e| {
+        Diagnostic::file(&root, format!("cannot watch the site for changes: {e}")).with_help("try gen serve --poll")
+    })?;
     let signals = stop_on_signals(tx)?;
 
     let how = match options.watch {
         WatchMode::Native => String::new(),
         WatchMode::Poll(interval) => format!(", polling every {} ms", interval.as_millis()),
     };
-    eprintln!("Serving {url} (drafts included) from memory; watching {}{how}. Press Ctrl-C to stop.", watcher.describe());
+    eprintln!(
+        "Serving {url} (drafts included) from memory; watching {}{how}. Press Ctrl-C to stop.",
+        watcher.describe()
+    );
 
     while let Some(paths) = next_batch(&rx) {
         if watcher.touches_root(&paths) {
@@ -206,15 +233,22 @@ fn listen(bind: IpAddr, port: u16) -> io::Result<TcpListener> {
 
 /// Rebuilds, turning a panic in the pipeline into an error (the server goes on with a
 /// fresh cache rather than dying mid-preview).
-fn rebuild(cache: &mut SiteCache, changes: &Changes, highlighter: &Highlighter) -> Result<(crate::pipeline::BuiltSite, RebuildReport), Errors> {
+fn rebuild(
+    cache: &mut SiteCache,
+    changes: &Changes,
+    highlighter: &Highlighter,
+) -> Result<(crate::pipeline::BuiltSite, RebuildReport), Errors> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cache.rebuild(changes, highlighter))) {
         Ok(result) => result,
         Err(_) => {
             let opts = cache_options(cache);
             *cache = SiteCache::new(&opts.0, opts.1);
-            Err(Diagnostic::file("gen", "internal error while rebuilding (a bug in gen); the next save rebuilds from scratch")
-                .with_help("please report it with the file you were editing")
-                .into())
+            Err(Diagnostic::file(
+                "gen",
+                "internal error while rebuilding (a bug in gen); the next save rebuilds from scratch",
+            )
+            .with_help("please report it with the file you were editing")
+            .into())
         }
     }
 }
@@ -275,7 +309,8 @@ fn print_warnings(problems: &Problems) {
 
 /// `content/posts/a.md`, `content/posts/a.md and 2 more`.
 fn describe_paths(root: &Path, paths: &[PathBuf]) -> String {
-    let shown: Vec<String> = paths.iter().take(3).map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string()).collect();
+    let shown: Vec<String> =
+        paths.iter().take(3).map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string()).collect();
     match paths.len() {
         0 => "a watcher problem".to_string(),
         n if n <= 3 => shown.join(", "),
@@ -299,14 +334,29 @@ fn describe_rebuild(root: &Path, paths: &[PathBuf], report: &RebuildReport, diff
         what.push("static files re-read".to_string());
     }
     if diff.is_empty() {
-        return format!("Checked in {} ms after {}: the output is as before; nothing to reload.", took.as_millis(), describe_paths(root, paths));
+        return format!(
+            "Checked in {} ms after {}: the output is as before; nothing to reload.",
+            took.as_millis(),
+            describe_paths(root, paths)
+        );
     }
     let outcome = if diff.stylesheets_only() {
         format!("{} stylesheet{} swapped in open pages", diff.changed.len(), plural(diff.changed.len()))
     } else {
-        format!("{} file{} changed, {} removed; open pages reload", diff.changed.len(), plural(diff.changed.len()), diff.removed.len())
+        format!(
+            "{} file{} changed, {} removed; open pages reload",
+            diff.changed.len(),
+            plural(diff.changed.len()),
+            diff.removed.len()
+        )
     };
-    format!("Rebuilt in {} ms after {}: {}; {}.", took.as_millis(), describe_paths(root, paths), what.join(", "), outcome)
+    format!(
+        "Rebuilt in {} ms after {}: {}; {}.",
+        took.as_millis(),
+        describe_paths(root, paths),
+        what.join(", "),
+        outcome
+    )
 }
 
 fn plural(n: usize) -> &'static str {

@@ -62,7 +62,10 @@ fn push_list(html: &mut String, kind: &str, color: &str, items: &[Diagnostic]) {
             escape_html(&d.message)
         ));
         if let Some(help) = &d.help {
-            html.push_str(&format!("<div class=\"gen-serve-help\" style=\"color:#9c9\">help: {}</div>", escape_html(help)));
+            html.push_str(&format!(
+                "<div class=\"gen-serve-help\" style=\"color:#9c9\">help: {}</div>",
+                escape_html(help)
+            ));
         }
         html.push_str("</li>\n");
     }
@@ -91,7 +94,8 @@ mod tests {
 
     #[test]
     fn warnings_alone_do_not_cover_the_page() {
-        let html = render_overlay(&Problems { errors: vec![], warnings: vec![Diagnostic::file("static/x", "outside")] });
+        let html =
+            render_overlay(&Problems { errors: vec![], warnings: vec![Diagnostic::file("static/x", "outside")] });
         assert!(html.contains("1 warning") && !html.contains("Build failed"), "{html}");
         assert!(html.contains("bottom:0") && !html.contains("inset:0"), "{html}");
     }

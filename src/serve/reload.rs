@@ -100,7 +100,8 @@ pub fn stream_events(mut out: Box<dyn Write + Send>, live: &LiveSite, events: Re
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 1000\n\n";
     let (_, action) = live.catch_up(since);
     let first = event_text(&live.snapshot(), &action);
-    if out.write_all(head.as_bytes()).and_then(|()| out.write_all(first.as_bytes())).and_then(|()| out.flush()).is_err() {
+    if out.write_all(head.as_bytes()).and_then(|()| out.write_all(first.as_bytes())).and_then(|()| out.flush()).is_err()
+    {
         return;
     }
     loop {
@@ -140,7 +141,10 @@ mod tests {
     fn messages_carry_generation_action_and_overlay() {
         let live = LiveSite::new(5, Default::default(), Default::default(), std::time::SystemTime::UNIX_EPOCH);
         let text = event_text(&live.snapshot(), &PageAction::Css(vec!["/style.css".into()]));
-        assert_eq!(text, "event: update\ndata: {\"generation\":5,\"action\":\"css\",\"css\":[\"/style.css\"],\"overlay\":\"\"}\n\n");
+        assert_eq!(
+            text,
+            "event: update\ndata: {\"generation\":5,\"action\":\"css\",\"css\":[\"/style.css\"],\"overlay\":\"\"}\n\n"
+        );
         let text = event_text(&live.snapshot(), &PageAction::Reload);
         assert!(text.contains("\"action\":\"reload\""), "{text}");
     }

@@ -56,7 +56,8 @@ pub fn parse_target(raw: &str) -> Result<Target, Refusal> {
     if !raw_path.starts_with('/') {
         return Err(Refusal { status: BAD_REQUEST, reason: "the request target must be a path starting with /" });
     }
-    let path = percent_decode(raw_path).ok_or(Refusal { status: BAD_REQUEST, reason: "the path has a malformed %-escape or is not UTF-8" })?;
+    let path = percent_decode(raw_path)
+        .ok_or(Refusal { status: BAD_REQUEST, reason: "the path has a malformed %-escape or is not UTF-8" })?;
     if path.contains('\0') || path.contains('\\') {
         return Err(Refusal { status: FORBIDDEN, reason: "the path contains a NUL or a backslash" });
     }
@@ -74,7 +75,12 @@ pub fn parse_target(raw: &str) -> Result<Target, Refusal> {
             "live.js" => Ok(Target::LiveScript),
             "status" => Ok(Target::Status),
             "events" => {
-                let since = query.as_deref().unwrap_or("").split('&').find_map(|kv| kv.strip_prefix("since=")).and_then(|v| v.parse().ok());
+                let since = query
+                    .as_deref()
+                    .unwrap_or("")
+                    .split('&')
+                    .find_map(|kv| kv.strip_prefix("since="))
+                    .and_then(|v| v.parse().ok());
                 Ok(Target::Events { since: since.unwrap_or(0) })
             }
             _ => Ok(Target::Site { key: format!("{}{rest}", &LIVE_PREFIX[1..]), path: path.clone(), query }),
@@ -111,7 +117,8 @@ pub struct Conditions {
 
 impl Conditions {
     fn from_headers(headers: &[Header]) -> Self {
-        let get = |name: &'static str| headers.iter().find(|h| h.field.equiv(name)).map(|h| h.value.as_str().to_string());
+        let get =
+            |name: &'static str| headers.iter().find(|h| h.field.equiv(name)).map(|h| h.value.as_str().to_string());
         Conditions {
             if_none_match: get("If-None-Match"),
             if_modified_since: get("If-Modified-Since").and_then(|v| httpdate::parse_http_date(&v).ok()),
@@ -160,7 +167,15 @@ pub fn content_type(key: &str) -> String {
     let mime = mime_guess::from_path(key).first_or_octet_stream();
     let essence = mime.essence_str();
     let texty = mime.type_() == mime_guess::mime::TEXT
-        || matches!(essence, "application/javascript" | "application/json" | "application/xml" | "image/svg+xml" | "application/rss+xml" | "application/atom+xml");
+        || matches!(
+            essence,
+            "application/javascript"
+                | "application/json"
+                | "application/xml"
+                | "image/svg+xml"
+                | "application/rss+xml"
+                | "application/atom+xml"
+        );
     if texty {
         format!("{essence}; charset=utf-8")
     } else {
@@ -173,7 +188,13 @@ fn is_html(key: &str) -> bool {
 }
 
 /// The reply for a site file (or the 404 page, or a redirect to the folder's `/`).
-pub fn reply_for_site(snapshot: &Snapshot, key: &str, path: &str, query: Option<&str>, conditions: &Conditions) -> Reply {
+pub fn reply_for_site(
+    snapshot: &Snapshot,
+    key: &str,
+    path: &str,
+    query: Option<&str>,
+    conditions: &Conditions,
+) -> Reply {
     let files = &snapshot.site.files;
     let Some(file) = files.get(key) else {
         if !key.ends_with("index.html") && files.contains_key(&format!("{key}/index.html")) {
@@ -238,7 +259,13 @@ pub struct DiagnosticJson<'a> {
 
 impl<'a> From<&'a Diagnostic> for DiagnosticJson<'a> {
     fn from(d: &'a Diagnostic) -> Self {
-        DiagnosticJson { file: d.file.display().to_string(), line: d.line, column: d.column, message: &d.message, help: d.help.as_deref() }
+        DiagnosticJson {
+            file: d.file.display().to_string(),
+            line: d.line,
+            column: d.column,
+            message: &d.message,
+            help: d.help.as_deref(),
+        }
     }
 }
 
@@ -285,7 +312,10 @@ pub fn handle(request: Request, cx: &ServerContext) {
     let target = match parse_target(request.url()) {
         Ok(t) => t,
         Err(refusal) => {
-            send(request, Reply::new(refusal.status, "text/plain; charset=utf-8", format!("refused: {}\n", refusal.reason)));
+            send(
+                request,
+                Reply::new(refusal.status, "text/plain; charset=utf-8", format!("refused: {}\n", refusal.reason)),
+            );
             return;
         }
     };
@@ -308,8 +338,9 @@ pub fn handle(request: Request, cx: &ServerContext) {
 
 fn send(request: Request, reply: Reply) {
     let length = reply.body.len();
-    let mut response = Response::new(reply.status.into(), Vec::new(), std::io::Cursor::new(reply.body), Some(length), None)
-        .with_chunked_threshold(usize::MAX);
+    let mut response =
+        Response::new(reply.status.into(), Vec::new(), std::io::Cursor::new(reply.body), Some(length), None)
+            .with_chunked_threshold(usize::MAX);
     for (name, value) in reply.headers {
         if let Ok(h) = Header::from_bytes(name.as_bytes(), value.as_bytes()) {
             response.add_header(h);
@@ -389,10 +420,15 @@ mod tests {
 
     fn snapshot() -> Snapshot {
         let built = BuiltSite {
-            files: [("index.html", "<body>home</body>"), ("style.css", "p{}"), ("posts/x/index.html", "<body>x</body>"), ("404.html", "<body>lost</body>")]
-                .iter()
-                .map(|(p, b)| (p.to_string(), Arc::from(b.as_bytes())))
-                .collect(),
+            files: [
+                ("index.html", "<body>home</body>"),
+                ("style.css", "p{}"),
+                ("posts/x/index.html", "<body>x</body>"),
+                ("404.html", "<body>lost</body>"),
+            ]
+            .iter()
+            .map(|(p, b)| (p.to_string(), Arc::from(b.as_bytes())))
+            .collect(),
             stats: Default::default(),
         };
         let t = UNIX_EPOCH + Duration::from_secs(1_000_000);
@@ -422,10 +458,19 @@ mod tests {
         let modified = s.site.files["style.css"].modified;
         let at = |t: SystemTime| Conditions { if_none_match: None, if_modified_since: Some(t) };
         assert_eq!(reply_for_site(&s, "style.css", "/style.css", None, &at(modified)).status, 304);
-        assert_eq!(reply_for_site(&s, "style.css", "/style.css", None, &at(modified + Duration::from_millis(1500))).status, 304);
-        assert_eq!(reply_for_site(&s, "style.css", "/style.css", None, &at(modified - Duration::from_secs(1))).status, 200);
+        assert_eq!(
+            reply_for_site(&s, "style.css", "/style.css", None, &at(modified + Duration::from_millis(1500))).status,
+            304
+        );
+        assert_eq!(
+            reply_for_site(&s, "style.css", "/style.css", None, &at(modified - Duration::from_secs(1))).status,
+            200
+        );
         // If-None-Match decides when both are sent.
-        let both = Conditions { if_none_match: Some("\"other\"".into()), if_modified_since: Some(modified + Duration::from_secs(5)) };
+        let both = Conditions {
+            if_none_match: Some("\"other\"".into()),
+            if_modified_since: Some(modified + Duration::from_secs(5)),
+        };
         assert_eq!(reply_for_site(&s, "style.css", "/style.css", None, &both).status, 200);
     }
 

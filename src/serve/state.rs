@@ -61,7 +61,8 @@ impl ServedSite {
         let mut old = previous.files.iter().peekable();
         let mut diff = SiteDiff::default();
         // (path, the previous entry if it has the same bytes, or the bytes to hash)
-        let mut entries: Vec<(String, Result<Arc<ServedFile>, (Arc<[u8]>, Option<&Arc<ServedFile>>)>)> = Vec::with_capacity(built.files.len());
+        let mut entries: Vec<(String, Result<Arc<ServedFile>, (Arc<[u8]>, Option<&Arc<ServedFile>>)>)> =
+            Vec::with_capacity(built.files.len());
         for (path, bytes) in built.files {
             while let Some((gone, _)) = old.next_if(|(p, _)| p.as_str() < path.as_str()) {
                 diff.removed.push(gone.clone());
@@ -173,7 +174,12 @@ impl LiveSite {
 
     /// Publishes a new build (or, with `None`, keeps the site and updates the problems).
     /// Returns the transition, or `None` when nothing visible changed.
-    pub fn publish(&self, update: Option<(ServedSite, SiteDiff)>, problems: Problems, now: SystemTime) -> Option<Transition> {
+    pub fn publish(
+        &self,
+        update: Option<(ServedSite, SiteDiff)>,
+        problems: Problems,
+        now: SystemTime,
+    ) -> Option<Transition> {
         let mut current = self.current.write().expect("live site poisoned");
         let (site, action) = match update {
             Some((_, diff)) if diff.is_empty() => (Arc::clone(&current.site), PageAction::None),
@@ -208,7 +214,10 @@ impl LiveSite {
         if !known {
             return (current, PageAction::Reload);
         }
-        let action = history.iter().filter(|t| t.generation > since && t.generation <= current).fold(PageAction::None, |acc, t| acc.then(&t.action));
+        let action = history
+            .iter()
+            .filter(|t| t.generation > since && t.generation <= current)
+            .fold(PageAction::None, |acc, t| acc.then(&t.action));
         (current, action)
     }
 }
@@ -219,7 +228,10 @@ mod tests {
     use std::time::Duration;
 
     fn built(files: &[(&str, &str)]) -> BuiltSite {
-        BuiltSite { files: files.iter().map(|(p, b)| (p.to_string(), Arc::from(b.as_bytes()))).collect(), stats: Default::default() }
+        BuiltSite {
+            files: files.iter().map(|(p, b)| (p.to_string(), Arc::from(b.as_bytes()))).collect(),
+            stats: Default::default(),
+        }
     }
 
     fn t(secs: u64) -> SystemTime {
@@ -228,9 +240,11 @@ mod tests {
 
     #[test]
     fn unchanged_files_keep_their_entry_and_time() {
-        let (one, diff) = ServedSite::from_built(built(&[("a.html", "A"), ("s.css", "S")]), &ServedSite::default(), t(1));
+        let (one, diff) =
+            ServedSite::from_built(built(&[("a.html", "A"), ("s.css", "S")]), &ServedSite::default(), t(1));
         assert_eq!(diff.changed, ["a.html", "s.css"]);
-        let (two, diff) = ServedSite::from_built(built(&[("a.html", "A"), ("s.css", "S2"), ("b.html", "B")]), &one, t(2));
+        let (two, diff) =
+            ServedSite::from_built(built(&[("a.html", "A"), ("s.css", "S2"), ("b.html", "B")]), &one, t(2));
         assert_eq!(diff, SiteDiff { changed: vec!["b.html".into(), "s.css".into()], removed: vec![] });
         assert!(Arc::ptr_eq(&one.files["a.html"], &two.files["a.html"]));
         assert_eq!(two.files["a.html"].modified, t(1));
@@ -257,7 +271,10 @@ mod tests {
         let live = LiveSite::new(7, ServedSite::default(), Problems::default(), t(1));
         assert_eq!(live.publish(None, Problems::default(), t(2)), None);
         let broken = Problems { errors: vec![Diagnostic::new("content/posts/a.md", 3, 1, "bad")], warnings: vec![] };
-        assert_eq!(live.publish(None, broken.clone(), t(2)).unwrap(), Transition { generation: 8, action: PageAction::None });
+        assert_eq!(
+            live.publish(None, broken.clone(), t(2)).unwrap(),
+            Transition { generation: 8, action: PageAction::None }
+        );
         assert_eq!(live.publish(None, broken, t(3)), None);
         assert_eq!(live.snapshot().generation, 8);
     }

@@ -66,27 +66,42 @@ pub struct SiteWatcher {
 impl SiteWatcher {
     /// Starts watching the site at `root` (an absolute path); `report` is called on the
     /// watcher's thread for each batch of events.
-    pub fn start(root: &Path, mode: WatchMode, report: impl Fn(WatchEvent) + Send + 'static) -> notify::Result<SiteWatcher> {
+    pub fn start(
+        root: &Path,
+        mode: WatchMode,
+        report: impl Fn(WatchEvent) + Send + 'static,
+    ) -> notify::Result<SiteWatcher> {
         if let WatchMode::Poll(interval) = mode {
             let poller = Poller::start(root, interval, report);
-            return Ok(SiteWatcher { backend: Backend::Poll(poller), root: root.to_path_buf(), watching: HashSet::new() });
+            return Ok(SiteWatcher {
+                backend: Backend::Poll(poller),
+                root: root.to_path_buf(),
+                watching: HashSet::new(),
+            });
         }
         let handler = move |result: DebounceEventResult| match result {
             Ok(events) => {
-                let mut paths: Vec<PathBuf> =
-                    events.into_iter().filter(|e| !matches!(e.kind, EventKind::Access(_))).flat_map(|e| e.event.paths).collect();
+                let mut paths: Vec<PathBuf> = events
+                    .into_iter()
+                    .filter(|e| !matches!(e.kind, EventKind::Access(_)))
+                    .flat_map(|e| e.event.paths)
+                    .collect();
                 paths.sort();
                 paths.dedup();
                 if !paths.is_empty() {
                     report(WatchEvent::Changed(paths));
                 }
             }
-            Err(errors) => report(WatchEvent::Failed(errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))),
+            Err(errors) => {
+                report(WatchEvent::Failed(errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")))
+            }
         };
-        let mut debouncer = new_debouncer_opt(DEBOUNCE, None, handler, RecommendedCache::default(), notify::Config::default())?;
+        let mut debouncer =
+            new_debouncer_opt(DEBOUNCE, None, handler, RecommendedCache::default(), notify::Config::default())?;
         // The root itself, not recursively: site.toml, and input folders that appear later.
         debouncer.watch(root, RecursiveMode::NonRecursive)?;
-        let mut watcher = SiteWatcher { backend: Backend::Native(debouncer), root: root.to_path_buf(), watching: HashSet::new() };
+        let mut watcher =
+            SiteWatcher { backend: Backend::Native(debouncer), root: root.to_path_buf(), watching: HashSet::new() };
         watcher.refresh_folders()?;
         Ok(watcher)
     }
@@ -178,7 +193,10 @@ fn scan(root: &Path) -> HashMap<PathBuf, Seen> {
     for start in files.into_iter().chain(folders) {
         for entry in walkdir::WalkDir::new(&start).follow_links(true).into_iter().flatten() {
             if let Ok(meta) = entry.metadata() {
-                seen.insert(entry.into_path(), Seen { len: meta.len(), modified: meta.modified().ok(), dir: meta.is_dir() });
+                seen.insert(
+                    entry.into_path(),
+                    Seen { len: meta.len(), modified: meta.modified().ok(), dir: meta.is_dir() },
+                );
             }
         }
     }

@@ -1,10 +1,19 @@
 //! The recursive-descent parser behind [`super::parse`]: one pass over the bytes, with
 //! command substitutions parsed recursively so that every offset is absolute.
 
-use super::{is_name, Assignment, HereDoc, RedirectOp, Redirection, Script, SimpleCommand, Span, SyntaxError, Word, WordPart};
+use super::{
+    is_name, Assignment, HereDoc, RedirectOp, Redirection, Script, SimpleCommand, Span, SyntaxError, Word, WordPart,
+};
 
 pub(super) fn parse(source: &str) -> Script {
-    let mut p = Parser { src: source, pos: 0, end: source.len(), depth: 0, out: Script::default(), pending_heredocs: Vec::new() };
+    let mut p = Parser {
+        src: source,
+        pos: 0,
+        end: source.len(),
+        depth: 0,
+        out: Script::default(),
+        pending_heredocs: Vec::new(),
+    };
     let result = p.list(Until::End);
     if let Err(e) = result {
         p.out.errors.push(e);
@@ -92,7 +101,10 @@ fn is_meta(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'(' | b')' | b'<' | b'>')
 }
 
-const RESERVED_OPENERS: &[&str] = &["if", "then", "else", "elif", "fi", "do", "done", "while", "until", "for", "select", "case", "esac", "{", "}", "!", "function"];
+const RESERVED_OPENERS: &[&str] = &[
+    "if", "then", "else", "elif", "fi", "do", "done", "while", "until", "for", "select", "case", "esac", "{", "}", "!",
+    "function",
+];
 
 impl<'a> Parser<'a> {
     fn peek(&self) -> Option<u8> {
@@ -475,7 +487,13 @@ impl<'a> Parser<'a> {
                     strip_tabs: op == RedirectOp::HereDocStripTabs,
                     op_offset: at,
                 });
-                b.redirections.push(Redirection { fd, op, target, heredoc: Some(HereDoc { body: String::new(), span, quoted }), span });
+                b.redirections.push(Redirection {
+                    fd,
+                    op,
+                    target,
+                    heredoc: Some(HereDoc { body: String::new(), span, quoted }),
+                    span,
+                });
             } else {
                 b.redirections.push(Redirection { fd, op, target, heredoc: None, span });
             }
@@ -509,7 +527,11 @@ impl<'a> Parser<'a> {
     fn redirect_op(&self) -> Option<(Option<u32>, RedirectOp, usize)> {
         let rest = self.rest();
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        let (fd, after) = if digits > 0 && rest[digits..].starts_with(['<', '>']) { (rest[..digits].parse().ok(), &rest[digits..]) } else { (None, rest) };
+        let (fd, after) = if digits > 0 && rest[digits..].starts_with(['<', '>']) {
+            (rest[..digits].parse().ok(), &rest[digits..])
+        } else {
+            (None, rest)
+        };
         if fd.is_none() && after.starts_with('<') && self.placeholder_ahead() {
             return None;
         }
@@ -753,7 +775,9 @@ impl<'a> Parser<'a> {
         let c = rest.chars().next();
         let len = match c {
             Some(c) if c.is_ascii_digit() || "?@#$!*-".contains(c) => 1,
-            Some(c) if c.is_ascii_alphabetic() || c == '_' => rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len()),
+            Some(c) if c.is_ascii_alphabetic() || c == '_' => {
+                rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len())
+            }
             _ => return Ok(None),
         };
         let name = rest[..len].to_string();
@@ -802,7 +826,9 @@ impl<'a> Parser<'a> {
                 let next = (line_end + 1).min(self.end);
                 if candidate == h.delimiter {
                     let body = self.src[body_start..self.pos].to_string();
-                    if let Some(r) = self.out.commands.get_mut(h.command).and_then(|c| c.redirections.get_mut(h.redirection)) {
+                    if let Some(r) =
+                        self.out.commands.get_mut(h.command).and_then(|c| c.redirections.get_mut(h.redirection))
+                    {
                         if let Some(doc) = r.heredoc.as_mut() {
                             doc.body = body;
                             doc.span = Span::new(body_start, self.pos);
@@ -864,7 +890,10 @@ fn quoted_text_with_placeholders(text: &str, start: usize, parts: &mut Vec<WordP
                 if last < i {
                     parts.push(WordPart::Text { text: text[last..i].to_string(), quoted: true });
                 }
-                parts.push(WordPart::Placeholder { text: text[i + 1..i + len - 1].to_string(), span: Span::new(start + i, start + i + len) });
+                parts.push(WordPart::Placeholder {
+                    text: text[i + 1..i + len - 1].to_string(),
+                    span: Span::new(start + i, start + i + len),
+                });
                 i += len;
                 last = i;
                 continue;

@@ -16,7 +16,10 @@ fn error(src: &str) -> SyntaxError {
 
 #[test]
 fn pipes_lists_and_substitutions_in_source_order() {
-    assert_eq!(names("docker rmi $(docker images | grep \"^<none>\" | awk '{print $3}')"), ["docker", "docker", "grep", "awk"]);
+    assert_eq!(
+        names("docker rmi $(docker images | grep \"^<none>\" | awk '{print $3}')"),
+        ["docker", "docker", "grep", "awk"]
+    );
     assert_eq!(names("a && b || c; d & e\nf"), ["a", "b", "c", "d", "e", "f"]);
     assert_eq!(names("echo `date` <(sort x) $(echo $(uname))"), ["echo", "date", "sort", "echo", "uname"]);
     assert_eq!(names("(cd /tmp && make) | tee log"), ["cd", "make", "tee"]);
@@ -68,15 +71,26 @@ fn placeholders_are_words_not_redirections() {
     assert_eq!(s.commands[0].words.len(), 5);
     // Real redirections still are.
     let s = parse("sort < in.txt > out.txt 2>&1");
-    let ops: Vec<_> = s.commands[0].redirections.iter().map(|r| (r.fd, r.op, r.target.literal().unwrap().to_string())).collect();
-    assert_eq!(ops, [(None, RedirectOp::Input, "in.txt".into()), (None, RedirectOp::Output, "out.txt".into()), (Some(2), RedirectOp::DupOutput, "1".into())]);
+    let ops: Vec<_> =
+        s.commands[0].redirections.iter().map(|r| (r.fd, r.op, r.target.literal().unwrap().to_string())).collect();
+    assert_eq!(
+        ops,
+        [
+            (None, RedirectOp::Input, "in.txt".into()),
+            (None, RedirectOp::Output, "out.txt".into()),
+            (Some(2), RedirectOp::DupOutput, "1".into())
+        ]
+    );
 }
 
 #[test]
 fn placeholders_in_quotes_need_a_space() {
     let s = parse("echo 'ARGS=\"--insecure-registry <registry host 1>\"' \"^<none>\"");
     let parts = &s.commands[0].words[1].parts;
-    assert!(parts.iter().any(|p| matches!(p, WordPart::Placeholder { text, .. } if text == "registry host 1")), "{parts:?}");
+    assert!(
+        parts.iter().any(|p| matches!(p, WordPart::Placeholder { text, .. } if text == "registry host 1")),
+        "{parts:?}"
+    );
     assert_eq!(s.commands[0].words[2].literal(), Some("^<none>"));
 }
 

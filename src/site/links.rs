@@ -44,7 +44,9 @@ fn has_scheme(dest: &str) -> bool {
     match dest.find(':') {
         Some(i) => {
             let scheme = &dest[..i];
-            !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) && !dest[..i].contains('/')
+            !scheme.is_empty()
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && !dest[..i].contains('/')
         }
         None => false,
     }
@@ -111,18 +113,25 @@ impl LinkIndex {
     pub fn check_links_of(&self, posts: &[Post], which: impl IntoIterator<Item = usize>) -> Result<()> {
         // Made on the first link to another post (checking one post often needs none).
         let post_of_file: std::cell::OnceCell<HashMap<PathBuf, usize>> = std::cell::OnceCell::new();
-        let post_of_file = || post_of_file.get_or_init(|| posts.iter().enumerate().map(|(i, p)| (normalize(&p.source.path), i)).collect());
+        let post_of_file = || {
+            post_of_file.get_or_init(|| posts.iter().enumerate().map(|(i, p)| (normalize(&p.source.path), i)).collect())
+        };
         let has_anchor = |t: usize, anchor: &str| posts[t].rendered.headings.iter().any(|h| h.id == anchor);
         let mut errors = Vec::new();
         for i in which {
             let post = &posts[i];
             let dir = post.source.path.parent().map(Path::to_path_buf).unwrap_or_default();
             for link in &post.rendered.links {
-                let at = |message: String, help: String| Diagnostic::new(&post.source.path, link.line, link.column, message).with_help(help);
+                let at = |message: String, help: String| {
+                    Diagnostic::new(&post.source.path, link.line, link.column, message).with_help(help)
+                };
                 match post_link_target(&link.dest) {
                     None => {}
                     Some(PostLinkTarget::SamePost { anchor }) if !anchor.is_empty() && !has_anchor(i, anchor) => {
-                        errors.push(at(format!("the link `{}` points to no heading of this post", link.dest), headings_help(post)));
+                        errors.push(at(
+                            format!("the link `{}` points to no heading of this post", link.dest),
+                            headings_help(post),
+                        ));
                     }
                     Some(PostLinkTarget::SamePost { .. }) => {}
                     Some(PostLinkTarget::OtherPost { file, anchor }) => {
@@ -199,8 +208,13 @@ mod tests {
     fn classifies_destinations() {
         assert_eq!(post_link_target("#usage"), Some(PostLinkTarget::SamePost { anchor: "usage" }));
         assert_eq!(post_link_target("other.md"), Some(PostLinkTarget::OtherPost { file: "other.md", anchor: None }));
-        assert_eq!(post_link_target("../a/b.md#x"), Some(PostLinkTarget::OtherPost { file: "../a/b.md", anchor: Some("x") }));
-        for external in ["https://example.com/a.md", "mailto:me@example.com", "/posts/x/", "image.png", "docs/", "c:x.md"] {
+        assert_eq!(
+            post_link_target("../a/b.md#x"),
+            Some(PostLinkTarget::OtherPost { file: "../a/b.md", anchor: Some("x") })
+        );
+        for external in
+            ["https://example.com/a.md", "mailto:me@example.com", "/posts/x/", "image.png", "docs/", "c:x.md"]
+        {
             assert_eq!(post_link_target(external), None, "{external}");
         }
     }

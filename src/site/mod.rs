@@ -99,18 +99,34 @@ pub struct PageOf {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PageKind {
     /// The home list: `posts` is this page's slice of all posts, newest first.
-    Home { posts: Vec<usize>, page: PageOf },
-    Post { post: usize },
+    Home {
+        posts: Vec<usize>,
+        page: PageOf,
+    },
+    Post {
+        post: usize,
+    },
     /// `categories/`, `tags/`: every term with its post count.
-    TermList { kind: TaxonomyKind },
+    TermList {
+        kind: TaxonomyKind,
+    },
     /// One page of a term's posts, newest first.
-    Term { kind: TaxonomyKind, term: usize, posts: Vec<usize>, page: PageOf },
+    Term {
+        kind: TaxonomyKind,
+        term: usize,
+        posts: Vec<usize>,
+        page: PageOf,
+    },
     /// `series/`: every series.
     SeriesList,
     /// `series/<slug>/`: the parts in order.
-    Series { series: usize },
+    Series {
+        series: usize,
+    },
     /// `atom.xml` (all posts) or `categories/<slug>/atom.xml`.
-    Feed { category: Option<usize> },
+    Feed {
+        category: Option<usize>,
+    },
     Sitemap,
     Robots,
     NotFound,
@@ -200,7 +216,9 @@ pub fn build_site_model(posts: Vec<Post>, config: &SiteConfig) -> Result<SiteMod
 /// Orders posts newest first (ties by title, then file), groups them into categories,
 /// tags and series, and plans every page. `now` marks later posts as scheduled.
 pub fn build_site_model_at(mut posts: Vec<Post>, config: &SiteConfig, now: PostDate) -> Result<SiteModel> {
-    posts.sort_by(|a, b| b.date().cmp(&a.date()).then_with(|| a.title().cmp(b.title())).then_with(|| a.source.path.cmp(&b.source.path)));
+    posts.sort_by(|a, b| {
+        b.date().cmp(&a.date()).then_with(|| a.title().cmp(b.title())).then_with(|| a.source.path.cmp(&b.source.path))
+    });
     check_unique_slugs(&posts)?;
     let (categories, tags, series) = (
         build_taxonomy(TaxonomyKind::Categories, &posts),
@@ -226,7 +244,12 @@ pub fn build_site_model_at(mut posts: Vec<Post>, config: &SiteConfig, now: PostD
         pages.push(Page { path: format!("{}/", kind.key()), kind: PageKind::TermList { kind } });
         for (t, term) in taxonomy.terms.iter().enumerate() {
             let path_of = |n| taxonomy.term_path(term, n);
-            paginate(&term.posts, per_page, path_of, &mut pages, |posts, page| PageKind::Term { kind, term: t, posts, page });
+            paginate(&term.posts, per_page, path_of, &mut pages, |posts, page| PageKind::Term {
+                kind,
+                term: t,
+                posts,
+                page,
+            });
         }
     }
     pages.push(Page { path: "series/".into(), kind: PageKind::SeriesList });
@@ -337,11 +360,20 @@ fn check_unique_slugs(posts: &[Post]) -> Result<()> {
     for p in posts {
         if let Some(other) = seen.insert(p.slug(), p) {
             // Name the post whose `slug` key caused the clash, if one has it.
-            let (p, other) = if p.source.front_matter.slug.is_none() && other.source.front_matter.slug.is_some() { (other, p) } else { (p, other) };
+            let (p, other) = if p.source.front_matter.slug.is_none() && other.source.front_matter.slug.is_some() {
+                (other, p)
+            } else {
+                (p, other)
+            };
             errors.push(
                 p.source
-                    .diagnostic_at_key("slug", format!("the slug \"{}\" is also used by {}", p.slug(), other.source.path.display()))
-                    .with_help("two posts cannot share a URL: rename one file or set a different `slug` in its front matter"),
+                    .diagnostic_at_key(
+                        "slug",
+                        format!("the slug \"{}\" is also used by {}", p.slug(), other.source.path.display()),
+                    )
+                    .with_help(
+                        "two posts cannot share a URL: rename one file or set a different `slug` in its front matter",
+                    ),
             );
         }
     }
@@ -406,15 +438,35 @@ pub(crate) mod tests {
         c.base_url = "https://example.com/".into();
         let m = build_site_model_at(posts, &c, PostDate { year: 2021, month: 6, day: 1, seconds: 0 }).unwrap();
         let paths: Vec<&str> = m.pages.iter().map(|p| p.path.as_str()).collect();
-        for path in ["categories/", "categories/docker/", "categories/docker/page/2/", "tags/x/", "series/", "series/s/", "atom.xml", "categories/docker/atom.xml", "sitemap.xml", "robots.txt"] {
+        for path in [
+            "categories/",
+            "categories/docker/",
+            "categories/docker/page/2/",
+            "tags/x/",
+            "series/",
+            "series/s/",
+            "atom.xml",
+            "categories/docker/atom.xml",
+            "sitemap.xml",
+            "robots.txt",
+        ] {
             assert!(paths.contains(&path), "{path} not in {paths:?}");
         }
         let docker2 = m.pages.iter().find(|p| p.path == "categories/docker/page/2/").unwrap();
-        assert_eq!(docker2.kind, PageKind::Term { kind: TaxonomyKind::Categories, term: 0, posts: vec![2], page: PageOf { number: 2, total: 2 } });
+        assert_eq!(
+            docker2.kind,
+            PageKind::Term {
+                kind: TaxonomyKind::Categories,
+                term: 0,
+                posts: vec![2],
+                page: PageOf { number: 2, total: 2 }
+            }
+        );
         assert!(m.is_scheduled(0) && !m.is_scheduled(1));
         assert_eq!(m.related[1], [2]);
         // Without a host there are no feeds or sitemap.
-        let m = build_site_model_at(m.posts, &config(2), PostDate { year: 2021, month: 6, day: 1, seconds: 0 }).unwrap();
+        let m =
+            build_site_model_at(m.posts, &config(2), PostDate { year: 2021, month: 6, day: 1, seconds: 0 }).unwrap();
         assert!(!m.pages.iter().any(|p| matches!(p.kind, PageKind::Feed { .. } | PageKind::Sitemap)));
     }
 

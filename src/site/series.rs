@@ -85,8 +85,11 @@ pub fn build_series(posts: &[Post]) -> Result<SeriesIndex> {
         let slug = slugify(name);
         if slug.is_empty() {
             errors.push(
-                Diagnostic::file(&post.source.path, format!("the series \"{name}\" has no letters or digits, so it has no URL"))
-                    .with_help("give the series a name with letters or digits"),
+                Diagnostic::file(
+                    &post.source.path,
+                    format!("the series \"{name}\" has no letters or digits, so it has no URL"),
+                )
+                .with_help("give the series a name with letters or digits"),
             );
             continue;
         }
@@ -97,11 +100,17 @@ pub fn build_series(posts: &[Post]) -> Result<SeriesIndex> {
         let group = &mut groups[g];
         if group.1 != *name {
             errors.push(
-                post.source.diagnostic_at_key(
-                    "series",
-                    format!("the series \"{name}\" has the same URL (/series/{}/) as the series \"{}\" in {}", group.0, group.1, posts[group.2].source.path.display()),
-                )
-                .with_help("spell the series name the same way in every part"),
+                post.source
+                    .diagnostic_at_key(
+                        "series",
+                        format!(
+                            "the series \"{name}\" has the same URL (/series/{}/) as the series \"{}\" in {}",
+                            group.0,
+                            group.1,
+                            posts[group.2].source.path.display()
+                        ),
+                    )
+                    .with_help("spell the series name the same way in every part"),
             );
             continue;
         }
@@ -138,18 +147,25 @@ pub fn build_series(posts: &[Post]) -> Result<SeriesIndex> {
 
 /// Assigns part numbers to the members (newest first) of one series: (part, post), sorted.
 fn order_parts(members: &[usize], posts: &[Post]) -> Result<Vec<(u32, usize)>> {
-    let mut parts: Vec<(u32, usize)> = members.iter().filter_map(|&i| posts[i].source.front_matter.series_part.map(|n| (n, i))).collect();
+    let mut parts: Vec<(u32, usize)> =
+        members.iter().filter_map(|&i| posts[i].source.front_matter.series_part.map(|n| (n, i))).collect();
     parts.sort();
     let mut errors = Vec::new();
     for w in parts.windows(2) {
         if w[0].0 == w[1].0 {
             let (a, b) = (&posts[w[0].1], &posts[w[1].1]);
             errors.push(
-                b.source.diagnostic_at_key(
-                    "series_part",
-                    format!("this post and {} both claim part {} of the series \"{}\"", a.source.path.display(), w[0].0, a.source.front_matter.series.as_deref().unwrap_or_default()),
-                )
-                .with_help("give each part its own `series_part` number"),
+                b.source
+                    .diagnostic_at_key(
+                        "series_part",
+                        format!(
+                            "this post and {} both claim part {} of the series \"{}\"",
+                            a.source.path.display(),
+                            w[0].0,
+                            a.source.front_matter.series.as_deref().unwrap_or_default()
+                        ),
+                    )
+                    .with_help("give each part its own `series_part` number"),
             );
         }
     }
@@ -198,7 +214,11 @@ mod tests {
         assert_eq!((s.name.as_str(), s.slug.as_str(), s.total), ("Post-Mortems", "post-mortems", 3));
         assert_eq!(
             s.slots,
-            [SeriesSlot::Missing { from: 1, to: 1 }, SeriesSlot::Published { part: 2, post: 2 }, SeriesSlot::Published { part: 3, post: 0 }]
+            [
+                SeriesSlot::Missing { from: 1, to: 1 },
+                SeriesSlot::Published { part: 2, post: 2 },
+                SeriesSlot::Published { part: 3, post: 0 }
+            ]
         );
         assert_eq!(index.nav[2], Some(SeriesNav { series: 0, part: 2, total: 3, previous: None, next: Some(0) }));
         assert_eq!(index.nav[0], Some(SeriesNav { series: 0, part: 3, total: 3, previous: Some(2), next: None }));
@@ -207,7 +227,10 @@ mod tests {
 
     #[test]
     fn a_run_of_missing_parts_is_one_slot() {
-        let posts = vec![post_with("b", "2022-01-01", "series = \"S\"\nseries_part = 6"), post_with("a", "2021-01-01", "series = \"S\"\nseries_part = 2")];
+        let posts = vec![
+            post_with("b", "2022-01-01", "series = \"S\"\nseries_part = 6"),
+            post_with("a", "2021-01-01", "series = \"S\"\nseries_part = 2"),
+        ];
         let s = &build_series(&posts).unwrap().series[0];
         assert_eq!(
             s.slots,
@@ -236,15 +259,31 @@ mod tests {
 
     #[test]
     fn duplicate_part_names_both_posts() {
-        let posts = vec![post_with("a", "2022-01-01", "series = \"S\"\nseries_part = 2"), post_with("b", "2021-01-01", "series = \"S\"\nseries_part = 2")];
+        let posts = vec![
+            post_with("a", "2022-01-01", "series = \"S\"\nseries_part = 2"),
+            post_with("b", "2021-01-01", "series = \"S\"\nseries_part = 2"),
+        ];
         let err = build_series(&posts).unwrap_err().to_string();
-        assert!(err.contains("content/posts/a.md") && err.contains("content/posts/b.md") && err.contains("both claim part 2 of the series \"S\""), "{err}");
+        assert!(
+            err.contains("content/posts/a.md")
+                && err.contains("content/posts/b.md")
+                && err.contains("both claim part 2 of the series \"S\""),
+            "{err}"
+        );
     }
 
     #[test]
     fn series_names_with_one_slug_collide() {
-        let posts = vec![post_with("a", "2022-01-01", "series = \"Docker on the Mac\""), post_with("b", "2021-01-01", "series = \"docker on the mac\"")];
+        let posts = vec![
+            post_with("a", "2022-01-01", "series = \"Docker on the Mac\""),
+            post_with("b", "2021-01-01", "series = \"docker on the mac\""),
+        ];
         let err = build_series(&posts).unwrap_err().to_string();
-        assert!(err.contains("content/posts/b.md") && err.contains("content/posts/a.md") && err.contains("/series/docker-on-the-mac/"), "{err}");
+        assert!(
+            err.contains("content/posts/b.md")
+                && err.contains("content/posts/a.md")
+                && err.contains("/series/docker-on-the-mac/"),
+            "{err}"
+        );
     }
 }

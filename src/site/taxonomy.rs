@@ -87,8 +87,11 @@ pub fn build_taxonomy(kind: TaxonomyKind, posts: &[Post]) -> Result<Taxonomy> {
             let slug = slugify(name);
             if slug.is_empty() {
                 errors.push(
-                    Diagnostic::file(&post.source.path, format!("the {} \"{name}\" has no letters or digits, so it has no URL", kind.singular()))
-                        .with_help(format!("use a name with letters or digits in `{}`", kind.key())),
+                    Diagnostic::file(
+                        &post.source.path,
+                        format!("the {} \"{name}\" has no letters or digits, so it has no URL", kind.singular()),
+                    )
+                    .with_help(format!("use a name with letters or digits in `{}`", kind.key())),
                 );
                 continue;
             }
@@ -101,17 +104,18 @@ pub fn build_taxonomy(kind: TaxonomyKind, posts: &[Post]) -> Result<Taxonomy> {
             if term.name != *name {
                 let other = &posts[first_user[t]].source.path;
                 errors.push(
-                    post.source.diagnostic_at_key(
-                        kind.key(),
-                        format!(
-                            "the {} \"{name}\" has the same URL (/{}/{slug}/) as \"{}\" in {}",
-                            kind.singular(),
+                    post.source
+                        .diagnostic_at_key(
                             kind.key(),
-                            term.name,
-                            other.display()
-                        ),
-                    )
-                    .with_help(format!("spell the {} the same way in both posts", kind.singular())),
+                            format!(
+                                "the {} \"{name}\" has the same URL (/{}/{slug}/) as \"{}\" in {}",
+                                kind.singular(),
+                                kind.key(),
+                                term.name,
+                                other.display()
+                            ),
+                        )
+                        .with_help(format!("spell the {} the same way in both posts", kind.singular())),
                 );
                 continue;
             }
@@ -141,22 +145,34 @@ mod tests {
             post_with("a", "2020-01-01", "categories = [\"docker-x\"]"),
         ];
         let t = build_taxonomy(TaxonomyKind::Categories, &posts).unwrap();
-        let got: Vec<(&str, &str, &[usize])> = t.terms.iter().map(|t| (t.name.as_str(), t.slug.as_str(), t.posts.as_slice())).collect();
-        assert_eq!(got, [("Docker", "docker", &[0, 1][..]), ("docker-x", "docker-x", &[2][..]), ("macOS", "macos", &[0][..])]);
+        let got: Vec<(&str, &str, &[usize])> =
+            t.terms.iter().map(|t| (t.name.as_str(), t.slug.as_str(), t.posts.as_slice())).collect();
+        assert_eq!(
+            got,
+            [("Docker", "docker", &[0, 1][..]), ("docker-x", "docker-x", &[2][..]), ("macOS", "macos", &[0][..])]
+        );
         assert_eq!(t.term_path(&t.terms[0], 2), "categories/docker/page/2/");
     }
 
     #[test]
     fn names_with_the_same_slug_are_an_error_naming_both_posts() {
-        let posts = vec![post_with("a", "2022-01-01", "tags = [\"Cheat Sheet\"]"), post_with("b", "2021-01-01", "tags = [\"cheat-sheet\"]")];
+        let posts = vec![
+            post_with("a", "2022-01-01", "tags = [\"Cheat Sheet\"]"),
+            post_with("b", "2021-01-01", "tags = [\"cheat-sheet\"]"),
+        ];
         let err = build_taxonomy(TaxonomyKind::Tags, &posts).unwrap_err().to_string();
         assert!(err.contains("content/posts/b.md") && err.contains("content/posts/a.md"), "{err}");
-        assert!(err.contains("the tag \"cheat-sheet\" has the same URL (/tags/cheat-sheet/) as \"Cheat Sheet\""), "{err}");
+        assert!(
+            err.contains("the tag \"cheat-sheet\" has the same URL (/tags/cheat-sheet/) as \"Cheat Sheet\""),
+            "{err}"
+        );
     }
 
     #[test]
     fn a_name_without_letters_is_an_error() {
-        let err = build_taxonomy(TaxonomyKind::Tags, &[post_with("a", "2022-01-01", "tags = [\"!!\"]")]).unwrap_err().to_string();
+        let err = build_taxonomy(TaxonomyKind::Tags, &[post_with("a", "2022-01-01", "tags = [\"!!\"]")])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("has no letters or digits"), "{err}");
     }
 }

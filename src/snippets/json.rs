@@ -127,9 +127,15 @@ fn record<'a>(e: &'a Entry, base_url: &str) -> SnippetRecord<'a> {
                 text: t.requirement.to_string(),
                 requirement: &t.requirement,
                 source: match &t.source {
-                    TagSource::Attribute { line, column } => SourceRecord { kind: t.source.kind(), line: *line, column: Some(*column), text: None },
-                    TagSource::FrontMatter { line } => SourceRecord { kind: t.source.kind(), line: *line, column: None, text: None },
-                    TagSource::Prose { line, text } => SourceRecord { kind: t.source.kind(), line: *line, column: None, text: Some(text) },
+                    TagSource::Attribute { line, column } => {
+                        SourceRecord { kind: t.source.kind(), line: *line, column: Some(*column), text: None }
+                    }
+                    TagSource::FrontMatter { line } => {
+                        SourceRecord { kind: t.source.kind(), line: *line, column: None, text: None }
+                    }
+                    TagSource::Prose { line, text } => {
+                        SourceRecord { kind: t.source.kind(), line: *line, column: None, text: Some(text) }
+                    }
                 },
             })
             .collect(),
@@ -145,6 +151,14 @@ fn record<'a>(e: &'a Entry, base_url: &str) -> SnippetRecord<'a> {
         },
         status: s.status.as_str(),
         last_test: (s.status != SnippetStatus::Untested).then_some(&s.status),
-        commands: s.commands.iter().map(|c| CommandRecord { text: &c.text, line: c.line, output: c.output.iter().map(|o| o.text.as_str()).collect() }).collect(),
+        commands: s
+            .commands
+            .iter()
+            .map(|c| CommandRecord {
+                text: &c.text,
+                line: c.line,
+                output: c.output.iter().map(|o| o.text.as_str()).collect(),
+            })
+            .collect(),
     }
 }

@@ -53,7 +53,11 @@ impl SnippetIndex {
             .into_iter()
             .flat_map(|p| {
                 let (title, path) = (p.title, p.path);
-                p.snippets.into_iter().map(move |snippet| Entry { snippet, post_title: title.clone(), post_path: path.clone() })
+                p.snippets.into_iter().map(move |snippet| Entry {
+                    snippet,
+                    post_title: title.clone(),
+                    post_path: path.clone(),
+                })
             })
             .collect();
         entries.sort_by(|a, b| (&a.snippet.file, a.snippet.line).cmp(&(&b.snippet.file, b.snippet.line)));
@@ -62,8 +66,13 @@ impl SnippetIndex {
         for e in &entries {
             if let Some(first) = seen.insert(&e.snippet.id, &e.snippet) {
                 errors.push(
-                    Diagnostic::new(&e.snippet.file, e.snippet.line, 0, format!("the snippet id \"{}\" is also used at {}", e.snippet.id, first.location()))
-                        .with_help("snippet ids must be unique within the site: change one `id=\"...\"` attribute"),
+                    Diagnostic::new(
+                        &e.snippet.file,
+                        e.snippet.line,
+                        0,
+                        format!("the snippet id \"{}\" is also used at {}", e.snippet.id, first.location()),
+                    )
+                    .with_help("snippet ids must be unique within the site: change one `id=\"...\"` attribute"),
                 );
             }
         }
@@ -150,7 +159,12 @@ mod tests {
         let mut cx = RenderContext::new(&h);
         cx.code_blocks = &ex;
         render_markdown(md, &cx);
-        PostSnippets { slug: slug.into(), title: slug.to_uppercase(), path: format!("posts/{slug}/"), snippets: ex.finish().unwrap() }
+        PostSnippets {
+            slug: slug.into(),
+            title: slug.to_uppercase(),
+            path: format!("posts/{slug}/"),
+            snippets: ex.finish().unwrap(),
+        }
     }
 
     fn index() -> SnippetIndex {

@@ -45,7 +45,10 @@ fn home_is_paginated_newest_first_with_summaries() {
     let third = home.find("Third post").expect("third on page 1");
     let second = home.find("Second post").expect("second on page 1");
     assert!(third < second, "newest first");
-    assert_contains(&home, &["A summary from the front matter.", "Intro of the second post.", "Page 1 of 2", "href=\"/page/2/\""]);
+    assert_contains(
+        &home,
+        &["A summary from the front matter.", "Intro of the second post.", "Page 1 of 2", "href=\"/page/2/\""],
+    );
     assert_not_contains(&home, &["First post", "## Commands", "docker ps"]);
     let page2 = site.read("public/page/2/index.html");
     assert_contains(&page2, &["First post", "The first paragraph of the first post.", "href=\"/\""]);
@@ -111,7 +114,10 @@ fn base_url_and_out_flags() {
     site.run(&["build", "--base-url", "https://example.org/blog", "--out", "dist"]).success();
     let home = site.read("dist/index.html");
     assert_contains(&home, &["href=\"/blog/style.css\"", "href=\"/blog/posts/third-post/\""]);
-    assert_contains(&site.read("dist/posts/third-post/index.html"), &["href=\"https://example.org/blog/posts/third-post/\""]);
+    assert_contains(
+        &site.read("dist/posts/third-post/index.html"),
+        &["href=\"https://example.org/blog/posts/third-post/\""],
+    );
     assert!(!site.path("public").exists());
 }
 
@@ -133,7 +139,11 @@ fn two_builds_are_byte_identical() {
     let files = site.files_under("one");
     assert_eq!(files, site.files_under("two"));
     for f in files {
-        assert_eq!(std::fs::read(site.path(&format!("one/{f}"))).unwrap(), std::fs::read(site.path(&format!("two/{f}"))).unwrap(), "{f} differs");
+        assert_eq!(
+            std::fs::read(site.path(&format!("one/{f}"))).unwrap(),
+            std::fs::read(site.path(&format!("two/{f}"))).unwrap(),
+            "{f} differs"
+        );
     }
 }
 
@@ -141,12 +151,24 @@ fn two_builds_are_byte_identical() {
 fn failed_build_leaves_previous_output_whole() {
     let site = TestSite::fixture("basic");
     site.build();
-    let before: Vec<(String, Vec<u8>)> =
-        site.files_under("public").into_iter().map(|f| { let b = std::fs::read(site.path(&format!("public/{f}"))).unwrap(); (f, b) }).collect();
+    let before: Vec<(String, Vec<u8>)> = site
+        .files_under("public")
+        .into_iter()
+        .map(|f| {
+            let b = std::fs::read(site.path(&format!("public/{f}"))).unwrap();
+            (f, b)
+        })
+        .collect();
     let site = site.write("content/posts/first-post.md", "+++\ntitle = \"Broken\"\ndatee = 2020-01-01\n+++\n");
     site.run(&["build"]).failure().stderr_contains("content/posts/first-post.md:3:1");
-    let after: Vec<(String, Vec<u8>)> =
-        site.files_under("public").into_iter().map(|f| { let b = std::fs::read(site.path(&format!("public/{f}"))).unwrap(); (f, b) }).collect();
+    let after: Vec<(String, Vec<u8>)> = site
+        .files_under("public")
+        .into_iter()
+        .map(|f| {
+            let b = std::fs::read(site.path(&format!("public/{f}"))).unwrap();
+            (f, b)
+        })
+        .collect();
     assert_eq!(before, after, "the previous output changed");
     let stray = site.staging_folders();
     assert!(stray.is_empty(), "staging folders left behind: {stray:?}");
@@ -172,7 +194,10 @@ content/posts/my-first-post.md
 
 "#]]);
     let text = site.read("content/posts/my-first-post.md");
-    assert_contains(&text, &["title = \"My First Post\"", "draft = true", "series = \"Getting Started\"", "\ndate = 20"]);
+    assert_contains(
+        &text,
+        &["title = \"My First Post\"", "draft = true", "series = \"Getting Started\"", "\ndate = 20"],
+    );
     site.run(&["new", "My First Post"]).failure().stderr_contains("already exists; nothing was written");
     assert_eq!(site.read("content/posts/my-first-post.md"), text);
     // The new post builds with --drafts.

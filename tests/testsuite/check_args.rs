@@ -71,10 +71,20 @@ fn broken_arguments_are_rejected_with_the_clients_message() {
         verdict(&checker, &["docker", "run", "-rm", "-t", "-i", "$image_id", "/bin/bash"]),
         Verdict::Rejected("unknown shorthand flag: 'r' in -rm".into())
     );
-    assert_eq!(verdict(&checker, &["docker", "run", "–rm", "-t", "-i", "$image_id", "/bin/bash"]), Verdict::Rejected("invalid reference format".into()));
-    assert_eq!(verdict(&checker, &["docker", "frobnicate"]), Verdict::Rejected("unknown command: docker frobnicate".into()));
+    assert_eq!(
+        verdict(&checker, &["docker", "run", "–rm", "-t", "-i", "$image_id", "/bin/bash"]),
+        Verdict::Rejected("invalid reference format".into())
+    );
+    assert_eq!(
+        verdict(&checker, &["docker", "frobnicate"]),
+        Verdict::Rejected("unknown command: docker frobnicate".into())
+    );
     assert_eq!(verdict(&checker, &["docker", "ps", "--frob"]), Verdict::Rejected("unknown flag: --frob".into()));
-    let outcome = checker.check(&[SimpleCommand::from_texts(&["docker", "run", "-rm", "-t", "-i", "$image_id", "/bin/bash"], 2, 17)]);
+    let outcome = checker.check(&[SimpleCommand::from_texts(
+        &["docker", "run", "-rm", "-t", "-i", "$image_id", "/bin/bash"],
+        2,
+        17,
+    )]);
     let Outcome::Failed { findings } = outcome else { panic!("{outcome:?}") };
     assert_eq!((findings[0].code.as_str(), findings[0].line, findings[0].column), ("ARGS", 2, 17));
     assert_eq!(findings[0].message, "docker rejects these arguments: unknown shorthand flag: 'r' in -rm");

@@ -38,7 +38,13 @@ fn originals_have_each_known_problem() {
         ],
         "{found:#?}"
     );
-    assert!(found[0].ends_with("lint GEN101: `CONTAINERID = …` runs a command named `CONTAINERID` instead of assigning the variable"), "{}", found[0]);
+    assert!(
+        found[0].ends_with(
+            "lint GEN101: `CONTAINERID = …` runs a command named `CONTAINERID` instead of assigning the variable"
+        ),
+        "{}",
+        found[0]
+    );
     assert!(found[1].contains("lint GEN102: `$3` inside double quotes is replaced by the shell"), "{}", found[1]);
     assert!(found[2].contains("GEN101: `FULL_CONTAINER_ID = …`"), "{}", found[2]);
     assert!(found[3].contains("GEN001: curly double quote `“`"), "{}", found[3]);

@@ -28,7 +28,10 @@ fn docker_version_constraints_and_missing_tools() {
     assert_eq!(versions.get("boot2docker"), Some(&Probe::Missing));
     assert_eq!(versions.check(&[Requirement::tool("boot2docker")]), Outcome::skipped("boot2docker not installed"));
     if std::env::consts::OS == "linux" {
-        assert_eq!(versions.check(&[Requirement::Os("macos".into())]), Outcome::skipped("requires macOS, this is Linux"));
+        assert_eq!(
+            versions.check(&[Requirement::Os("macos".into())]),
+            Outcome::skipped("requires macOS, this is Linux")
+        );
         assert_eq!(versions.check(&[Requirement::Os("linux".into())]), Outcome::passed());
     }
 }

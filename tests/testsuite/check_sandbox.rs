@@ -20,7 +20,11 @@ fn bubblewrap() -> Option<Isolation> {
 }
 
 fn spec(commands: &[(&str, Option<&str>)], timeout: Duration) -> RunSpec {
-    let steps = commands.iter().enumerate().map(|(i, (c, e))| Step { command: c.to_string(), expected: e.map(Into::into), line: i + 1, column: 1 }).collect();
+    let steps = commands
+        .iter()
+        .enumerate()
+        .map(|(i, (c, e))| Step { command: c.to_string(), expected: e.map(Into::into), line: i + 1, column: 1 })
+        .collect();
     RunSpec { steps, exit: 0, timeout }
 }
 
@@ -41,7 +45,9 @@ fn processes_with(marker: &str) -> Vec<u32> {
     std::fs::read_dir("/proc")
         .unwrap()
         .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| String::from_utf8_lossy(&c).contains(marker)))
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| String::from_utf8_lossy(&c).contains(marker))
+        })
         .filter(|pid| process_alive(*pid))
         .collect()
 }
@@ -50,7 +56,13 @@ fn processes_with(marker: &str) -> Vec<u32> {
 fn a_passing_snippet_runs_in_its_own_writable_folder() {
     let Some(isolation) = bubblewrap() else { return };
     let parent = tempfile::tempdir().unwrap();
-    let s = spec(&[("echo hello > greeting; cat greeting", Some("hello")), ("echo $HOME | grep -c gen-run-; env | sort | cut -d= -f1", Some("1\nHOME\nLANG\nPATH\nPWD\nSHLVL\n_"))], Duration::from_secs(20));
+    let s = spec(
+        &[
+            ("echo hello > greeting; cat greeting", Some("hello")),
+            ("echo $HOME | grep -c gen-run-; env | sort | cut -d= -f1", Some("1\nHOME\nLANG\nPATH\nPWD\nSHLVL\n_")),
+        ],
+        Duration::from_secs(20),
+    );
     assert_eq!(run_snippet_in(&isolation, &s, parent.path()), Outcome::passed());
     assert_empty(parent.path());
 }
@@ -63,7 +75,10 @@ fn writing_outside_its_folder_fails() {
     let outside = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let target = outside.path().join("escaped");
     let private = format!("/tmp/gen-private-{}", std::process::id());
-    let s = spec(&[(&format!("echo x > {private}"), None), (&format!("echo x > {}", target.display()), None)], Duration::from_secs(20));
+    let s = spec(
+        &[(&format!("echo x > {private}"), None), (&format!("echo x > {}", target.display()), None)],
+        Duration::from_secs(20),
+    );
     let out = run_snippet_in(&isolation, &s, parent.path());
     assert_eq!(messages(&out), [format!("`echo x > {}` exited with status 1, expected 0", target.display())]);
     let Outcome::Failed { findings } = &out else { unreachable!() };
@@ -83,7 +98,11 @@ fn opening_a_network_connection_fails() {
     let out = run_snippet_in(&isolation, &s, parent.path());
     assert_eq!(messages(&out).len(), 1, "{out:?}");
     listener.set_nonblocking(true).unwrap();
-    assert_eq!(listener.accept().map(|_| ()).unwrap_err().kind(), std::io::ErrorKind::WouldBlock, "the snippet reached the host");
+    assert_eq!(
+        listener.accept().map(|_| ()).unwrap_err().kind(),
+        std::io::ErrorKind::WouldBlock,
+        "the snippet reached the host"
+    );
     assert_empty(parent.path());
 }
 
@@ -103,8 +122,10 @@ fn sleeping_past_the_timeout_fails_and_no_process_survives() {
 
     // The same at the level of the runner: bwrap itself is gone too.
     let dir = tempfile::tempdir().unwrap();
-    let argv: Vec<String> = ["sh", "-c", &format!("sleep {marker}9 & sleep {marker}9")].iter().map(|s| s.to_string()).collect();
-    let run = sandbox::run(&isolation, dir.path(), &argv, &[], &Limits::with_timeout(Duration::from_millis(500))).unwrap();
+    let argv: Vec<String> =
+        ["sh", "-c", &format!("sleep {marker}9 & sleep {marker}9")].iter().map(|s| s.to_string()).collect();
+    let run =
+        sandbox::run(&isolation, dir.path(), &argv, &[], &Limits::with_timeout(Duration::from_millis(500))).unwrap();
     assert_eq!(run.exit, Exit::TimedOut);
     assert!(!process_alive(run.pid));
     assert_eq!(processes_with(&format!("{marker}9")), Vec::<u32>::new());
@@ -146,7 +167,9 @@ fn escape_attempts_through_gen_test_fail_and_leave_nothing() {
     for (id, session) in &snippets {
         // The fork bomb is what shellcheck's SC2264 is about; it is accepted so that the run fails it.
         let accept = if *id == "fork" { " shellcheck=\"SC2264\"" } else { "" };
-        body.push_str(&format!("## {id}\n\n```console {{test=\"run\" id=\"{id}\" timeout=\"3s\"{accept}}}\n{session}```\n\n"));
+        body.push_str(&format!(
+            "## {id}\n\n```console {{test=\"run\" id=\"{id}\" timeout=\"3s\"{accept}}}\n{session}```\n\n"
+        ));
     }
     let site = TestSite::empty().post("escapes", "2024-01-02", &body);
     let before = file_contents(outside.path());
@@ -174,14 +197,28 @@ fn escape_attempts_through_gen_test_fail_and_leave_nothing() {
         assert!(failed(command), "the snippet `{command}` did not fail:\n{stdout}");
     }
     assert!(!failed("nohup"), "{stdout}");
-    assert_contains(&stdout, &["Read-only file system", "No space left on device", "timed out after 3s", "1 passed, 5 failed"]);
-    assert!(most <= gen::check::sandbox::Limits::default().max_processes as usize + 8, "the fork bomb reached {most} processes");
+    assert_contains(
+        &stdout,
+        &["Read-only file system", "No space left on device", "timed out after 3s", "1 passed, 5 failed"],
+    );
+    assert!(
+        most <= gen::check::sandbox::Limits::default().max_processes as usize + 8,
+        "the fork bomb reached {most} processes"
+    );
 
     assert_eq!(processes_with(&marker), Vec::<u32>::new(), "processes survived the run");
     assert_eq!(file_contents(outside.path()), before, "a file outside the sandbox changed");
     listener.set_nonblocking(true).unwrap();
-    assert_eq!(listener.accept().map(|_| ()).unwrap_err().kind(), std::io::ErrorKind::WouldBlock, "a snippet reached the host");
-    let scratch: Vec<_> = std::fs::read_dir(site.root()).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().starts_with("gen-run-")).collect();
+    assert_eq!(
+        listener.accept().map(|_| ()).unwrap_err().kind(),
+        std::io::ErrorKind::WouldBlock,
+        "a snippet reached the host"
+    );
+    let scratch: Vec<_> = std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with("gen-run-"))
+        .collect();
     assert!(scratch.is_empty(), "scratch folders left: {scratch:?}");
 }
 
@@ -189,7 +226,10 @@ fn escape_attempts_through_gen_test_fail_and_leave_nothing() {
 fn as_root_snippets_run_as_nobody_and_write_nothing_to_disk() {
     let Some(isolation) = bubblewrap() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let argv: Vec<String> = ["sh", "-c", "id -u; echo x > here; df -k . /tmp | tail -n 2 | awk '{print $1, $2}'"].iter().map(|s| s.to_string()).collect();
+    let argv: Vec<String> = ["sh", "-c", "id -u; echo x > here; df -k . /tmp | tail -n 2 | awk '{print $1, $2}'"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     let run = sandbox::run(&isolation, dir.path(), &argv, &[], &Limits::with_timeout(Duration::from_secs(10))).unwrap();
     assert_eq!(run.exit, Exit::Code(0), "{}", run.output);
     let lines: Vec<&str> = run.output.lines().collect();

@@ -3,8 +3,8 @@
 
 use std::os::unix::fs::PermissionsExt;
 
-use gen::check::shellcheck::{check_all_with, Script, Settings};
 use gen::check::sandbox::find_on_path;
+use gen::check::shellcheck::{check_all_with, Script, Settings};
 use gen::check::Outcome;
 use gen::config::SiteConfig;
 
@@ -16,7 +16,11 @@ fn logging_shellcheck(dir: &std::path::Path) -> (std::path::PathBuf, std::path::
     let real = find_on_path("shellcheck").unwrap();
     let log = dir.join("calls.log");
     let wrapper = dir.join("shellcheck");
-    std::fs::write(&wrapper, format!("#!/bin/sh\necho \"$#\" >> '{}'\nexec '{}' \"$@\"\n", log.display(), real.display())).unwrap();
+    std::fs::write(
+        &wrapper,
+        format!("#!/bin/sh\necho \"$#\" >> '{}'\nexec '{}' \"$@\"\n", log.display(), real.display()),
+    )
+    .unwrap();
     std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
     (wrapper, log)
 }
@@ -40,7 +44,8 @@ fn one_call_for_all_snippets_mapped_back_to_markdown() {
     let scripts: Vec<Script> = console.iter().map(console_script).collect();
     let dir = tempfile::tempdir().unwrap();
     let (shellcheck, log) = logging_shellcheck(dir.path());
-    let outcomes = check_all_with(&shellcheck, &scripts, &Settings::from_config(config.tools.get("shellcheck"))).unwrap();
+    let outcomes =
+        check_all_with(&shellcheck, &scripts, &Settings::from_config(config.tools.get("shellcheck"))).unwrap();
     let calls = std::fs::read_to_string(&log).unwrap();
     assert_eq!(calls.lines().count(), 1, "one batched call: {calls}");
     assert_eq!(outcomes.len(), scripts.len());
@@ -49,9 +54,15 @@ fn one_call_for_all_snippets_mapped_back_to_markdown() {
         .iter()
         .zip(&console)
         .filter(|(o, _)| o.is_failed())
-        .map(|(o, b)| (b.origin.line, findings_of(o).into_iter().map(|(c, l, col)| (c, b.origin.line + l - 1, col)).collect()))
+        .map(|(o, b)| {
+            (b.origin.line, findings_of(o).into_iter().map(|(c, l, col)| (c, b.origin.line + l - 1, col)).collect())
+        })
         .collect();
-    assert_eq!(failed, [(39, vec![("SC2283".to_string(), 40, 15)]), (158, vec![("SC2283".to_string(), 158, 21)])], "{outcomes:#?}");
+    assert_eq!(
+        failed,
+        [(39, vec![("SC2283".to_string(), 40, 15)]), (158, vec![("SC2283".to_string(), 158, 21)])],
+        "{outcomes:#?}"
+    );
 }
 
 #[test]

@@ -27,7 +27,8 @@ pub fn blocks(root: &Path, rel: &str) -> Vec<Block> {
         let trimmed = line.trim_start();
         match &mut open {
             None if trimmed.starts_with("```") => {
-                let language = trimmed[3..].split(|c: char| c == '{' || c.is_whitespace()).next().unwrap_or("").to_string();
+                let language =
+                    trimmed[3..].split(|c: char| c == '{' || c.is_whitespace()).next().unwrap_or("").to_string();
                 open = Some((language, index + 2, indent, Vec::new()));
             }
             Some(_) if trimmed == "```" => {

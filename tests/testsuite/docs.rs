@@ -9,7 +9,11 @@ pub fn fenced_blocks(file: &str, lang: &str) -> Vec<String> {
     let mut current: Option<String> = None;
     for line in text.lines() {
         match current.as_mut() {
-            None if line.trim_start().starts_with("```") && line.trim_start().trim_start_matches('`').trim() == lang => current = Some(String::new()),
+            None if line.trim_start().starts_with("```")
+                && line.trim_start().trim_start_matches('`').trim() == lang =>
+            {
+                current = Some(String::new())
+            }
             Some(_) if line.trim_start().starts_with("```") => blocks.push(current.take().unwrap()),
             Some(block) => {
                 block.push_str(line);
@@ -28,7 +32,10 @@ fn readme_site_toml_and_post_build() {
     let site = TestSite::empty().write("site.toml", config).write("content/posts/docker-cheat-sheet.md", post);
     site.build();
     let html = site.read("public/posts/docker-cheat-sheet/index.html");
-    assert_contains(&html, &["Docker Cheat Sheet", "March 2, 2015", "<title>Docker Cheat Sheet · Stay Safe Out There</title>"]);
+    assert_contains(
+        &html,
+        &["Docker Cheat Sheet", "March 2, 2015", "<title>Docker Cheat Sheet · Stay Safe Out There</title>"],
+    );
 }
 
 /// The text between the line `open` and the next line `close` after `marker` in `file`.
@@ -50,6 +57,9 @@ fn reliability_doc_examples_are_real() {
 
     // The expect.toml shown is the corpus's own.
     let shown: toml::Table = toml::from_str(&block_after(doc, "each with an `expect.toml`", "```toml", "```")).unwrap();
-    let real: toml::Table = toml::from_str(&std::fs::read_to_string(repo_root().join("tests/fixtures/invalid/duplicate-slug/expect.toml")).unwrap()).unwrap();
+    let real: toml::Table = toml::from_str(
+        &std::fs::read_to_string(repo_root().join("tests/fixtures/invalid/duplicate-slug/expect.toml")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(shown, real);
 }

@@ -14,13 +14,15 @@ fn browser_follows_edits_errors_and_fixes_without_any_action() {
         return;
     }
     let e2e = repo_root().join("tests/e2e");
-    let playwright = std::env::var_os("GEN_PLAYWRIGHT_CORE").map_or_else(|| e2e.join("node_modules/playwright-core"), std::path::PathBuf::from);
+    let playwright = std::env::var_os("GEN_PLAYWRIGHT_CORE")
+        .map_or_else(|| e2e.join("node_modules/playwright-core"), std::path::PathBuf::from);
     if !playwright.join("index.mjs").is_file() {
         assert!(!strict(), "playwright-core is required when GEN_TEST_STRICT=1: set GEN_PLAYWRIGHT_CORE or run npm ci --prefix tests/e2e");
         println!("skipped: playwright-core not installed (npm ci --prefix tests/e2e)");
         return;
     }
-    let chromium = String::from_utf8(Command::new("sh").args(["-c", "command -v chromium"]).output().unwrap().stdout).unwrap();
+    let chromium =
+        String::from_utf8(Command::new("sh").args(["-c", "command -v chromium"]).output().unwrap().stdout).unwrap();
     let site = TestSite::bundled_blog();
     let served = Served::start(&site, &[]);
     let output = Command::new("node")

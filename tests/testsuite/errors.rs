@@ -91,8 +91,9 @@ fn setup(site: &TestSite, setup: Option<&str>) -> Result<Command, String> {
 /// Runs one case; returns what is wrong, if anything.
 fn run_case(name: &str) -> Result<(), String> {
     let dir = repo_root().join("tests/fixtures/invalid").join(name);
-    let expect: Expect = toml::from_str(&std::fs::read_to_string(dir.join("expect.toml")).map_err(|e| format!("no expect.toml: {e}"))?)
-        .map_err(|e| format!("bad expect.toml: {e}"))?;
+    let expect: Expect =
+        toml::from_str(&std::fs::read_to_string(dir.join("expect.toml")).map_err(|e| format!("no expect.toml: {e}"))?)
+            .map_err(|e| format!("bad expect.toml: {e}"))?;
     let site = TestSite::fixture(&format!("invalid/{name}")).remove("expect.toml");
     for (rel, bytes) in PREVIOUS_OUTPUT {
         let path = site.path("public").join(rel);
@@ -160,7 +161,11 @@ fn every_bad_input_fails_cleanly_and_leaves_the_previous_output() {
     let failures: Vec<String> = std::thread::scope(|s| {
         let parts: Vec<_> = cases
             .chunks(cases.len().div_ceil(2))
-            .map(|part| s.spawn(move || part.iter().filter_map(|c| run_case(c).err().map(|e| format!("{c}: {e}"))).collect::<Vec<_>>()))
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter().filter_map(|c| run_case(c).err().map(|e| format!("{c}: {e}"))).collect::<Vec<_>>()
+                })
+            })
             .collect();
         parts.into_iter().flat_map(|p| p.join().unwrap()).collect()
     });
@@ -192,8 +197,13 @@ fn become_case(root: &Path, case: Option<&Path>) {
             std::fs::copy(case.join("site.toml"), root.join("site.toml")).unwrap();
         }
         None => {
-            std::fs::write(root.join("content/posts/good.md"), "+++\ntitle = \"Good\"\ndate = 2020-01-01\n+++\nGood.\n").unwrap();
-            std::fs::write(root.join("site.toml"), "title = \"Fixture\"\nbase_url = \"https://example.com/\"\n").unwrap();
+            std::fs::write(
+                root.join("content/posts/good.md"),
+                "+++\ntitle = \"Good\"\ndate = 2020-01-01\n+++\nGood.\n",
+            )
+            .unwrap();
+            std::fs::write(root.join("site.toml"), "title = \"Fixture\"\nbase_url = \"https://example.com/\"\n")
+                .unwrap();
         }
     }
 }
@@ -208,11 +218,13 @@ fn gen_serve_survives_every_bad_input() {
     let served = crate::serve::Served::start(&site, &[]);
     served.wait_for_page("/posts/good/", 200, "Good.");
     let corpus = repo_root().join("tests/fixtures/invalid");
-    let mut cases: Vec<_> = std::fs::read_dir(&corpus).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut cases: Vec<_> =
+        std::fs::read_dir(&corpus).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     cases.sort();
     let mut checked = 0;
     for name in cases {
-        let expect: Expect = toml::from_str(&std::fs::read_to_string(corpus.join(&name).join("expect.toml")).unwrap()).unwrap();
+        let expect: Expect =
+            toml::from_str(&std::fs::read_to_string(corpus.join(&name).join("expect.toml")).unwrap()).unwrap();
         // Cases made at test time are for `gen build`; those that succeed have no error.
         if expect.setup.is_some() || expect.status == 0 {
             continue;
@@ -258,7 +270,11 @@ fn all_errors_are_reported_together() {
         .write("content/posts/b.md", "+++\ntitle = \"B\"\n+++\n");
     let out = site.run(&["build"]).failure();
     let err = out.stderr();
-    assert!(err.contains("content/posts/a.md:1:1: the post has no `title`") && err.contains("content/posts/b.md:1:1: the post has no `date`"), "{err}");
+    assert!(
+        err.contains("content/posts/a.md:1:1: the post has no `title`")
+            && err.contains("content/posts/b.md:1:1: the post has no `date`"),
+        "{err}"
+    );
 }
 
 #[test]

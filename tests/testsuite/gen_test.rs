@@ -37,7 +37,10 @@ fn fixed_versions_pass_and_a_second_run_tests_nothing() {
     assert!(first.lines().last().unwrap().ends_with("0 failed, 5 skipped"), "{first}");
     assert!(!first.contains("nothing changed"), "{first}");
     let second = site.run(&["test"]).success().stdout();
-    assert_contains(&second, &["nothing changed since the last run: no snippet tested", "unchanged since their last test: not tested again"]);
+    assert_contains(
+        &second,
+        &["nothing changed since the last run: no snippet tested", "unchanged since their last test: not tested again"],
+    );
     assert_eq!(first.lines().last(), second.lines().last());
     let forced = site.run(&["test", "--force"]).success().stdout();
     assert!(!forced.contains("nothing changed"), "{forced}");
@@ -48,11 +51,16 @@ fn a_syntax_error_is_reported_at_its_markdown_line_and_column() {
     let site = TestSite::empty().post("quotes", "2024-01-02", "## Echo\n\nSay it:\n\n   ```console\n   $ ls\n   $ echo \"unclosed\n   ```\n\n```sh {skip=\"needs a macOS keychain\"}\nsecurity find-generic-password\n```\n");
     let out = site.run(&["test"]).failure();
     let stdout = out.stdout();
-    let line = stdout.lines().find(|l| l.contains("syntax SYNTAX")).unwrap_or_else(|| panic!("no syntax error:\n{stdout}"));
+    let line =
+        stdout.lines().find(|l| l.contains("syntax SYNTAX")).unwrap_or_else(|| panic!("no syntax error:\n{stdout}"));
     assert!(line.starts_with("failed content/posts/quotes.md:"), "{line}");
-    let body_start = site.read("content/posts/quotes.md").lines().position(|l| l.contains("echo \"unclosed")).unwrap() + 1;
+    let body_start =
+        site.read("content/posts/quotes.md").lines().position(|l| l.contains("echo \"unclosed")).unwrap() + 1;
     assert!(line.contains(&format!("quotes.md:{body_start}:11: syntax SYNTAX")), "{line}");
-    assert_contains(&stdout, &["skipped content/posts/quotes.md:", "needs a macOS keychain", "0 passed, 1 failed, 1 skipped"]);
+    assert_contains(
+        &stdout,
+        &["skipped content/posts/quotes.md:", "needs a macOS keychain", "0 passed, 1 failed, 1 skipped"],
+    );
 }
 
 #[test]
@@ -68,15 +76,33 @@ fn the_bundled_blog_passes_with_its_skipped_reasons_visible() {
     let site = TestSite::bundled_blog();
     let out = site.run(&["test"]).success();
     let stdout = out.stdout();
-    assert_contains(&stdout, &["(docker-cheat-sheet/copy-files-to-a-running-container): requires docker <1.10", "requires macOS, this is Linux", " 0 failed, "]);
+    assert_contains(
+        &stdout,
+        &[
+            "(docker-cheat-sheet/copy-files-to-a-running-container): requires docker <1.10",
+            "requires macOS, this is Linux",
+            " 0 failed, ",
+        ],
+    );
 }
 
 #[test]
 fn a_run_snippet_is_compared_with_its_expected_output() {
-    let site = TestSite::empty().post("run", "2024-01-02", "## Echo\n\n```console {test=\"run\"}\n$ echo hello\nhello\n$ echo bye\nhi\n```\n");
+    let site = TestSite::empty().post(
+        "run",
+        "2024-01-02",
+        "## Echo\n\n```console {test=\"run\"}\n$ echo hello\nhello\n$ echo bye\nhi\n```\n",
+    );
     let out = site.run(&["test", "--no-sandbox"]).failure();
     let stdout = out.stdout();
-    assert_contains(&stdout, &["failed content/posts/run.md:10:3: run RUN: `echo bye` printed something else than the expected output", "-hi\n+bye", "0 passed, 1 failed, 0 skipped"]);
+    assert_contains(
+        &stdout,
+        &[
+            "failed content/posts/run.md:10:3: run RUN: `echo bye` printed something else than the expected output",
+            "-hi\n+bye",
+            "0 passed, 1 failed, 0 skipped",
+        ],
+    );
     assert!(!stdout.contains("`echo hello`"), "{stdout}");
 }
 
@@ -87,7 +113,13 @@ fn json_lists_every_snippet_with_its_outcome() {
     let doc: serde_json::Value = serde_json::from_str(&out.stdout()).unwrap();
     assert_eq!(doc["summary"]["failed"], 4);
     assert_eq!(doc["summary"]["skipped"], 5);
-    let failed: Vec<&str> = doc["snippets"].as_array().unwrap().iter().filter(|s| s["outcome"]["status"] == "failed").map(|s| s["location"].as_str().unwrap()).collect();
+    let failed: Vec<&str> = doc["snippets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["outcome"]["status"] == "failed")
+        .map(|s| s["location"].as_str().unwrap())
+        .collect();
     assert!(failed.contains(&"content/posts/enable-apache-on-mountain-lion.md:24"), "{failed:?}");
 }
 
@@ -101,7 +133,14 @@ fn a_snippet_excludes_shellcheck_codes_with_its_attribute() {
     let out = site.run(&["test"]).failure();
     let stdout = out.stdout();
     // Only the first block is reported: the second excludes the code.
-    assert_contains(&stdout, &["failed content/posts/loops.md:8:10: shellcheck SC2045", "add shellcheck=\"SC2045\" to the block", "1 passed, 1 failed, 0 skipped"]);
+    assert_contains(
+        &stdout,
+        &[
+            "failed content/posts/loops.md:8:10: shellcheck SC2045",
+            "add shellcheck=\"SC2045\" to the block",
+            "1 passed, 1 failed, 0 skipped",
+        ],
+    );
     assert!(!stdout.contains("loops.md:14:"), "{stdout}");
 }
 
@@ -124,13 +163,22 @@ fn junit_report_has_a_case_per_snippet_with_failures_and_skips() {
     assert_eq!((suite.attribute("failures"), suite.attribute("skipped")), (Some("4"), Some("5")));
     let cases: Vec<_> = suite.children().filter(|n| n.has_tag_name("testcase")).collect();
     assert_eq!(cases.len().to_string(), suite.attribute("tests").unwrap());
-    let case = cases.iter().find(|c| c.attribute("name") == Some("docker-cheat-sheet/open-bash-prompt-in-a-container")).unwrap();
-    assert_eq!((case.attribute("file"), case.attribute("line")), (Some("content/posts/docker-cheat-sheet.md"), Some("38")));
+    let case = cases
+        .iter()
+        .find(|c| c.attribute("name") == Some("docker-cheat-sheet/open-bash-prompt-in-a-container"))
+        .unwrap();
+    assert_eq!(
+        (case.attribute("file"), case.attribute("line")),
+        (Some("content/posts/docker-cheat-sheet.md"), Some("38"))
+    );
     let failure = case.children().find(|n| n.has_tag_name("failure")).unwrap();
     assert!(failure.attribute("message").unwrap().starts_with("content/posts/docker-cheat-sheet.md:40:3: lint GEN101"));
     assert!(failure.text().unwrap().contains("help: remove the spaces around `=`"));
     let skipped = cases.iter().find(|c| c.attribute("name") == Some("enable-apache-on-mountain-lion/snippet")).unwrap();
-    assert_eq!(skipped.children().find(|n| n.has_tag_name("skipped")).unwrap().attribute("message"), Some("requires macOS, this is Linux"));
+    assert_eq!(
+        skipped.children().find(|n| n.has_tag_name("skipped")).unwrap().attribute("message"),
+        Some("requires macOS, this is Linux")
+    );
 
     // The fixed versions: no failure.
     let xml = junit(&TestSite::fixture("check-fixed"), &[]);
@@ -143,7 +191,13 @@ fn junit_report_has_a_case_per_snippet_with_failures_and_skips() {
 fn shards_test_their_part_and_keep_each_others_results() {
     let whole = TestSite::fixture("check-fixed");
     whole.run(&["test"]).success();
-    let ids = |site: &TestSite| site.read("snippet-results.toml").lines().filter(|l| l.starts_with("[snippets.") && !l.ends_with(".tools]")).map(str::to_string).collect::<Vec<_>>();
+    let ids = |site: &TestSite| {
+        site.read("snippet-results.toml")
+            .lines()
+            .filter(|l| l.starts_with("[snippets.") && !l.ends_with(".tools]"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
     let all = ids(&whole);
 
     let site = TestSite::fixture("check-fixed");
@@ -156,10 +210,20 @@ fn shards_test_their_part_and_keep_each_others_results() {
     // The second shard kept the first one's results: together they are the whole run's.
     assert_eq!(ids(&site), all);
     // Each snippet is in exactly one shard.
-    let listed = |doc: &serde_json::Value| doc["snippets"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap().to_string()).collect::<std::collections::BTreeSet<_>>();
+    let listed = |doc: &serde_json::Value| {
+        doc["snippets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap().to_string())
+            .collect::<std::collections::BTreeSet<_>>()
+    };
     let full: serde_json::Value = serde_json::from_str(&whole.run(&["test", "--json"]).success().stdout()).unwrap();
     assert!(listed(&first).is_disjoint(&listed(&second)));
-    assert_eq!(listed(&first).union(&listed(&second)).cloned().collect::<std::collections::BTreeSet<_>>(), listed(&full));
+    assert_eq!(
+        listed(&first).union(&listed(&second)).cloned().collect::<std::collections::BTreeSet<_>>(),
+        listed(&full)
+    );
     assert!(site.run(&["test"]).success().stdout().contains("nothing changed since the last run"));
     let bad = site.run(&["test", "--shard", "3/2"]);
     assert_eq!(bad.code(), Some(2), "a usage error");
@@ -174,7 +238,11 @@ fn progress_bar_on_a_terminal_only() {
     let site = TestSite::fixture("check-fixed");
     let gen = env!("CARGO_BIN_EXE_gen");
     let command = format!("{gen} --root {} test 2>&1", site.root().display());
-    let out = std::process::Command::new("script").env("GEN_CACHE_DIR", site.cache_dir()).args(["-qec", &command, "/dev/null"]).output().unwrap();
+    let out = std::process::Command::new("script")
+        .env("GEN_CACHE_DIR", site.cache_dir())
+        .args(["-qec", &command, "/dev/null"])
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains(" snippets ") && text.contains('\r'), "no progress bar on a terminal:\n{text}");
     assert!(text.contains("0 failed, 5 skipped"), "{text}");
@@ -195,7 +263,10 @@ fn an_unchanged_site_is_answered_from_the_cache_without_reading_markdown() {
     assert!(site.cache_dir().join("versions.json").exists(), "tool versions are remembered");
     // The second run gives what a run without the cache gives.
     let cached = site.run(&["test"]).success().stdout();
-    let uncached = site.run_with_env(&[("GEN_CACHE_DIR", site.path("fresh-cache").to_str().unwrap())], &["test"]).success().stdout();
+    let uncached = site
+        .run_with_env(&[("GEN_CACHE_DIR", site.path("fresh-cache").to_str().unwrap())], &["test"])
+        .success()
+        .stdout();
     assert_eq!(cached, uncached);
     assert_contains(&cached, &["nothing changed since the last run: no snippet tested"]);
     // It came from the plan: a location changed in the plan shows up.
@@ -205,7 +276,10 @@ fn an_unchanged_site_is_answered_from_the_cache_without_reading_markdown() {
 
     // Changing a post, the options or the results file makes gen read the site again.
     let post = site.read("content/posts/enable-apache-on-mountain-lion.md");
-    let site = site.write("content/posts/enable-apache-on-mountain-lion.md", &format!("{post}\n## New\n\n```console\n$ echo new\n```\n"));
+    let site = site.write(
+        "content/posts/enable-apache-on-mountain-lion.md",
+        &format!("{post}\n## New\n\n```console\n$ echo new\n```\n"),
+    );
     let out = site.run(&["test"]).success().stdout();
     assert!(!out.contains("mountain-lion.md:1018 ") && !out.contains("nothing changed"), "{out}");
     let results = site.read("snippet-results.toml");
@@ -226,7 +300,11 @@ fn a_new_tool_version_makes_its_snippets_untested_again() {
     };
     write_tool("1.0.0");
     let path = format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap());
-    let site = TestSite::empty().post("tool", "2024-01-02", "## Use\n\n```console {requires=\"gentool 1.0+\"}\n$ gentool --help\n```\n");
+    let site = TestSite::empty().post(
+        "tool",
+        "2024-01-02",
+        "## Use\n\n```console {requires=\"gentool 1.0+\"}\n$ gentool --help\n```\n",
+    );
     let run = |site: &TestSite| site.run_with_env(&[("PATH", &path)], &["test"]).success().stdout();
     assert!(run(&site).ends_with("1 passed, 0 failed, 0 skipped\n"));
     assert!(run(&site).contains("nothing changed"));

@@ -23,7 +23,8 @@ pub fn strict() -> bool {
 /// Is `program` on PATH? When it is not, prints `skipped: ... not installed` and returns
 /// false, or panics under `GEN_TEST_STRICT=1`.
 pub fn require_program(program: &str) -> bool {
-    let found = Command::new("sh").arg("-c").arg(format!("command -v {program}")).output().is_ok_and(|o| o.status.success());
+    let found =
+        Command::new("sh").arg("-c").arg(format!("command -v {program}")).output().is_ok_and(|o| o.status.success());
     if !found {
         assert!(!strict(), "{program} is required when GEN_TEST_STRICT=1, but it is not installed");
         println!("skipped: {program} not installed");
@@ -216,7 +217,13 @@ impl Outcome {
 
     #[track_caller]
     pub fn success(self) -> Self {
-        assert!(self.output.status.success(), "gen failed ({:?}):\nstdout:\n{}\nstderr:\n{}", self.code(), self.stdout(), self.stderr());
+        assert!(
+            self.output.status.success(),
+            "gen failed ({:?}):\nstdout:\n{}\nstderr:\n{}",
+            self.code(),
+            self.stdout(),
+            self.stderr()
+        );
         self
     }
 

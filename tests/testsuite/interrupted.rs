@@ -27,7 +27,11 @@ fn write_posts(site: &TestSite, version: &str) {
             "Post {i}, {version}.\n\n## Setup\n\n```console\n$ docker run --rm -it image-{i} /bin/sh\n```\n\n{}\n",
             "Some prose about containers and shells. ".repeat(40)
         );
-        let text = format!("+++\ntitle = \"Post {i}\"\ndate = 2020-01-{:02}\ntags = [\"t{}\", \"docker\"]\n+++\n{body}", 1 + i % 28, i % 7);
+        let text = format!(
+            "+++\ntitle = \"Post {i}\"\ndate = 2020-01-{:02}\ntags = [\"t{}\", \"docker\"]\n+++\n{body}",
+            1 + i % 28,
+            i % 7
+        );
         std::fs::write(site.path(&format!("content/posts/post-{i:03}.md")), text).unwrap();
     }
 }
@@ -70,7 +74,10 @@ fn a_build_killed_at_any_moment_leaves_the_previous_site_whole() {
         let _ = child.kill(); // SIGKILL; it may have finished already
         let status = child.wait().unwrap();
         let now = digest(&site.path("public"));
-        assert!(now == old || now == new, "kill {k} after {delay:?} ({status:?}): public/ is neither the previous site nor the new one");
+        assert!(
+            now == old || now == new,
+            "kill {k} after {delay:?} ({status:?}): public/ is neither the previous site nor the new one"
+        );
         outcomes.push(if now == old { "previous" } else { "new" });
         // Start every kill from the previous site, so each one can break it.
         if now == new {

@@ -5,8 +5,9 @@ mod harness;
 
 mod build;
 mod docs;
-mod errors;
 mod e2e;
+mod errors;
+mod gen_test;
 mod interrupted;
 mod serve;
 mod serve_stress;
@@ -16,7 +17,6 @@ mod site_scheduled;
 mod site_structure;
 mod site_validation;
 mod snippets;
-mod gen_test;
 mod test_results;
 
 mod check_support;

@@ -143,7 +143,9 @@ impl Served {
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
                 // Let the reader thread take the last lines.
-                let log = self.wait_for("the last lines", || Some(self.log()).filter(|l| l.contains("Stopped.") || !status.success()));
+                let log = self.wait_for("the last lines", || {
+                    Some(self.log()).filter(|l| l.contains("Stopped.") || !status.success())
+                });
                 return (status, log);
             }
             assert!(Instant::now() < until, "gen serve did not stop on Ctrl-C:\n{}", self.log());
@@ -179,8 +181,13 @@ pub fn http(port: u16, method: &str, target: &str, headers: &[(&str, &str)]) -> 
 /// The status and headers of a response head (without the blank line); no body yet.
 fn parse_head(head: &str) -> HttpReply {
     let mut lines = head.lines();
-    let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("bad status line in {head}"));
-    let headers = lines.filter_map(|l| l.split_once(':')).map(|(n, v)| (n.trim().to_string(), v.trim().to_string())).collect();
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("bad status line in {head}"));
+    let headers =
+        lines.filter_map(|l| l.split_once(':')).map(|(n, v)| (n.trim().to_string(), v.trim().to_string())).collect();
     HttpReply { status, headers, body: String::new() }
 }
 
@@ -194,7 +201,11 @@ impl EventStream {
     pub fn open(port: u16, since: u64) -> EventStream {
         let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
         stream.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
-        write!(stream, "GET /__gen/events?since={since} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n").unwrap();
+        write!(
+            stream,
+            "GET /__gen/events?since={since} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+        )
+        .unwrap();
         EventStream { stream, seen: String::new() }
     }
 
@@ -291,7 +302,10 @@ fn head_and_conditional_requests() {
 
         let modified = full.header("Last-Modified").unwrap();
         assert_eq!(served.request("GET", target, &[("If-Modified-Since", modified)]).status, 304);
-        assert_eq!(served.request("GET", target, &[("If-Modified-Since", "Thu, 01 Jan 1970 00:00:00 GMT")]).status, 200);
+        assert_eq!(
+            served.request("GET", target, &[("If-Modified-Since", "Thu, 01 Jan 1970 00:00:00 GMT")]).status,
+            200
+        );
     }
 }
 
@@ -301,12 +315,18 @@ fn read_kept_alive(stream: &mut TcpStream, method: &str) -> HttpReply {
     let mut head = Vec::new();
     let mut byte = [0u8; 1];
     while !head.ends_with(b"\r\n\r\n") {
-        stream.read_exact(&mut byte).unwrap_or_else(|e| panic!("the connection ended after {:?}: {e}", String::from_utf8_lossy(&head)));
+        stream
+            .read_exact(&mut byte)
+            .unwrap_or_else(|e| panic!("the connection ended after {:?}: {e}", String::from_utf8_lossy(&head)));
         head.push(byte[0]);
     }
     let head = String::from_utf8(head).unwrap();
     let reply = parse_head(head.trim_end());
-    let length: usize = if method == "HEAD" || reply.status == 304 { 0 } else { reply.header("Content-Length").unwrap_or_else(|| panic!("no Content-Length in {head}")).parse().unwrap() };
+    let length: usize = if method == "HEAD" || reply.status == 304 {
+        0
+    } else {
+        reply.header("Content-Length").unwrap_or_else(|| panic!("no Content-Length in {head}")).parse().unwrap()
+    };
     let mut body = vec![0u8; length];
     stream.read_exact(&mut body).unwrap();
     HttpReply { body: String::from_utf8(body).unwrap(), ..reply }
@@ -330,7 +350,8 @@ fn many_requests_are_answered_on_one_kept_alive_connection() {
     stream.set_read_timeout(Some(PATIENCE)).unwrap();
     for round in 0..20 {
         for (method, target, if_none_match, status, body) in requests {
-            let condition = if if_none_match.is_empty() { String::new() } else { format!("If-None-Match: {if_none_match}\r\n") };
+            let condition =
+                if if_none_match.is_empty() { String::new() } else { format!("If-None-Match: {if_none_match}\r\n") };
             write!(stream, "{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n{condition}\r\n", served.port).unwrap();
             let reply = read_kept_alive(&mut stream, method);
             let what = format!("round {round}, {method} {target}");
@@ -403,12 +424,20 @@ fn rebuilds_after_a_post_is_written_created_renamed_and_deleted() {
     let site = basic();
     let served = Served::start(&site, &[]);
     // Written.
-    std::fs::write(site.path("content/posts/first-post.md"), "+++\ntitle = \"First post\"\ndate = 2020-01-01\n+++\nRewritten first paragraph.\n").unwrap();
+    std::fs::write(
+        site.path("content/posts/first-post.md"),
+        "+++\ntitle = \"First post\"\ndate = 2020-01-01\n+++\nRewritten first paragraph.\n",
+    )
+    .unwrap();
     served.wait_for_page("/posts/first-post/", 200, "Rewritten first paragraph.");
     served.wait_for_log(&["Rebuilt in ", "after content/posts/first-post.md: 1 post re-rendered"]);
 
     // Created.
-    std::fs::write(site.path("content/posts/brand-new.md"), "+++\ntitle = \"Brand new\"\ndate = 2021-05-05\n+++\nFresh text.\n").unwrap();
+    std::fs::write(
+        site.path("content/posts/brand-new.md"),
+        "+++\ntitle = \"Brand new\"\ndate = 2021-05-05\n+++\nFresh text.\n",
+    )
+    .unwrap();
     served.wait_for_page("/posts/brand-new/", 200, "Fresh text.");
     served.wait_for_page("/", 200, "Brand new");
 
@@ -420,12 +449,18 @@ fn rebuilds_after_a_post_is_written_created_renamed_and_deleted() {
     // Deleted.
     std::fs::remove_file(site.path("content/posts/renamed.md")).unwrap();
     served.wait_for_page("/posts/renamed/", 404, "Page not found");
-    let home = served.wait_for("the home page without the deleted post", || Some(served.get("/")).filter(|r| !r.body.contains("Brand new")));
+    let home = served.wait_for("the home page without the deleted post", || {
+        Some(served.get("/")).filter(|r| !r.body.contains("Brand new"))
+    });
     assert_contains(&home.body, &["Third post"]);
 
     // A new folder of posts, created while serving.
     std::fs::create_dir_all(site.path("content/posts/2024")).unwrap();
-    std::fs::write(site.path("content/posts/2024/nested.md"), "+++\ntitle = \"Nested\"\ndate = 2024-01-01\n+++\nIn a new folder.\n").unwrap();
+    std::fs::write(
+        site.path("content/posts/2024/nested.md"),
+        "+++\ntitle = \"Nested\"\ndate = 2024-01-01\n+++\nIn a new folder.\n",
+    )
+    .unwrap();
     served.wait_for_page("/posts/nested/", 200, "In a new folder.");
 }
 
@@ -435,14 +470,20 @@ fn templates_and_static_files_are_picked_up() {
     let served = Served::start(&site, &[]);
     // A site template created while serving (the folder did not exist at start).
     std::fs::create_dir(site.path("templates")).unwrap();
-    std::fs::write(site.path("templates/post.html"), "<html><body><h1 class=\"custom\">{{ post.title }}</h1></body></html>").unwrap();
+    std::fs::write(
+        site.path("templates/post.html"),
+        "<html><body><h1 class=\"custom\">{{ post.title }}</h1></body></html>",
+    )
+    .unwrap();
     served.wait_for_page("/posts/first-post/", 200, "<h1 class=\"custom\">First post</h1>");
     served.wait_for_log(&["templates reloaded"]);
     // A static file, new.
     std::fs::write(site.path("static/new.txt"), "new static file").unwrap();
     let reply = served.wait_for_page("/new.txt", 200, "new static file");
     assert_eq!(reply.header("Content-Type"), Some("text/plain; charset=utf-8"));
-    let line = served.wait_for("the static rebuild line", || served.log().lines().find(|l| l.contains("after static/new.txt")).map(str::to_string));
+    let line = served.wait_for("the static rebuild line", || {
+        served.log().lines().find(|l| l.contains("after static/new.txt")).map(str::to_string)
+    });
     assert_contains(&line, &[": 0 of ", " pages re-rendered, static files re-read"]);
 }
 
@@ -451,7 +492,9 @@ fn editor_save_patterns_make_one_rebuild_each() {
     let site = basic();
     let served = Served::start(&site, &[]);
     let post = site.path("content/posts/first-post.md");
-    let text = |marker: &str| format!("+++\ntitle = \"First post\"\ndate = 2020-01-01\n+++\nThe first paragraph.\n\n{marker}\n");
+    let text = |marker: &str| {
+        format!("+++\ntitle = \"First post\"\ndate = 2020-01-01\n+++\nThe first paragraph.\n\n{marker}\n")
+    };
     let before = served.rebuilds();
 
     // Write a temporary file, then rename it over the post (Vim, VS Code, JetBrains).
@@ -481,7 +524,11 @@ fn editor_save_patterns_make_one_rebuild_each() {
     // write fails a build), so up to two per save are allowed (7); a rebuild per file
     // event (11 here) is not.
     let rebuilds = served.rebuilds() - before;
-    assert!((4..=7).contains(&rebuilds), "{rebuilds} rebuilds, expected one per save, then the sentinel:\n{}", served.log());
+    assert!(
+        (4..=7).contains(&rebuilds),
+        "{rebuilds} rebuilds, expected one per save, then the sentinel:\n{}",
+        served.log()
+    );
     assert!(served.status()["ok"].as_bool().unwrap(), "backup and swap files are not posts");
 }
 
@@ -490,7 +537,11 @@ fn broken_save_shows_the_overlay_and_the_fix_removes_it() {
     let site = basic();
     let served = Served::start(&site, &[]);
     let mut events = EventStream::open(served.port, generation(&served));
-    std::fs::write(site.path("content/posts/first-post.md"), "+++\ntitle = \"First post\"\ndate = 2020-01-01\ntitel = \"typo\"\n+++\nBroken.\n").unwrap();
+    std::fs::write(
+        site.path("content/posts/first-post.md"),
+        "+++\ntitle = \"First post\"\ndate = 2020-01-01\ntitel = \"typo\"\n+++\nBroken.\n",
+    )
+    .unwrap();
     let update = events.next_update("the error", |m| m["overlay"].as_str().is_some_and(|o| !o.is_empty()));
     assert_eq!(update["action"], "none", "a failed build changes no page");
     assert_contains(update["overlay"].as_str().unwrap(), &["content/posts/first-post.md:4:1", "unknown field `titel`"]);
@@ -498,17 +549,33 @@ fn broken_save_shows_the_overlay_and_the_fix_removes_it() {
     // Every page shows it, and the last good build is still served under it.
     let page = served.get("/posts/first-post/");
     assert_eq!(page.status, 200);
-    assert_contains(&page.body, &["id=\"gen-serve-overlay\"", "Build failed: 1 error", "content/posts/first-post.md:4:1", "The first paragraph of the first post."]);
+    assert_contains(
+        &page.body,
+        &[
+            "id=\"gen-serve-overlay\"",
+            "Build failed: 1 error",
+            "content/posts/first-post.md:4:1",
+            "The first paragraph of the first post.",
+        ],
+    );
     assert_contains(&served.get("/").body, &["id=\"gen-serve-overlay\""]);
     assert_contains(&served.get("/no/such/page/").body, &["id=\"gen-serve-overlay\""]);
     let status = served.status();
     assert_eq!(status["ok"], false);
     assert_eq!(status["errors"][0]["file"], "content/posts/first-post.md");
     assert_eq!(status["errors"][0]["line"], 4);
-    served.wait_for_log(&["Build failed in ", "still serving the last good build", "error: content/posts/first-post.md:4:1: unknown field `titel`"]);
+    served.wait_for_log(&[
+        "Build failed in ",
+        "still serving the last good build",
+        "error: content/posts/first-post.md:4:1: unknown field `titel`",
+    ]);
 
     // A template error is located too.
-    std::fs::write(site.path("content/posts/first-post.md"), "+++\ntitle = \"First post\"\ndate = 2020-01-01\n+++\nFixed text.\n").unwrap();
+    std::fs::write(
+        site.path("content/posts/first-post.md"),
+        "+++\ntitle = \"First post\"\ndate = 2020-01-01\n+++\nFixed text.\n",
+    )
+    .unwrap();
     let update = events.next_update("the fix", |m| m["overlay"] == "");
     assert_eq!(update["action"], "reload");
     let page = served.get("/posts/first-post/");
@@ -516,7 +583,11 @@ fn broken_save_shows_the_overlay_and_the_fix_removes_it() {
     assert_not_contains(&page.body, &["gen-serve-overlay"]);
     served.wait_for_log(&["The errors are fixed."]);
 
-    std::fs::write(site.path("themes/default/templates/post.html"), "{% extends \"base.html\" %}\n{% block content %}{{ post.title }\n{% endblock content %}\n").unwrap();
+    std::fs::write(
+        site.path("themes/default/templates/post.html"),
+        "{% extends \"base.html\" %}\n{% block content %}{{ post.title }\n{% endblock content %}\n",
+    )
+    .unwrap();
     let update = events.next_update("the template error", |m| m["overlay"].as_str().is_some_and(|o| !o.is_empty()));
     assert_contains(update["overlay"].as_str().unwrap(), &["themes/default/templates/post.html:2:"]);
 }
@@ -528,7 +599,11 @@ fn pages_are_told_to_reload_only_once_the_new_build_is_served() {
     let mut events = EventStream::open(served.port, generation(&served));
     for i in 0..3 {
         let marker = format!("reload-marker-{i}");
-        std::fs::write(site.path("content/posts/second-post.md"), format!("+++\ntitle = \"Second post\"\ndate = 2020-02-01\n+++\n{marker}\n")).unwrap();
+        std::fs::write(
+            site.path("content/posts/second-post.md"),
+            format!("+++\ntitle = \"Second post\"\ndate = 2020-02-01\n+++\n{marker}\n"),
+        )
+        .unwrap();
         let update = events.next_update("a reload", |m| m["action"] == "reload");
         // The reload lands on the new build: never a 404, never the old text.
         let page = served.get("/posts/second-post/");
@@ -557,7 +632,11 @@ fn a_page_that_missed_updates_catches_up_when_it_connects() {
     let site = basic();
     let served = Served::start(&site, &[]);
     let old = generation(&served);
-    std::fs::write(site.path("content/posts/third-post.md"), "+++\ntitle = \"Third post\"\ndate = 2020-03-01T10:00:00Z\n+++\nCatch up.\n").unwrap();
+    std::fs::write(
+        site.path("content/posts/third-post.md"),
+        "+++\ntitle = \"Third post\"\ndate = 2020-03-01T10:00:00Z\n+++\nCatch up.\n",
+    )
+    .unwrap();
     served.wait_for_page("/posts/third-post/", 200, "Catch up.");
     // A page loaded before the rebuild connects after it: it is told to reload at once.
     let update = EventStream::open(served.port, old).next_update("the catch-up", |_| true);
@@ -571,7 +650,11 @@ fn a_page_that_missed_updates_catches_up_when_it_connects() {
 fn site_toml_changes_rebuild_everything() {
     let site = basic();
     let served = Served::start(&site, &[]);
-    std::fs::write(site.path("site.toml"), "title = \"Renamed site\"\nbase_url = \"https://example.com/\"\npaginate = 1\n").unwrap();
+    std::fs::write(
+        site.path("site.toml"),
+        "title = \"Renamed site\"\nbase_url = \"https://example.com/\"\npaginate = 1\n",
+    )
+    .unwrap();
     served.wait_for_page("/", 200, "Renamed site");
     served.wait_for_page("/page/4/", 200, "Renamed site");
     served.wait_for_log(&["site.toml read: everything rebuilt"]);
@@ -587,7 +670,11 @@ fn polling_picks_up_changes_too() {
     let site = basic();
     let served = Served::start(&site, &["--poll", "--poll-interval", "50"]);
     served.wait_for_log(&["polling every 50 ms"]);
-    std::fs::write(site.path("content/posts/first-post.md"), "+++\ntitle = \"First post\"\ndate = 2020-01-01\n+++\nPolled change.\n").unwrap();
+    std::fs::write(
+        site.path("content/posts/first-post.md"),
+        "+++\ntitle = \"First post\"\ndate = 2020-01-01\n+++\nPolled change.\n",
+    )
+    .unwrap();
     served.wait_for_page("/posts/first-post/", 200, "Polled change.");
     std::fs::remove_file(site.path("content/posts/third-post.md")).unwrap();
     served.wait_for_page("/posts/third-post/", 404, "Page not found");
@@ -611,7 +698,11 @@ fn a_site_that_fails_at_start_is_served_with_the_overlay_until_fixed() {
     let page = served.get("/");
     assert_eq!(page.status, 404);
     assert_contains(&page.body, &["gen-serve-overlay", "content/posts/broken.md", "no `title`"]);
-    std::fs::write(site.path("content/posts/broken.md"), "+++\ntitle = \"Mended\"\ndate = 2020-01-01\n+++\nNow fine.\n").unwrap();
+    std::fs::write(
+        site.path("content/posts/broken.md"),
+        "+++\ntitle = \"Mended\"\ndate = 2020-01-01\n+++\nNow fine.\n",
+    )
+    .unwrap();
     served.wait_for_page("/posts/broken/", 200, "Now fine.");
 }
 

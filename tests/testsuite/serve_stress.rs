@@ -59,7 +59,8 @@ fn checking_client(port: u16, stop: Arc<AtomicBool>, seen: Arc<Mutex<Seen>>) {
             if target == "/posts/first-post/" {
                 // One page, one version: the body says the same edit as the title.
                 if let Some(k) = edit.filter(|k| !reply.body.contains(&format!("Body of edit {k}, whole."))) {
-                    seen.failures.push(format!("{target} (generation {generation}): title of edit {k} with another body"));
+                    seen.failures
+                        .push(format!("{target} (generation {generation}): title of edit {k} with another body"));
                 }
             }
             if let Some(k) = edit {
@@ -136,10 +137,20 @@ fn serve_under_load_with_1000_saves_serves_whole_sites_and_keeps_its_memory() {
     // wrk prints these lines only when some request failed; the 404 page is one path, so
     // count non-2xx/3xx by hand instead: the script's one 404 path is 1 request in 7.
     assert_not_contains(&report, &["Socket errors"]);
-    let requests: u64 = report.lines().find_map(|l| l.trim().split_once(" requests in ")).map(|(n, _)| n.trim().parse().unwrap()).expect(&report);
-    let non_2xx: u64 = report.lines().find_map(|l| l.trim().strip_prefix("Non-2xx or 3xx responses: ")).map_or(0, |n| n.trim().parse().unwrap());
+    let requests: u64 = report
+        .lines()
+        .find_map(|l| l.trim().split_once(" requests in "))
+        .map(|(n, _)| n.trim().parse().unwrap())
+        .expect(&report);
+    let non_2xx: u64 = report
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Non-2xx or 3xx responses: "))
+        .map_or(0, |n| n.trim().parse().unwrap());
     assert!(requests > 0);
-    assert!(non_2xx <= requests / 7 + 1, "more failed requests than the 404 path accounts for: {non_2xx} of {requests}\n{report}");
+    assert!(
+        non_2xx <= requests / 7 + 1,
+        "more failed requests than the 404 path accounts for: {non_2xx} of {requests}\n{report}"
+    );
 
     let seen = seen.lock().unwrap();
     assert_eq!(seen.failures, Vec::<String>::new(), "the checking client saw failures");
@@ -176,11 +187,20 @@ fn odd_requests_are_refused_and_the_server_carries_on() {
         assert_eq!(served.request(method, "/", &[]).status, 405, "{method}");
     }
     let long = format!("/{}", "a/".repeat(40_000));
-    let reply = raw_status(served.port, format!("GET {long} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes());
+    let reply =
+        raw_status(served.port, format!("GET {long} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes());
     assert!(reply.is_none_or(|s| (400..500).contains(&s)), "a 80 kB path answered {reply:?}");
-    let reply = raw_status(served.port, b"GET /posts/\0/../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let reply =
+        raw_status(served.port, b"GET /posts/\0/../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     assert!(reply.is_none_or(|s| (400..500).contains(&s)), "a raw NUL answered {reply:?}");
-    for target in ["/%00", "/posts/first-post/%00/", "/..%00/etc/passwd", "/%2e%2e%2f%2e%2e%2fetc%2fpasswd", "//etc/passwd", "/.../etc/passwd"] {
+    for target in [
+        "/%00",
+        "/posts/first-post/%00/",
+        "/..%00/etc/passwd",
+        "/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "//etc/passwd",
+        "/.../etc/passwd",
+    ] {
         let reply = served.get(target);
         assert!((400..500).contains(&reply.status), "{target} answered {}", reply.status);
         assert_not_contains(&reply.body, &["root:"]);

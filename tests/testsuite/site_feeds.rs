@@ -6,7 +6,9 @@ use crate::harness::{assert_contains, assert_not_contains, TestSite};
 const ATOM: &str = "http://www.w3.org/2005/Atom";
 
 fn child<'a>(node: roxmltree::Node<'a, 'a>, name: &str) -> roxmltree::Node<'a, 'a> {
-    node.children().find(|c| c.has_tag_name((ATOM, name))).unwrap_or_else(|| panic!("no <{name}> in <{}>", node.tag_name().name()))
+    node.children()
+        .find(|c| c.has_tag_name((ATOM, name)))
+        .unwrap_or_else(|| panic!("no <{name}> in <{}>", node.tag_name().name()))
 }
 
 fn text<'a>(node: roxmltree::Node<'a, 'a>, name: &str) -> &'a str {
@@ -26,7 +28,10 @@ fn check_atom(xml: &str) -> Vec<String> {
     assert!(is_rfc3339(text(feed, "updated")), "{}", text(feed, "updated"));
     assert!(!text(feed, "title").is_empty());
     assert!(!text(child(feed, "author"), "name").is_empty());
-    let self_link = feed.children().find(|c| c.has_tag_name((ATOM, "link")) && c.attribute("rel") == Some("self")).expect("rel=self");
+    let self_link = feed
+        .children()
+        .find(|c| c.has_tag_name((ATOM, "link")) && c.attribute("rel") == Some("self"))
+        .expect("rel=self");
     assert_eq!(self_link.attribute("href"), Some(text(feed, "id")));
     let mut links = Vec::new();
     for entry in feed.children().filter(|c| c.has_tag_name((ATOM, "entry"))) {
@@ -86,7 +91,10 @@ fn each_category_has_its_own_feed() {
     let links = check_atom(&site.read("public/categories/projects/atom.xml"));
     assert_eq!(links, ["https://example.com/posts/retro-three/", "https://example.com/posts/retro-two/"]);
     assert_contains(&site.read("public/categories/projects/atom.xml"), &["<title>Projects · Structure</title>"]);
-    assert_contains(&site.read("public/categories/projects/index.html"), &["href=\"https://example.com/categories/projects/atom.xml\""]);
+    assert_contains(
+        &site.read("public/categories/projects/index.html"),
+        &["href=\"https://example.com/categories/projects/atom.xml\""],
+    );
 }
 
 #[test]
@@ -97,7 +105,8 @@ fn sitemap_lists_every_page() {
     let doc = roxmltree::Document::parse(&xml).expect("well-formed sitemap");
     let ns = "http://www.sitemaps.org/schemas/sitemap/0.9";
     assert!(doc.root_element().has_tag_name((ns, "urlset")));
-    let locs: Vec<String> = doc.descendants().filter(|n| n.has_tag_name((ns, "loc"))).map(|n| n.text().unwrap().to_string()).collect();
+    let locs: Vec<String> =
+        doc.descendants().filter(|n| n.has_tag_name((ns, "loc"))).map(|n| n.text().unwrap().to_string()).collect();
     let mut expected: Vec<String> = site
         .files_under("public")
         .into_iter()
@@ -135,7 +144,10 @@ fn not_found_page_is_styled_like_the_rest() {
     let site = TestSite::fixture("site-structure");
     site.build();
     let html = site.read("public/404.html");
-    assert_contains(&html, &["<h1>Page not found</h1>", "href=\"/style.css\"", "class=\"site-nav\"", "/posts/docker-notes/"]);
+    assert_contains(
+        &html,
+        &["<h1>Page not found</h1>", "href=\"/style.css\"", "class=\"site-nav\"", "/posts/docker-notes/"],
+    );
 }
 
 #[test]

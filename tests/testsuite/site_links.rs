@@ -33,18 +33,34 @@ fn links_to_post_files_become_post_urls() {
     let intro = site.read("public/posts/intro-to-shells/index.html");
     assert_contains(
         &intro,
-        &["<a href=\"/posts/shell-pipes/#pipes-in-practice\">the part on pipes</a>", "<a href=\"#prompts\">the prompt</a>", "<a href=\"/tags/bash/\">every bash post</a>"],
+        &[
+            "<a href=\"/posts/shell-pipes/#pipes-in-practice\">the part on pipes</a>",
+            "<a href=\"#prompts\">the prompt</a>",
+            "<a href=\"/tags/bash/\">every bash post</a>",
+        ],
     );
-    assert_contains(&site.read("public/posts/shell-scripts/index.html"), &["<a href=\"/posts/shell-pipes/\">pipes</a>"]);
-    assert_contains(&site.read("public/posts/docker-notes/index.html"), &["<a href=\"/posts/intro-to-shells/#setup\">setup link</a>", "<a href=\"https://docs.docker.com/\">"]);
+    assert_contains(
+        &site.read("public/posts/shell-scripts/index.html"),
+        &["<a href=\"/posts/shell-pipes/\">pipes</a>"],
+    );
+    assert_contains(
+        &site.read("public/posts/docker-notes/index.html"),
+        &["<a href=\"/posts/intro-to-shells/#setup\">setup link</a>", "<a href=\"https://docs.docker.com/\">"],
+    );
 }
 
 #[test]
 fn bundled_blog_links_between_posts_resolve() {
     let site = TestSite::bundled_blog();
     site.build();
-    assert_contains(&site.read("public/posts/docker-cheat-sheet/index.html"), &["<a href=\"/posts/boot2docker-cheat-sheet/\">My last post</a>"]);
-    assert_contains(&site.read("public/posts/post-mortem-optimism/index.html"), &["<a href=\"/posts/post-mortem-template/\">A PostMortem Template</a>"]);
+    assert_contains(
+        &site.read("public/posts/docker-cheat-sheet/index.html"),
+        &["<a href=\"/posts/boot2docker-cheat-sheet/\">My last post</a>"],
+    );
+    assert_contains(
+        &site.read("public/posts/post-mortem-optimism/index.html"),
+        &["<a href=\"/posts/post-mortem-template/\">A PostMortem Template</a>"],
+    );
 }
 
 #[test]
@@ -109,7 +125,10 @@ fn sub_path_base_url_keeps_every_url_inside_it() {
         }
     }
     assert_contains(&site.read("public/robots.txt"), &["Sitemap: https://example.com/blog/sitemap.xml"]);
-    assert_contains(&site.read("public/posts/intro-to-shells/index.html"), &["href=\"/blog/tags/bash/\">every bash post", "href=\"/blog/posts/shell-pipes/#pipes-in-practice\""]);
+    assert_contains(
+        &site.read("public/posts/intro-to-shells/index.html"),
+        &["href=\"/blog/tags/bash/\">every bash post", "href=\"/blog/posts/shell-pipes/#pipes-in-practice\""],
+    );
 }
 
 #[test]
@@ -134,7 +153,10 @@ fn relative_mode_links_resolve_to_files_from_any_folder() {
     }
     assert!(checked > 200, "only {checked} URLs found");
     let post = site.read("public/posts/shell-pipes/index.html");
-    assert_contains(&post, &["href=\"../../style.css\"", "href=\"../../index.html\"", "href=\"../../posts/intro-to-shells/index.html\""]);
+    assert_contains(
+        &post,
+        &["href=\"../../style.css\"", "href=\"../../index.html\"", "href=\"../../posts/intro-to-shells/index.html\""],
+    );
     crate::harness::assert_not_contains(&post, &["rel=\"canonical\""]);
     // Feeds and the sitemap need absolute URLs, which a relative site does not have.
     assert!(!site.path("public/atom.xml").exists() && !site.path("public/sitemap.xml").exists());
@@ -146,5 +168,8 @@ fn relative_mode_site_works_after_moving_the_folder() {
     let site = TestSite::fixture("site-structure");
     site.run(&["build", "--base-url", ".", "--out", "some/deep/folder"]).success();
     let home = site.read("some/deep/folder/index.html");
-    assert_contains(&home, &["href=\"posts/docker-notes/index.html\"", "href=\"style.css\"", "href=\"categories/index.html\""]);
+    assert_contains(
+        &home,
+        &["href=\"posts/docker-notes/index.html\"", "href=\"style.css\"", "href=\"categories/index.html\""],
+    );
 }

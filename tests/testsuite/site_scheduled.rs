@@ -27,12 +27,18 @@ fn future_flag_builds_them_marked_as_scheduled() {
     assert_contains(&site.read("public/categories/later/index.html"), &["From the future"]);
     // The published post is not marked.
     let published = site.read("public/posts/published/index.html");
-    assert_not_contains(&published[published.find("<article").unwrap()..published.find("</article>").unwrap()], &["badge-scheduled"]);
+    assert_not_contains(
+        &published[published.find("<article").unwrap()..published.find("</article>").unwrap()],
+        &["badge-scheduled"],
+    );
 }
 
 #[test]
 fn a_link_to_a_scheduled_post_fails_until_it_is_published() {
-    let site = TestSite::fixture("site-scheduled").write("content/posts/published.md", "+++\ntitle = \"Published\"\ndate = 2021-01-01\n+++\nSoon: [the future](future.md).\n");
+    let site = TestSite::fixture("site-scheduled").write(
+        "content/posts/published.md",
+        "+++\ntitle = \"Published\"\ndate = 2021-01-01\n+++\nSoon: [the future](future.md).\n",
+    );
     site.run(&["build"]).failure().stderr_contains("content/posts/published.md:5:7: the link `future.md` points to content/posts/future.md, which is a draft or scheduled post and not part of this build");
     site.run(&["build", "--future"]).success();
 }

@@ -8,7 +8,8 @@ use crate::harness::{assert_contains, assert_not_contains, TestSite};
 pub fn assert_in_order(haystack: &str, needles: &[&str]) {
     let mut from = 0;
     for n in needles {
-        let at = haystack[from..].find(n).unwrap_or_else(|| panic!("{n:?} missing, or not after {from} in:\n{haystack}"));
+        let at =
+            haystack[from..].find(n).unwrap_or_else(|| panic!("{n:?} missing, or not after {from} in:\n{haystack}"));
         from += at + n.len();
     }
 }
@@ -45,7 +46,17 @@ fn category_pages_are_paginated_newest_first() {
     let site = built();
     let page1 = site.read("public/categories/shell/index.html");
     let main1 = main_of(&page1);
-    assert_in_order(main1, &["<h1>Shell</h1>", "4 posts", "Docker notes", "Shell scripts", "Page 1 of 2", "href=\"/categories/shell/page/2/\""]);
+    assert_in_order(
+        main1,
+        &[
+            "<h1>Shell</h1>",
+            "4 posts",
+            "Docker notes",
+            "Shell scripts",
+            "Page 1 of 2",
+            "href=\"/categories/shell/page/2/\"",
+        ],
+    );
     assert_not_contains(main1, &["Shell pipes", "Intro to shells"]);
     let page2 = site.read("public/categories/shell/page/2/index.html");
     assert_in_order(main_of(&page2), &["Shell pipes", "Intro to shells", "href=\"/categories/shell/\"", "Page 2 of 2"]);
@@ -58,10 +69,20 @@ fn tag_index_and_pages() {
     let tags = site.read("public/tags/index.html");
     assert_in_order(
         main_of(&tags),
-        &["href=\"/tags/bash/\">#bash</a> <span class=\"count\">(4 posts)", "href=\"/tags/basics/\">#basics</a>", "/tags/docker/", "/tags/meetings/", "/tags/pipes/", "/tags/templates/"],
+        &[
+            "href=\"/tags/bash/\">#bash</a> <span class=\"count\">(4 posts)",
+            "href=\"/tags/basics/\">#basics</a>",
+            "/tags/docker/",
+            "/tags/meetings/",
+            "/tags/pipes/",
+            "/tags/templates/",
+        ],
     );
     let meetings = site.read("public/tags/meetings/index.html");
-    assert_in_order(main_of(&meetings), &["<h1>#meetings</h1>", "Retrospective, part three", "Retrospective, part two"]);
+    assert_in_order(
+        main_of(&meetings),
+        &["<h1>#meetings</h1>", "Retrospective, part three", "Retrospective, part two"],
+    );
     assert_eq!(
         site.files_under("public/tags").into_iter().filter(|f| f.ends_with(".html")).collect::<Vec<_>>(),
         [
@@ -83,7 +104,10 @@ fn series_pages_list_parts_in_order_with_gaps() {
     let index = site.read("public/series/index.html");
     assert_in_order(
         main_of(&index),
-        &["<a href=\"/series/retrospectives/\">Retrospectives</a> <span class=\"count\">(2 parts of 3)", "<a href=\"/series/shell-basics/\">Shell Basics</a> <span class=\"count\">(3 parts)"],
+        &[
+            "<a href=\"/series/retrospectives/\">Retrospectives</a> <span class=\"count\">(2 parts of 3)",
+            "<a href=\"/series/shell-basics/\">Shell Basics</a> <span class=\"count\">(3 parts)",
+        ],
     );
     let shell = site.read("public/series/shell-basics/index.html");
     // Numbered parts first, then the unnumbered one (by date).
@@ -118,8 +142,17 @@ fn series_box(site: &TestSite, slug: &str) -> String {
 fn series_box_on_each_part_has_position_and_neighbours() {
     let site = built();
     let first = series_box(&site, "intro-to-shells");
-    assert_contains(&first, &["Part 1 of 3 in <a href=\"/series/shell-basics/\">Shell Basics</a>", "class=\"series-next\" href=\"/posts/shell-pipes/\""]);
-    assert_contains(&first, &["<li value=\"1\" class=\"current\" aria-current=\"page\"><strong>Intro to shells</strong>"]);
+    assert_contains(
+        &first,
+        &[
+            "Part 1 of 3 in <a href=\"/series/shell-basics/\">Shell Basics</a>",
+            "class=\"series-next\" href=\"/posts/shell-pipes/\"",
+        ],
+    );
+    assert_contains(
+        &first,
+        &["<li value=\"1\" class=\"current\" aria-current=\"page\"><strong>Intro to shells</strong>"],
+    );
     assert_not_contains(&first, &["series-previous"]);
 
     let second = series_box(&site, "shell-pipes");
@@ -145,7 +178,11 @@ fn series_box_with_a_missing_first_part() {
     // N is the part number, M the highest part; part 1 is listed as missing and skipped by the links.
     assert_contains(
         &two,
-        &["Part 2 of 3 in <a href=\"/series/retrospectives/\">Retrospectives</a>", "Part 1: not published on this site", "class=\"series-next\" href=\"/posts/retro-three/\""],
+        &[
+            "Part 2 of 3 in <a href=\"/series/retrospectives/\">Retrospectives</a>",
+            "Part 1: not published on this site",
+            "class=\"series-next\" href=\"/posts/retro-three/\"",
+        ],
     );
     assert_not_contains(&two, &["series-previous"]);
     let three = series_box(&site, "retro-three");
@@ -162,7 +199,11 @@ fn bundled_post_mortem_series_starts_at_part_two() {
     let html = site.read("public/posts/post-mortem-optimism/index.html");
     assert_contains(
         &html,
-        &["Part 2 of 3 in <a href=\"/series/post-mortems/\">Post-Mortems</a>", "Part 1: not published on this site", "class=\"series-next\" href=\"/posts/post-mortem-template/\""],
+        &[
+            "Part 2 of 3 in <a href=\"/series/post-mortems/\">Post-Mortems</a>",
+            "Part 1: not published on this site",
+            "class=\"series-next\" href=\"/posts/post-mortem-template/\"",
+        ],
     );
 }
 
@@ -172,7 +213,10 @@ fn post_pages_link_older_and_newer_posts_and_related_ones() {
     let html = site.read("public/posts/shell-pipes/index.html");
     assert_contains(
         &html,
-        &["class=\"older\" rel=\"prev\" href=\"/posts/intro-to-shells/\"", "class=\"newer\" rel=\"next\" href=\"/posts/shell-scripts/\""],
+        &[
+            "class=\"older\" rel=\"prev\" href=\"/posts/intro-to-shells/\"",
+            "class=\"newer\" rel=\"next\" href=\"/posts/shell-scripts/\"",
+        ],
     );
     let related = &html[html.find("class=\"related\"").expect("related posts")..];
     assert_contains(related, &["/posts/docker-notes/", "/posts/shell-scripts/"]);
@@ -190,7 +234,14 @@ fn table_of_contents_nests_headings_when_there_are_several() {
     let toc = &toc[..toc.find("</nav>").unwrap()];
     assert_in_order(
         toc,
-        &["<a href=\"#setup\">Setup</a></li>", "<a href=\"#prompts\">Prompts</a>", "<ol>", "<a href=\"#colours\">Colours</a>", "</ol>", "<a href=\"#next-steps\">"],
+        &[
+            "<a href=\"#setup\">Setup</a></li>",
+            "<a href=\"#prompts\">Prompts</a>",
+            "<ol>",
+            "<a href=\"#colours\">Colours</a>",
+            "</ol>",
+            "<a href=\"#next-steps\">",
+        ],
     );
     // One heading: no table of contents.
     assert_not_contains(&site.read("public/posts/shell-pipes/index.html"), &["class=\"toc\""]);
@@ -238,9 +289,21 @@ fn a_site_without_posts_still_has_empty_lists() {
 #[test]
 fn docs_series_example_builds_as_documented() {
     let blocks = crate::docs::fenced_blocks("docs/site-structure.md", "markdown");
-    let site = TestSite::empty().write("content/posts/post-mortem-optimism.md", &blocks[0]).write("content/posts/post-mortem-template.md", &blocks[1]);
+    let site = TestSite::empty()
+        .write("content/posts/post-mortem-optimism.md", &blocks[0])
+        .write("content/posts/post-mortem-template.md", &blocks[1]);
     site.build();
     let html = site.read("public/posts/post-mortem-optimism/index.html");
-    assert_contains(&html, &["Part 2 of 3 in", "Part 1: not published on this site", "class=\"series-next\" href=\"/posts/post-mortem-template/\""]);
-    assert_contains(&site.read("public/posts/post-mortem-template/index.html"), &["<a href=\"/posts/post-mortem-optimism/\">the last post</a>"]);
+    assert_contains(
+        &html,
+        &[
+            "Part 2 of 3 in",
+            "Part 1: not published on this site",
+            "class=\"series-next\" href=\"/posts/post-mortem-template/\"",
+        ],
+    );
+    assert_contains(
+        &site.read("public/posts/post-mortem-template/index.html"),
+        &["<a href=\"/posts/post-mortem-optimism/\">the last post</a>"],
+    );
 }

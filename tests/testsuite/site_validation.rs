@@ -15,7 +15,11 @@ fn vnu_jar() -> Option<PathBuf> {
     if jar.is_file() {
         return Some(jar);
     }
-    assert!(!strict(), "vnu.jar is required when GEN_TEST_STRICT=1, but {} does not exist (npm install vnu-jar; set GEN_VNU_JAR)", jar.display());
+    assert!(
+        !strict(),
+        "vnu.jar is required when GEN_TEST_STRICT=1, but {} does not exist (npm install vnu-jar; set GEN_VNU_JAR)",
+        jar.display()
+    );
     println!("skipped: vnu.jar not installed");
     None
 }
@@ -25,7 +29,13 @@ fn check_with_vnu(site: &TestSite) {
     if !require_program("java") {
         return;
     }
-    let out = Command::new("java").arg("-jar").arg(&jar).args(["--errors-only", "--skip-non-html"]).arg(site.path("public")).output().unwrap();
+    let out = Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .args(["--errors-only", "--skip-non-html"])
+        .arg(site.path("public"))
+        .output()
+        .unwrap();
     let report = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success() && report.trim().is_empty(), "vnu found errors:\n{report}");
 }

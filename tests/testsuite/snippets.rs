@@ -27,7 +27,8 @@ fn by_id<'a>(doc: &'a Value, id: &str) -> &'a Value {
 
 #[track_caller]
 pub(crate) fn assert_valid_against_schema(doc: &Value) {
-    let schema: Value = serde_json::from_str(&std::fs::read_to_string(repo_root().join("docs/snippets.schema.json")).unwrap()).unwrap();
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(repo_root().join("docs/snippets.schema.json")).unwrap()).unwrap();
     let validator = jsonschema::validator_for(&schema).expect("the schema is valid");
     let errors: Vec<String> = validator.iter_errors(doc).map(|e| format!("{} at {}", e, e.instance_path())).collect();
     assert!(errors.is_empty(), "schema violations:\n{}", errors.join("\n"));
@@ -37,7 +38,10 @@ pub(crate) fn assert_valid_against_schema(doc: &Value) {
 fn docker_exec_snippets_are_tagged_from_the_prose() {
     let site = TestSite::bundled_blog();
     let doc = index_json(&site, &["--post", "docker-cheat-sheet"]);
-    let exec: Vec<&Value> = snippets(&doc).iter().filter(|s| s["commands"][0]["text"].as_str().unwrap().starts_with("docker exec")).collect();
+    let exec: Vec<&Value> = snippets(&doc)
+        .iter()
+        .filter(|s| s["commands"][0]["text"].as_str().unwrap().starts_with("docker exec"))
+        .collect();
     assert_eq!(exec.len(), 2);
     for s in exec {
         let r = &s["requires"][0];
@@ -48,7 +52,11 @@ fn docker_exec_snippets_are_tagged_from_the_prose() {
     site.build();
     let html = site.read("public/posts/docker-cheat-sheet/index.html");
     let exec_block = &html[html.find("id=\"snippet-execute-a-command-in-a-running-container\"").expect("anchor")..];
-    assert!(exec_block[..600].contains("<span class=\"snippet-requires\">requires docker 1.3+</span>"), "{}", &exec_block[..600]);
+    assert!(
+        exec_block[..600].contains("<span class=\"snippet-requires\">requires docker 1.3+</span>"),
+        "{}",
+        &exec_block[..600]
+    );
 }
 
 #[test]
@@ -83,7 +91,12 @@ fn placeholders_and_unassigned_variables_are_parameters() {
     let site = TestSite::fixture("check-originals");
     let doc = index_json(&site, &[]);
     let s = by_id(&doc, "docker-cheat-sheet/execute-a-command-in-a-running-container");
-    let params: Vec<(&str, &str)> = s["parameters"].as_array().unwrap().iter().map(|p| (p["name"].as_str().unwrap(), p["kind"].as_str().unwrap())).collect();
+    let params: Vec<(&str, &str)> = s["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["name"].as_str().unwrap(), p["kind"].as_str().unwrap()))
+        .collect();
     assert_eq!(params, [("CONTAINERID", "variable"), ("<command>", "placeholder")]);
     assert_eq!((s["parameters"][1]["line"].as_u64(), s["parameters"][1]["column"].as_u64()), (Some(118), Some(28)));
     assert_eq!(by_id(&doc, "docker-cheat-sheet/open-bash-prompt-in-a-container")["parameters"][0]["name"], "image_id");
@@ -131,11 +144,22 @@ fn json_records_attributes_sources_and_output() {
     assert_eq!(list["requires"][0]["source"], serde_json::json!({"kind": "front_matter", "line": 5}));
     let build = by_id(&doc, "containers/build");
     assert_eq!(build["test"], serde_json::json!({"mode": "run", "skip_reason": null, "timeout_ms": 30000, "exit": 0}));
-    assert_eq!(strings(&serde_json::json!(build["requires"].as_array().unwrap().iter().map(|r| r["text"].clone()).collect::<Vec<_>>())), ["make", "docker 1.3+"]);
+    assert_eq!(
+        strings(&serde_json::json!(build["requires"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["text"].clone())
+            .collect::<Vec<_>>())),
+        ["make", "docker 1.3+"]
+    );
     assert_eq!(build["parameters"][0]["name"], "PROJECT_DIR");
     let mac = by_id(&doc, "mac/start-the-vm");
     assert_eq!(mac["test"]["skip_reason"], "needs a Mac");
-    assert_eq!(mac["requires"][1], serde_json::json!({"text": "os macos", "kind": "os", "name": "macos", "source": {"kind": "attribute", "line": 7, "column": 23}}));
+    assert_eq!(
+        mac["requires"][1],
+        serde_json::json!({"text": "os macos", "kind": "os", "name": "macos", "source": {"kind": "attribute", "line": 7, "column": 23}})
+    );
 }
 
 #[test]

@@ -28,7 +28,10 @@ fn a_site_never_tested_shows_every_snippet_untested() {
     site.build();
     let post = site.read("public/posts/three/index.html");
     assert_eq!(post.matches("data-status=\"untested\"").count(), 3, "{post}");
-    assert_not_contains(&post, &["snippet-status-passed", "snippet-status-failed", "snippet-status-skipped", "snippet-status-detail"]);
+    assert_not_contains(
+        &post,
+        &["snippet-status-passed", "snippet-status-failed", "snippet-status-skipped", "snippet-status-detail"],
+    );
     let doc = json(&site);
     assert_eq!(by_id(&doc, "three/list")["last_test"], Value::Null);
     assert_valid_against_schema(&doc);
@@ -56,10 +59,20 @@ fn build_shows_each_snippets_last_result() {
         ],
     );
     let passed = post.split("data-status=\"passed\"").nth(1).unwrap();
-    assert!(passed.split("</figcaption>").next().unwrap().contains(&format!("{date}</span>")), "no date on the passed badge:\n{passed}");
+    assert!(
+        passed.split("</figcaption>").next().unwrap().contains(&format!("{date}</span>")),
+        "no date on the passed badge:\n{passed}"
+    );
 
     let page = site.read("public/snippets/index.html");
-    assert_contains(&page, &["snippet-status snippet-status-passed", "snippet-status snippet-status-failed", "requires macOS, this is Linux"]);
+    assert_contains(
+        &page,
+        &[
+            "snippet-status snippet-status-passed",
+            "snippet-status snippet-status-failed",
+            "requires macOS, this is Linux",
+        ],
+    );
 
     let doc = json(&site);
     assert_valid_against_schema(&doc);
@@ -71,7 +84,10 @@ fn build_shows_each_snippets_last_result() {
     assert_eq!(by_id(&doc, "three/mac-only")["last_test"]["reason"], "requires macOS, this is Linux");
 
     let table = site.run(&["snippets"]).success().stdout();
-    assert_contains(&table, &[&format!("skipped (requires macOS, this is Linux · {date})"), &format!("failed ({date})"), "passed ("]);
+    assert_contains(
+        &table,
+        &[&format!("skipped (requires macOS, this is Linux · {date})"), &format!("failed ({date})"), "passed ("],
+    );
 }
 
 #[test]
@@ -92,7 +108,10 @@ fn a_snippet_changed_since_its_test_shows_untested() {
         ],
     );
     let doc = json(&site);
-    assert_eq!(by_id(&doc, "three/list")["last_test"], serde_json::json!({ "status": "untested", "last_tested": date }));
+    assert_eq!(
+        by_id(&doc, "three/list")["last_test"],
+        serde_json::json!({ "status": "untested", "last_tested": date })
+    );
     assert_valid_against_schema(&doc);
     // gen build read only the content digest: no tool was probed for it, and the
     // results file is as gen test left it.
@@ -135,9 +154,21 @@ fn docs_status_column_is_what_gen_snippets_prints() {
     let site = site();
     site.run(&["test"]).failure();
     let date = site.read("snippet-results.toml").lines().find_map(|l| l.strip_prefix("date = ")).unwrap().to_string();
-    let ls = site.read("snippet-results.toml").lines().find_map(|l| l.strip_prefix("ls = ")).unwrap().trim_matches('"').to_string();
-    let printed = site.run(&["snippets"]).success().stdout().replace(&date, "2026-12-05").replace(&format!("ls {ls}"), "ls 9.1.0");
-    let words = |text: &str| text.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect::<Vec<_>>();
+    let ls = site
+        .read("snippet-results.toml")
+        .lines()
+        .find_map(|l| l.strip_prefix("ls = "))
+        .unwrap()
+        .trim_matches('"')
+        .to_string();
+    let printed = site
+        .run(&["snippets"])
+        .success()
+        .stdout()
+        .replace(&date, "2026-12-05")
+        .replace(&format!("ls {ls}"), "ls 9.1.0");
+    let words =
+        |text: &str| text.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect::<Vec<_>>();
     assert_eq!(words(&printed), words(block));
 }
 

@@ -13,12 +13,35 @@ use super::Command;
 /// Programs that run the command after their options: the wrapped command is a tool too.
 /// For each: the options that take a separate argument.
 const WRAPPERS: &[(&str, &[&str])] = &[
-    ("sudo", &["-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-U", "-T", "--user", "--group", "--host", "--prompt", "--chdir"]),
+    (
+        "sudo",
+        &[
+            "-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-U", "-T", "--user", "--group", "--host", "--prompt",
+            "--chdir",
+        ],
+    ),
     ("env", &["-u", "-C", "-S", "--unset", "--chdir"]),
     ("time", &["-f", "-o", "--format", "--output"]),
     ("nohup", &[]),
     ("nice", &["-n", "--adjustment"]),
-    ("xargs", &["-I", "-n", "-P", "-L", "-d", "-s", "-E", "-a", "--max-args", "--max-procs", "--delimiter", "--arg-file", "--replace"]),
+    (
+        "xargs",
+        &[
+            "-I",
+            "-n",
+            "-P",
+            "-L",
+            "-d",
+            "-s",
+            "-E",
+            "-a",
+            "--max-args",
+            "--max-procs",
+            "--delimiter",
+            "--arg-file",
+            "--replace",
+        ],
+    ),
     ("timeout", &["-s", "-k", "--signal", "--kill-after"]),
     ("stdbuf", &["-i", "-o", "-e"]),
     ("watch", &["-n", "-d", "--interval"]),
@@ -32,8 +55,10 @@ const SHELL_WRAPPERS: &[&str] = &["time", "exec", "command", "builtin"];
 
 /// Shell builtins: not tools.
 const BUILTINS: &[&str] = &[
-    ".", ":", "[", "[[", "alias", "bg", "break", "cd", "continue", "declare", "echo", "eval", "exit", "export", "false", "fg", "getopts", "hash", "history", "jobs", "let", "local",
-    "popd", "printf", "pushd", "read", "readonly", "return", "set", "shift", "shopt", "source", "test", "trap", "true", "type", "typeset", "ulimit", "umask", "unalias", "unset", "wait",
+    ".", ":", "[", "[[", "alias", "bg", "break", "cd", "continue", "declare", "echo", "eval", "exit", "export",
+    "false", "fg", "getopts", "hash", "history", "jobs", "let", "local", "popd", "printf", "pushd", "read", "readonly",
+    "return", "set", "shift", "shopt", "source", "test", "trap", "true", "type", "typeset", "ulimit", "umask",
+    "unalias", "unset", "wait",
 ];
 
 /// Builtins whose `NAME` or `NAME=value` arguments assign variables.
@@ -41,8 +66,30 @@ const ASSIGNING_BUILTINS: &[&str] = &["export", "declare", "local", "readonly", 
 
 /// Variables the shell or the login environment sets: never parameters.
 const ENVIRONMENT: &[&str] = &[
-    "HOME", "PATH", "USER", "LOGNAME", "PWD", "OLDPWD", "SHELL", "TERM", "LANG", "HOSTNAME", "UID", "EUID", "PPID", "RANDOM", "LINENO", "SECONDS", "IFS", "TMPDIR", "PS1", "PS2",
-    "BASH_VERSION", "BASH_SOURCE", "OSTYPE", "REPLY",
+    "HOME",
+    "PATH",
+    "USER",
+    "LOGNAME",
+    "PWD",
+    "OLDPWD",
+    "SHELL",
+    "TERM",
+    "LANG",
+    "HOSTNAME",
+    "UID",
+    "EUID",
+    "PPID",
+    "RANDOM",
+    "LINENO",
+    "SECONDS",
+    "IFS",
+    "TMPDIR",
+    "PS1",
+    "PS2",
+    "BASH_VERSION",
+    "BASH_SOURCE",
+    "OSTYPE",
+    "REPLY",
 ];
 
 /// A value the reader supplies.
@@ -84,7 +131,9 @@ pub fn tools_and_parameters(commands: &[Command], assigned: &mut HashSet<String>
             for (part, offset) in parts_of(simple) {
                 let (name, kind) = match part {
                     WordPart::Placeholder { text, .. } => (format!("<{text}>"), ParameterKind::Placeholder),
-                    WordPart::Variable { name, .. } if is_parameter_variable(name, assigned) => (name.clone(), ParameterKind::Variable),
+                    WordPart::Variable { name, .. } if is_parameter_variable(name, assigned) => {
+                        (name.clone(), ParameterKind::Variable)
+                    }
                     _ => continue,
                 };
                 if !params.iter().any(|p| p.name == name) {
@@ -116,7 +165,12 @@ fn is_parameter_variable(name: &str, assigned: &HashSet<String>) -> bool {
 /// Every placeholder and variable of a command's words, assignments and redirections,
 /// with its byte offset in the command text.
 fn parts_of(simple: &SimpleCommand) -> Vec<(&WordPart, usize)> {
-    let words = simple.assignments.iter().map(|a| &a.value).chain(&simple.words).chain(simple.redirections.iter().map(|r| &r.target));
+    let words = simple
+        .assignments
+        .iter()
+        .map(|a| &a.value)
+        .chain(&simple.words)
+        .chain(simple.redirections.iter().map(|r| &r.target));
     let mut out = Vec::new();
     for word in words {
         for part in &word.parts {
@@ -167,7 +221,10 @@ pub fn tools_of(simple: &SimpleCommand) -> Vec<String> {
                     return tools; // `command -v x` asks about x, it does not run it
                 }
                 i += if with_argument.contains(&text) { 2 } else { 1 };
-            } else if (*wrapper == "env" || *wrapper == "sudo") && text.contains('=') && shell::is_name(text.split('=').next().unwrap_or("")) {
+            } else if (*wrapper == "env" || *wrapper == "sudo")
+                && text.contains('=')
+                && shell::is_name(text.split('=').next().unwrap_or(""))
+            {
                 i += 1;
             } else {
                 break;

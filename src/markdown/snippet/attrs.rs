@@ -79,7 +79,9 @@ pub fn parse_attrs(text: &str) -> Result<FenceAttrs, AttrError> {
     }
     let close = match find_close(body) {
         Ok(i) => i,
-        Err(Some(quote)) => return fail(lead + quote, "this quote is never closed", "close the value's quote: key=\"...\""),
+        Err(Some(quote)) => {
+            return fail(lead + quote, "this quote is never closed", "close the value's quote: key=\"...\"")
+        }
         Err(None) => return fail(lead, "the attribute list is not closed with `}`", SYNTAX_HELP),
     };
     if !body[close + 1..].trim().is_empty() {
@@ -109,7 +111,11 @@ pub fn parse_attrs(text: &str) -> Result<FenceAttrs, AttrError> {
             return fail(at, format!("expected an attribute name, found `{c}`"), SYNTAX_HELP);
         }
         if !KNOWN_KEYS.contains(&key) {
-            return fail(at, format!("unknown snippet attribute `{key}`"), format!("the attributes are: {}", KNOWN_KEYS.join(", ")));
+            return fail(
+                at,
+                format!("unknown snippet attribute `{key}`"),
+                format!("the attributes are: {}", KNOWN_KEYS.join(", ")),
+            );
         }
         if seen.contains(&key) {
             return fail(at, format!("the attribute `{key}` is given twice"), "keep one of them");
@@ -131,7 +137,9 @@ pub fn parse_attrs(text: &str) -> Result<FenceAttrs, AttrError> {
         };
         match (key, value) {
             ("skip", value) => skip_key = Some((at, value.map(|v| v.value).filter(|v| !v.is_empty()))),
-            (_, None) => return fail(at, format!("the attribute `{key}` needs a value"), format!("write {key}=\"...\"")),
+            (_, None) => {
+                return fail(at, format!("the attribute `{key}` needs a value"), format!("write {key}=\"...\""))
+            }
             ("requires", Some(v)) => {
                 if v.value.trim().is_empty() {
                     return fail(v.offset, "`requires` is empty", "write requires=\"docker 1.3+\", or remove it");
@@ -143,22 +151,42 @@ pub fn parse_attrs(text: &str) -> Result<FenceAttrs, AttrError> {
                     "check" => TestMode::Check,
                     "run" => TestMode::Run,
                     "skip" => TestMode::Skip { reason: None },
-                    other => return fail(v.offset, format!("`test` must be check, run or skip, not `{other}`"), "write test=\"run\" to execute the snippet, test=\"skip\" (or skip=\"reason\") to leave it out"),
+                    other => return fail(
+                        v.offset,
+                        format!("`test` must be check, run or skip, not `{other}`"),
+                        "write test=\"run\" to execute the snippet, test=\"skip\" (or skip=\"reason\") to leave it out",
+                    ),
                 })
             }
             ("id", Some(v)) => {
                 if !is_valid_id(&v.value) {
-                    return fail(v.offset, format!("`{}` is not a valid snippet id", v.value), "use letters, digits, `-`, `_` and `.`, starting with a letter or digit");
+                    return fail(
+                        v.offset,
+                        format!("`{}` is not a valid snippet id", v.value),
+                        "use letters, digits, `-`, `_` and `.`, starting with a letter or digit",
+                    );
                 }
                 attrs.id = Some(v);
             }
             ("timeout", Some(v)) => match parse_duration(&v.value) {
                 Some(d) => attrs.timeout = Some(d),
-                None => return fail(v.offset, format!("`{}` is not a time limit", v.value), "write a positive duration such as timeout=\"30s\", \"500ms\" or \"2m\""),
+                None => {
+                    return fail(
+                        v.offset,
+                        format!("`{}` is not a time limit", v.value),
+                        "write a positive duration such as timeout=\"30s\", \"500ms\" or \"2m\"",
+                    )
+                }
             },
             ("exit", Some(v)) => match v.value.parse::<i32>() {
                 Ok(code) if (0..=255).contains(&code) => attrs.exit = Some(code),
-                _ => return fail(v.offset, format!("`{}` is not an exit status", v.value), "write a number from 0 to 255, e.g. exit=1"),
+                _ => {
+                    return fail(
+                        v.offset,
+                        format!("`{}` is not an exit status", v.value),
+                        "write a number from 0 to 255, e.g. exit=1",
+                    )
+                }
             },
             ("shellcheck", Some(v)) => attrs.shellcheck = parse_shellcheck_codes(&v)?,
             _ => unreachable!("every known key is handled"),
@@ -167,7 +195,13 @@ pub fn parse_attrs(text: &str) -> Result<FenceAttrs, AttrError> {
     if let Some((at, reason)) = skip_key {
         match &attrs.test {
             None | Some(TestMode::Skip { .. }) => attrs.test = Some(TestMode::Skip { reason }),
-            Some(other) => return fail(at, format!("`skip` contradicts test=\"{}\"", other.as_str()), "keep either `skip` or `test`"),
+            Some(other) => {
+                return fail(
+                    at,
+                    format!("`skip` contradicts test=\"{}\"", other.as_str()),
+                    "keep either `skip` or `test`",
+                )
+            }
         }
     }
     Ok(attrs)
@@ -196,7 +230,9 @@ fn find_close(body: &str) -> Result<usize, Option<usize>> {
 fn read_value(inner: &str, pos: usize, key: &str, base: usize) -> Result<(String, usize, usize), AttrError> {
     let bytes = inner.as_bytes();
     match bytes.get(pos) {
-        None => fail(base + pos, format!("the attribute `{key}` needs a value after `=`"), format!("write {key}=\"...\"")),
+        None => {
+            fail(base + pos, format!("the attribute `{key}` needs a value after `=`"), format!("write {key}=\"...\""))
+        }
         Some(&q @ (b'"' | b'\'')) => {
             let mut value = String::new();
             let mut i = pos + 1;
@@ -216,7 +252,9 @@ fn read_value(inner: &str, pos: usize, key: &str, base: usize) -> Result<(String
             }
             fail(base + pos, format!("the value of `{key}` has no closing quote"), format!("close it: {key}=\"...\""))
         }
-        Some(b',') => fail(base + pos, format!("the attribute `{key}` needs a value after `=`"), format!("write {key}=\"...\"")),
+        Some(b',') => {
+            fail(base + pos, format!("the attribute `{key}` needs a value after `=`"), format!("write {key}=\"...\""))
+        }
         Some(_) => {
             let end = inner[pos..].find(|c: char| c.is_whitespace() || c == ',').map_or(inner.len(), |i| pos + i);
             Ok((inner[pos..end].to_string(), pos, end))
@@ -234,21 +272,30 @@ fn parse_shellcheck_codes(v: &Located<String>) -> Result<Vec<String>, AttrError>
         if !code.is_empty() {
             let digits = code.strip_prefix("SC").or_else(|| code.strip_prefix("sc")).unwrap_or(code);
             if digits.len() != 4 || !digits.chars().all(|c| c.is_ascii_digit()) {
-                return fail(v.offset + offset, format!("`{code}` is not a shellcheck code"), "write codes such as shellcheck=\"SC2086,SC2046\"");
+                return fail(
+                    v.offset + offset,
+                    format!("`{code}` is not a shellcheck code"),
+                    "write codes such as shellcheck=\"SC2086,SC2046\"",
+                );
             }
             codes.push(format!("SC{digits}"));
         }
         offset += word.len();
     }
     if codes.is_empty() {
-        return fail(v.offset, "`shellcheck` names no code", "write the codes to leave out, e.g. shellcheck=\"SC2086\", or remove it");
+        return fail(
+            v.offset,
+            "`shellcheck` names no code",
+            "write the codes to leave out, e.g. shellcheck=\"SC2086\", or remove it",
+        );
     }
     Ok(codes)
 }
 
 /// `list-containers`, `exec.1`: letters, digits, `-`, `_`, `.`; no `/` (derived ids use it).
 pub fn is_valid_id(id: &str) -> bool {
-    id.starts_with(|c: char| c.is_ascii_alphanumeric()) && id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+    id.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
 }
 
 /// `30s`, `500ms`, `2m`, `1.5s`, or a number of seconds; must be positive.
@@ -278,7 +325,8 @@ mod tests {
 
     #[test]
     fn all_keys_with_and_without_commas() {
-        let a = parse_attrs("{requires=\"docker 1.3+\", test=\"run\", id=\"list-containers\" timeout=30s exit=1}").unwrap();
+        let a =
+            parse_attrs("{requires=\"docker 1.3+\", test=\"run\", id=\"list-containers\" timeout=30s exit=1}").unwrap();
         assert_eq!(a.requires, Some(Located { value: "docker 1.3+".into(), offset: 11 }));
         assert_eq!(a.test, Some(TestMode::Run));
         assert_eq!(a.id.unwrap().value, "list-containers");
@@ -293,9 +341,15 @@ mod tests {
     #[test]
     fn skip_with_and_without_reason() {
         assert_eq!(parse_attrs("{test=skip}").unwrap().test, Some(TestMode::Skip { reason: None }));
-        assert_eq!(parse_attrs("{skip=\"needs a Mac\"}").unwrap().test, Some(TestMode::Skip { reason: Some("needs a Mac".into()) }));
+        assert_eq!(
+            parse_attrs("{skip=\"needs a Mac\"}").unwrap().test,
+            Some(TestMode::Skip { reason: Some("needs a Mac".into()) })
+        );
         assert_eq!(parse_attrs("{skip}").unwrap().test, Some(TestMode::Skip { reason: None }));
-        assert_eq!(parse_attrs("{test=\"skip\" skip=\"later\"}").unwrap().test, Some(TestMode::Skip { reason: Some("later".into()) }));
+        assert_eq!(
+            parse_attrs("{test=\"skip\" skip=\"later\"}").unwrap().test,
+            Some(TestMode::Skip { reason: Some("later".into()) })
+        );
     }
 
     #[test]

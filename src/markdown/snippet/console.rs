@@ -74,7 +74,9 @@ mod tests {
 
     #[test]
     fn commands_and_their_output() {
-        let cmds = parse_console("$ docker ps\nCONTAINER ID   IMAGE\nabc123         nginx\n\n$ docker images -q\n$ echo hi\nhi\n");
+        let cmds = parse_console(
+            "$ docker ps\nCONTAINER ID   IMAGE\nabc123         nginx\n\n$ docker images -q\n$ echo hi\nhi\n",
+        );
         assert_eq!(cmds.len(), 3);
         assert_eq!(cmds[0].text, "docker ps");
         assert_eq!(cmds[0].pieces, [(0, 0, 2)]);

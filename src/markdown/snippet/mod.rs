@@ -215,12 +215,29 @@ impl StatusLookup for NoResults {
 /// The digest of what a snippet is tested as: its language, text, requirements and test
 /// attributes. `gen test` records it with each result; when it differs, the snippet
 /// shows as untested (changed since its last test).
-pub fn snippet_digest(lang: &str, code: &str, requires: &str, test: &TestMode, timeout: Duration, exit: i32, shellcheck: &[String]) -> String {
+pub fn snippet_digest(
+    lang: &str,
+    code: &str,
+    requires: &str,
+    test: &TestMode,
+    timeout: Duration,
+    exit: i32,
+    shellcheck: &[String],
+) -> String {
     let skip_reason = match test {
         TestMode::Skip { reason } => reason.as_deref().unwrap_or(""),
         _ => "",
     };
-    let parts = [lang, code, requires, test.as_str(), skip_reason, &timeout.as_millis().to_string(), &exit.to_string(), &shellcheck.join(",")];
+    let parts = [
+        lang,
+        code,
+        requires,
+        test.as_str(),
+        skip_reason,
+        &timeout.as_millis().to_string(),
+        &exit.to_string(),
+        &shellcheck.join(","),
+    ];
     let mut hasher = Sha256::new();
     for part in parts {
         hasher.update(part.len().to_le_bytes());
@@ -327,13 +344,34 @@ impl SnippetExtractor {
         let mut tags = Vec::new();
         if let Some(text) = &defaults.requires {
             match parse_requirements(text) {
-                Ok(reqs) => tags = reqs.into_iter().map(|requirement| Tag { requirement, source: TagSource::FrontMatter { line: defaults.requires_line } }).collect(),
+                Ok(reqs) => {
+                    tags = reqs
+                        .into_iter()
+                        .map(|requirement| Tag {
+                            requirement,
+                            source: TagSource::FrontMatter { line: defaults.requires_line },
+                        })
+                        .collect()
+                }
                 Err(e) => state.errors.push(
-                    Diagnostic::new(file, defaults.requires_line, 0, format!("in `[snippets] requires = \"{text}\"`: {}", e.message)).with_help(e.help),
+                    Diagnostic::new(
+                        file,
+                        defaults.requires_line,
+                        0,
+                        format!("in `[snippets] requires = \"{text}\"`: {}", e.message),
+                    )
+                    .with_help(e.help),
                 ),
             }
         }
-        SnippetExtractor { file: file.to_path_buf(), slug: slug.to_string(), defaults: tags, statuses: Arc::new(NoResults), extract_only: false, state: Mutex::new(state) }
+        SnippetExtractor {
+            file: file.to_path_buf(),
+            slug: slug.to_string(),
+            defaults: tags,
+            statuses: Arc::new(NoResults),
+            extract_only: false,
+            state: Mutex::new(state),
+        }
     }
 
     /// Extracts the snippets without rendering code blocks: for `gen test` and
@@ -429,10 +467,14 @@ impl SnippetExtractor {
     fn tags(&self, block: &CodeBlock, attrs: &FenceAttrs) -> Result<Vec<Tag>, Diagnostic> {
         let mut tags: Vec<Tag> = Vec::new();
         if let Some(req) = &attrs.requires {
-            let reqs = parse_requirements(&req.value)
-                .map_err(|e| self.attr_diagnostic(block, req.offset + e.offset, format!("in `requires`: {}", e.message), e.help))?;
+            let reqs = parse_requirements(&req.value).map_err(|e| {
+                self.attr_diagnostic(block, req.offset + e.offset, format!("in `requires`: {}", e.message), e.help)
+            })?;
             let column = self.attr_column(block, req.offset);
-            tags.extend(reqs.into_iter().map(|requirement| Tag { requirement, source: TagSource::Attribute { line: block.line, column } }));
+            tags.extend(
+                reqs.into_iter()
+                    .map(|requirement| Tag { requirement, source: TagSource::Attribute { line: block.line, column } }),
+            );
         }
         if let Some((requirement, text)) = block.prose_before.as_deref().and_then(requirement_in_prose) {
             tags.push(Tag { requirement, source: TagSource::Prose { line: block.line, text } });
@@ -535,9 +577,15 @@ pub fn snippet_html(snippet: &Snippet, pre: &str) -> String {
         id = escape_html(&snippet.id),
         status = snippet.status.as_str()
     );
-    html.push_str(&format!("<a class=\"snippet-anchor\" href=\"#{}\" aria-label=\"Link to this snippet\">#</a>", escape_html(&snippet.anchor)));
+    html.push_str(&format!(
+        "<a class=\"snippet-anchor\" href=\"#{}\" aria-label=\"Link to this snippet\">#</a>",
+        escape_html(&snippet.anchor)
+    ));
     if !snippet.requires.is_empty() {
-        html.push_str(&format!(" <span class=\"snippet-requires\">requires {}</span>", escape_html(&snippet.requires_text())));
+        html.push_str(&format!(
+            " <span class=\"snippet-requires\">requires {}</span>",
+            escape_html(&snippet.requires_text())
+        ));
     }
     html.push_str(&status_badge(&snippet.status));
     html.push_str(&format!(
@@ -555,11 +603,17 @@ pub fn snippet_html(snippet: &Snippet, pre: &str) -> String {
 pub fn status_badge(status: &SnippetStatus) -> String {
     let word = status.as_str();
     let title = match status {
-        SnippetStatus::Failed { findings, .. } if !findings.is_empty() => format!(" title=\"{}\"", escape_html(&findings.join("\n")).replace('\n', "&#10;")),
+        SnippetStatus::Failed { findings, .. } if !findings.is_empty() => {
+            format!(" title=\"{}\"", escape_html(&findings.join("\n")).replace('\n', "&#10;"))
+        }
         _ => String::new(),
     };
     let detail = status.detail();
-    let detail = if detail.is_empty() { String::new() } else { format!(" <span class=\"snippet-status-detail\">{}</span>", escape_html(&detail)) };
+    let detail = if detail.is_empty() {
+        String::new()
+    } else {
+        format!(" <span class=\"snippet-status-detail\">{}</span>", escape_html(&detail))
+    };
     format!(" <span class=\"snippet-status snippet-status-{word}\"{title}>{word}{detail}</span>")
 }
 

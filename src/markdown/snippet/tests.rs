@@ -29,7 +29,10 @@ fn one_error(md: &str) -> Diagnostic {
 fn only_shell_languages_are_snippets() {
     let md = "```console\n$ ls\n```\n\n```text\n$ not a snippet\n```\n\n```bash\necho hi\n```\n\n```rust\nfn main() {}\n```\n";
     let s = snippets(md);
-    assert_eq!(s.iter().map(|s| (s.lang.as_str(), s.kind)).collect::<Vec<_>>(), [("console", SnippetKind::Console), ("bash", SnippetKind::Script)]);
+    assert_eq!(
+        s.iter().map(|s| (s.lang.as_str(), s.kind)).collect::<Vec<_>>(),
+        [("console", SnippetKind::Console), ("bash", SnippetKind::Script)]
+    );
 }
 
 #[test]
@@ -73,7 +76,15 @@ fn ids_derive_from_slug_and_heading_and_stay_unique() {
     let md = "```console\n$ a\n```\n## Exec\n```console\n$ b\n```\n```console\n$ c\n```\n```console {id=\"exec-2\"}\n$ d\n```\n";
     let s = snippets(md);
     let ids: Vec<_> = s.iter().map(|s| (s.id.as_str(), s.anchor.as_str())).collect();
-    assert_eq!(ids, [("p/snippet", "snippet-snippet"), ("p/exec", "snippet-exec"), ("p/exec-2", "snippet-exec-2"), ("exec-2", "snippet-exec-2-2")]);
+    assert_eq!(
+        ids,
+        [
+            ("p/snippet", "snippet-snippet"),
+            ("p/exec", "snippet-exec"),
+            ("p/exec-2", "snippet-exec-2"),
+            ("exec-2", "snippet-exec-2-2")
+        ]
+    );
     assert!(s[3].explicit_id);
 }
 
@@ -81,18 +92,23 @@ fn ids_derive_from_slug_and_heading_and_stay_unique() {
 fn tags_from_attribute_prose_and_front_matter_with_sources() {
     let md = "(Requires docker v1.3 or later)\n\n```console\n$ docker exec $ID ls\n```\n\n```console {requires=\"docker >=1.6, os linux\"}\n$ docker ps\n```\n\n```console\n$ uname\n```\n";
     let s = render(md, Some("os macos")).0.unwrap();
-    let tags = |i: usize| s[i].requires.iter().map(|t| (t.requirement.to_string(), t.source.kind())).collect::<Vec<_>>();
+    let tags =
+        |i: usize| s[i].requires.iter().map(|t| (t.requirement.to_string(), t.source.kind())).collect::<Vec<_>>();
     assert_eq!(tags(0), [("docker 1.3+".to_string(), "prose"), ("os macos".to_string(), "front_matter")]);
     assert_eq!(tags(1), [("docker >=1.6".to_string(), "attribute"), ("os linux".to_string(), "attribute")]);
     assert_eq!(tags(2), [("os macos".to_string(), "front_matter")]);
     assert_eq!(s[1].requires[0].source, TagSource::Attribute { line: 16, column: 23 });
     assert_eq!(s[0].requires[1].source, TagSource::FrontMatter { line: 6 });
-    assert!(matches!(&s[0].requires[0].source, TagSource::Prose { text, .. } if text == "Requires docker v1.3 or later"));
+    assert!(
+        matches!(&s[0].requires[0].source, TagSource::Prose { text, .. } if text == "Requires docker v1.3 or later")
+    );
 }
 
 #[test]
 fn test_timeout_and_exit_attributes() {
-    let s = snippets("```console {test=\"run\" timeout=\"30s\" exit=2}\n$ false\n```\n\n```sh {skip=\"needs a Mac\"}\nopen .\n```\n");
+    let s = snippets(
+        "```console {test=\"run\" timeout=\"30s\" exit=2}\n$ false\n```\n\n```sh {skip=\"needs a Mac\"}\nopen .\n```\n",
+    );
     assert_eq!((s[0].test.clone(), s[0].timeout, s[0].exit), (TestMode::Run, Duration::from_secs(30), 2));
     assert_eq!(s[1].test, TestMode::Skip { reason: Some("needs a Mac".into()) });
     assert_eq!((s[1].timeout, s[1].exit), (DEFAULT_TIMEOUT, 0));
@@ -123,9 +139,15 @@ fn parameters_are_placeholders_and_unassigned_variables() {
 
 #[test]
 fn block_html_has_anchor_tag_status_and_copy_text() {
-    let (r, html) = render("## Exec\n\n(Requires docker v1.3)\n\n```console\n$ docker exec $ID \\\n> ls \"a\"\nout\n```\n", None);
+    let (r, html) =
+        render("## Exec\n\n(Requires docker v1.3)\n\n```console\n$ docker exec $ID \\\n> ls \"a\"\nout\n```\n", None);
     r.unwrap();
-    assert!(html.contains("<figure class=\"snippet\" id=\"snippet-exec\" data-snippet-id=\"p/exec\" data-status=\"untested\">"), "{html}");
+    assert!(
+        html.contains(
+            "<figure class=\"snippet\" id=\"snippet-exec\" data-snippet-id=\"p/exec\" data-status=\"untested\">"
+        ),
+        "{html}"
+    );
     assert!(html.contains("<span class=\"snippet-requires\">requires docker 1.3</span>"), "{html}");
     assert!(html.contains("<span class=\"snippet-status snippet-status-untested\">untested</span>"), "{html}");
     assert!(html.contains("data-copy=\"docker exec $ID \\&#10;ls &quot;a&quot;\""), "{html}");

@@ -80,7 +80,9 @@ pub fn rebuild_bodies(last: &mut LastBuild, files: &[PathBuf], cx: &Inputs) -> O
     let urls = Urls::new(cx.config);
     let same_summaries = positions.iter().all(|&i| render::summary(&last.model, i, &urls) == last.summaries[i]);
     let pages = render_pages_showing(last, &positions, cx);
-    let (Some((pages, rendered)), true, Ok(())) = (pages, same_summaries, cx.links.check_links_of(&last.model.posts, positions.iter().copied())) else {
+    let (Some((pages, rendered)), true, Ok(())) =
+        (pages, same_summaries, cx.links.check_links_of(&last.model.posts, positions.iter().copied()))
+    else {
         swap_posts(&mut last.model, &positions, old_posts);
         return None;
     };

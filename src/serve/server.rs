@@ -90,22 +90,20 @@ pub fn parse_target(raw: &str) -> Result<Target, Refusal> {
     Ok(Target::Site { key, path, query })
 }
 
-/// Decodes `%XX` escapes; `None` for a malformed escape or a result that is not UTF-8.
+/// Decodes `%XX` escapes; `None` for a malformed escape (a `%` not followed by two hex
+/// digits: `percent-encoding` would keep those as they are, and `%+a` must not pass as a
+/// number) or a result that is not UTF-8.
 fn percent_decode(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = text.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
+    let well_formed = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'%')
+        .all(|(i, _)| bytes.get(i + 1..i + 3).is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)));
+    if !well_formed {
+        return None;
     }
-    String::from_utf8(out).ok()
+    percent_encoding::percent_decode_str(text).decode_utf8().ok().map(|decoded| decoded.into_owned())
 }
 
 /// The validators a client sent.
@@ -400,11 +398,13 @@ mod tests {
             let refusal = parse_target(raw).expect_err(raw);
             assert_eq!(refusal.status, 403, "{raw}: {refusal:?}");
         }
-        for raw in ["etc/passwd", "../x", "*", "/%zz", "/%2", "/%ff%fe"] {
+        for raw in ["etc/passwd", "../x", "*", "/%zz", "/%2", "/%ff%fe", "/%+a", "/a%-1", "/%+0a.html", "/%%41"] {
             assert_eq!(parse_target(raw).expect_err(raw).status, 400, "{raw}");
         }
         // Encoded once only: `%252e` is the literal name `%2e`, which no site has.
         assert_eq!(site_key("/%252e%252e/x").unwrap(), "%2e%2e/x");
+        // Both hex digits, either case, decode; a UTF-8 sequence decodes to its character.
+        assert_eq!(site_key("/%41%4a%4A/%C3%A9.txt").unwrap(), "AJJ/é.txt");
     }
 
     #[test]

@@ -205,6 +205,10 @@ fn odd_requests_are_refused_and_the_server_carries_on() {
         assert!((400..500).contains(&reply.status), "{target} answered {}", reply.status);
         assert_not_contains(&reply.body, &["root:"]);
     }
+    // A `%` must be followed by two hex digits: a sign is not one (`%+a` was once a newline).
+    for target in ["/%+a", "/posts/first-post/%+a", "/%-1/"] {
+        assert_eq!(served.get(target).status, 400, "{target}");
+    }
     let reply = raw_status(served.port, b"NOT-HTTP\r\n\r\n");
     assert!(reply.is_none_or(|s| (400..500).contains(&s)), "garbage answered {reply:?}");
     // After all that, pages are served as before.

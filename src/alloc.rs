@@ -22,6 +22,7 @@ mod tests {
     /// setting the wrong one.
     #[test]
     fn the_option_number_is_mimallocs_purge_delay() {
+        // SAFETY: reading an option is allowed at any time; the numbers are valid options.
         let get = |option| unsafe { libmimalloc_sys::mi_option_get(option) };
         assert_eq!(get(PURGE_DELAY), 1000);
         assert_eq!(get(PURGE_DELAY + 1), 0);

@@ -31,8 +31,11 @@ struct LineState {
 // (comparing them, and cloning them, which copies from the source without writing to
 // it) and moves owned ones, so sharing them between threads is sound. (Regions compare
 // by address, so a state with captures is never found again: such lines are simply
-// not reused.)
+// not reused.) This was read against syntect 5.3.0 and onig 6.5.3 (`Region` wraps
+// `onig_sys::OnigRegion`); the test `the_send_sync_reasoning_names_the_locked_versions`
+// fails when Cargo.lock moves to other versions, so that the reasoning is read again.
 unsafe impl Send for LineState {}
+// SAFETY: as for `Send` above.
 unsafe impl Sync for LineState {}
 
 /// One highlighted line: the state it starts in, its HTML, and the state after it.
@@ -134,6 +137,26 @@ mod tests {
             gen.parse_html_for_line_which_includes_newline(line).unwrap();
         }
         gen.finalize()
+    }
+
+    /// The versions of the crates the `unsafe impl Send/Sync for LineState` reasoning was
+    /// checked against, as Cargo.lock pins them.
+    #[test]
+    fn the_send_sync_reasoning_names_the_locked_versions() {
+        let lock = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.lock")).unwrap();
+        let locked = |name: &str| {
+            let entry = format!("name = \"{name}\"\nversion = \"");
+            let version = &lock[lock.find(&entry).expect(name) + entry.len()..];
+            version[..version.find('"').unwrap()].to_string()
+        };
+        let checked = [("syntect", "5.3.0"), ("onig", "6.5.3")];
+        for (name, version) in checked {
+            assert_eq!(
+                locked(name),
+                version,
+                "{name} changed: re-read the SAFETY comment on LineState against it, then update it and this test"
+            );
+        }
     }
 
     #[test]

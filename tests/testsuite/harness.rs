@@ -32,6 +32,15 @@ pub fn require_program(program: &str) -> bool {
     found
 }
 
+/// Where `program` is on PATH; panics when it is not installed.
+pub fn find_program(program: &str) -> PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| panic!("{program} is not installed"))
+}
+
 /// Copies the folder `from` to `to` (symbolic links as links).
 pub fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {

@@ -1,23 +1,20 @@
-//! The built-in lint on the export's original posts finds each known problem at its
-//! Markdown line and column, and finds nothing once the snippets are fixed.
+//! The built-in lint on the export's original posts (their code blocks as `gen test`
+//! extracts them) finds each known problem at its Markdown line and column, and finds
+//! nothing once the snippets are fixed.
 
 use gen::check::lint::{lint, BlockKind};
 
-use crate::check_support::blocks;
+use crate::check_support::checks;
 use crate::harness::repo_root;
 
-const POSTS: [&str; 2] = ["content/posts/docker-cheat-sheet.md", "content/posts/enable-apache-on-mountain-lion.md"];
-
-/// Every lint finding of the fixture, as `file:line:column: lint CODE: message`.
+/// Every lint finding of the fixture's code blocks, as `file:line:column: lint CODE: message`.
 fn lint_fixture(name: &str) -> Vec<String> {
     let root = repo_root().join("tests/fixtures").join(name);
     let mut lines = Vec::new();
-    for post in POSTS {
-        for block in blocks(&root, post) {
-            for finding in lint(&block.text, BlockKind::from_language(&block.language)) {
-                let d = finding.to_diagnostic(&block.origin);
-                lines.push(format!("{}: {}", d.location(), d.message));
-            }
+    for check in checks(&root) {
+        for finding in lint(&check.text, BlockKind::from_language(&check.language)) {
+            let d = finding.to_diagnostic(&check.origin);
+            lines.push(format!("{}: {}", d.location(), d.message));
         }
     }
     lines
@@ -53,6 +50,10 @@ fn originals_have_each_known_problem() {
 #[test]
 fn fixed_snippets_pass_the_lint() {
     assert_eq!(lint_fixture("check-fixed"), Vec::<String>::new());
+    // The same blocks were linted: the fixed posts lost none.
+    let count = |name: &str| checks(&repo_root().join("tests/fixtures").join(name)).len();
+    assert_eq!(count("check-fixed"), count("check-originals"));
+    assert!(count("check-fixed") > 20, "{}", count("check-fixed"));
 }
 
 #[test]

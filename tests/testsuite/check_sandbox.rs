@@ -1,7 +1,8 @@
 //! Snippets run under bubblewrap: those that write outside their folder, open a network
 //! connection, fork without limit, fill the disk, ignore SIGTERM and sleep past their
 //! timeout, or detach (nohup, setsid) all fail cleanly or are killed, and leave nothing
-//! behind: no file, no folder, no process.
+//! behind: no file, no folder, no process. Without bubblewrap, `gen test` refuses to run
+//! snippets unless `--no-sandbox` is given, and skips argument checks with the reason.
 
 use std::path::Path;
 use std::time::Duration;
@@ -10,7 +11,7 @@ use gen::check::expect::{run_snippet_in, RunSpec, Step};
 use gen::check::sandbox::{self, process_alive, Exit, Isolation, Limits};
 use gen::check::Outcome;
 
-use crate::harness::{assert_contains, file_contents, require_program, TestSite};
+use crate::harness::{assert_contains, file_contents, find_program, require_program, TestSite};
 
 fn bubblewrap() -> Option<Isolation> {
     if !require_program("bwrap") {
@@ -131,15 +132,63 @@ fn sleeping_past_the_timeout_fails_and_no_process_survives() {
     assert_eq!(processes_with(&format!("{marker}9")), Vec::<u32>::new());
 }
 
+/// A PATH folder with links to `programs` only (no bwrap, whatever this machine has),
+/// for `gen test` to choose its isolation from.
+fn path_with_only(programs: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for program in programs {
+        std::os::unix::fs::symlink(find_program(program), dir.path().join(program)).unwrap();
+    }
+    dir
+}
+
 #[test]
 fn without_bubblewrap_running_refuses_with_the_install_command() {
-    let err = gen::check::sandbox::SandboxUnavailable { reason: "bubblewrap (bwrap) is not installed".into() };
-    assert_eq!(
-        err.to_string(),
-        "bubblewrap (bwrap) is not installed; install bubblewrap (`apt-get install bubblewrap`) or pass --no-sandbox to run snippets without isolation"
-    );
-    // --no-sandbox always gives a way to run.
-    assert!(Isolation::choose(true).is_ok());
+    let site =
+        TestSite::empty().post("run", "2024-01-02", "## Echo\n\n```console {test=\"run\"}\n$ echo hello\nhello\n```\n");
+    let bin = path_with_only(&["bash"]);
+    let path = bin.path().to_str().unwrap();
+    site.run_with_env(&[("PATH", path)], &["test"]).failure().stderr_matches(snapbox::str![[r#"
+error: [ROOT]/content: cannot run snippets: bubblewrap (bwrap) is not installed; install bubblewrap (`apt-get install bubblewrap`) or pass --no-sandbox to run snippets without isolation
+
+"#]]);
+    assert!(!site.path("snippet-results.toml").exists(), "a refused run records nothing");
+    // --no-sandbox runs it without isolation.
+    site.run_with_env(&[("PATH", path)], &["test", "--no-sandbox"]).success().stdout_matches(snapbox::str![[r#"
+note: shellcheck not installed: lint ran without it (install it with `apt-get install shellcheck`)
+1 passed, 0 failed, 0 skipped
+
+"#]]);
+    assert_contains(&site.read("snippet-results.toml"), &["[snippets.\"run/echo\"]\nstatus = \"passed\""]);
+}
+
+/// Argument checks need the sandbox too: without bubblewrap they are skipped with a note
+/// saying why (the snippet passes); `--no-sandbox` runs the tool's client, which rejects.
+#[test]
+fn without_bubblewrap_argument_checks_are_skipped_with_the_reason() {
+    let site = TestSite::empty()
+        .write(
+            "site.toml",
+            "title = \"Test\"\nbase_url = \"https://example.com/\"\n\n[tools.ls]\ncheck_args = true\nrejected = [\"unrecognized option\"]\n",
+        )
+        .post("list", "2024-01-02", "## List\n\n```console\n$ ls --bogus\n```\n");
+    let bin = path_with_only(&["bash", "ls"]);
+    let path = bin.path().to_str().unwrap();
+    site.run_with_env(&[("PATH", path)], &["test"]).success().stdout_matches(snapbox::str![[r#"
+note: shellcheck not installed: lint ran without it (install it with `apt-get install shellcheck`)
+note: argument checks skipped: bubblewrap (bwrap) is not installed; install bubblewrap (`apt-get install bubblewrap`) or pass --no-sandbox to run snippets without isolation
+1 passed, 0 failed, 0 skipped
+
+"#]]);
+    site.run_with_env(&[("PATH", path)], &["test", "--no-sandbox", "--force"]).failure().stdout_matches(snapbox::str![
+        [r#"
+failed content/posts/list.md:8:3: args ARGS: ls rejects these arguments: [..]ls: unrecognized option '--bogus'
+  help: gen ran `ls --bogus` (parameters stand in as `placeholder`); fix the arguments
+note: shellcheck not installed: lint ran without it (install it with `apt-get install shellcheck`)
+0 passed, 1 failed, 0 skipped
+
+"#]
+    ]);
 }
 
 /// `gen test` on snippets that try to get out: each fails (or, detached, is killed),

@@ -1,14 +1,15 @@
-//! shellcheck on the export's docker snippets: one call for all of them, findings at
-//! their Markdown positions, noise codes and excludes left out.
+//! shellcheck on the export's snippets (as `gen test` extracts them): one call for all
+//! of them, findings at their Markdown positions, noise codes and excludes left out.
 
 use std::os::unix::fs::PermissionsExt;
 
 use gen::check::sandbox::find_on_path;
 use gen::check::shellcheck::{check_all_with, Script, Settings};
+use gen::check::suite::SnippetCheck;
 use gen::check::Outcome;
 use gen::config::SiteConfig;
 
-use crate::check_support::{blocks, console_script};
+use crate::check_support::checks;
 use crate::harness::{repo_root, require_program};
 
 /// A shellcheck that logs each call, then runs the real one.
@@ -39,9 +40,9 @@ fn one_call_for_all_snippets_mapped_back_to_markdown() {
     }
     let root = repo_root().join("tests/fixtures/check-originals");
     let config = SiteConfig::load(&root).unwrap();
-    let post = "content/posts/docker-cheat-sheet.md";
-    let console: Vec<_> = blocks(&root, post).into_iter().filter(|b| b.language == "console").collect();
-    let scripts: Vec<Script> = console.iter().map(console_script).collect();
+    // Every shell snippet of the site, with its script as `gen test` gives it to shellcheck.
+    let snippets: Vec<SnippetCheck> = checks(&root).into_iter().filter(|c| c.script.is_some()).collect();
+    let scripts: Vec<Script> = snippets.iter().filter_map(|c| c.script.clone()).collect();
     let dir = tempfile::tempdir().unwrap();
     let (shellcheck, log) = logging_shellcheck(dir.path());
     let outcomes =
@@ -50,17 +51,19 @@ fn one_call_for_all_snippets_mapped_back_to_markdown() {
     assert_eq!(calls.lines().count(), 1, "one batched call: {calls}");
     assert_eq!(outcomes.len(), scripts.len());
     // Only the `CONTAINERID = $(...)` lines fail: SC2283 at the `=`, in the Markdown file.
-    let failed: Vec<(usize, Vec<(String, usize, usize)>)> = outcomes
+    let failed: Vec<String> = outcomes
         .iter()
-        .zip(&console)
-        .filter(|(o, _)| o.is_failed())
-        .map(|(o, b)| {
-            (b.origin.line, findings_of(o).into_iter().map(|(c, l, col)| (c, b.origin.line + l - 1, col)).collect())
+        .zip(&snippets)
+        .flat_map(|(outcome, snippet)| match outcome {
+            Outcome::Failed { findings } => {
+                findings.iter().map(|f| format!("{} {}", f.to_diagnostic(&snippet.origin).location(), f.code)).collect()
+            }
+            _ => Vec::new(),
         })
         .collect();
     assert_eq!(
         failed,
-        [(39, vec![("SC2283".to_string(), 40, 15)]), (158, vec![("SC2283".to_string(), 158, 21)])],
+        ["content/posts/docker-cheat-sheet.md:40:15 SC2283", "content/posts/docker-cheat-sheet.md:158:21 SC2283"],
         "{outcomes:#?}"
     );
 }

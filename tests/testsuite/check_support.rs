@@ -1,56 +1,30 @@
-//! Test scaffolding for the check modules until the snippet index is wired in: the
-//! fenced code blocks of a fixture post, with their position in the file, and a console
-//! block's commands as a script. Deliberately minimal (no nested fences, no tildes).
-
-#![allow(dead_code)]
+//! The checks' inputs of a fixture site, found the way `gen test` finds them: the
+//! pipeline extracts the snippet index and the other code blocks, and `check::from_index`
+//! turns each into a [`SnippetCheck`] (origin in the Markdown file, text, script).
 
 use std::path::Path;
+use std::sync::Arc;
 
-use gen::check::shellcheck::Script;
-use gen::check::Origin;
+use gen::check::from_index::{block_check, skip_reason, snippet_check};
+use gen::check::suite::SnippetCheck;
+use gen::markdown::snippet::NoResults;
+use gen::markdown::Highlighter;
+use gen::pipeline::{test_inputs, BuildOptions, Statuses};
 
-pub struct Block {
-    pub language: String,
-    /// Where the block's first content line starts (after the fence's indentation).
-    pub origin: Origin,
-    /// The content, indentation removed.
-    pub text: String,
-}
-
-/// The fenced blocks of `rel` under `root`.
-pub fn blocks(root: &Path, rel: &str) -> Vec<Block> {
-    let text = std::fs::read_to_string(root.join(rel)).unwrap();
-    let mut blocks = Vec::new();
-    let mut open: Option<(String, usize, usize, Vec<String>)> = None;
-    for (index, line) in text.lines().enumerate() {
-        let indent = line.len() - line.trim_start().len();
-        let trimmed = line.trim_start();
-        match &mut open {
-            None if trimmed.starts_with("```") => {
-                let language =
-                    trimmed[3..].split(|c: char| c == '{' || c.is_whitespace()).next().unwrap_or("").to_string();
-                open = Some((language, index + 2, indent, Vec::new()));
-            }
-            Some(_) if trimmed == "```" => {
-                let (language, line, indent, lines) = open.take().unwrap();
-                blocks.push(Block { language, origin: Origin::new(rel, line, indent + 1), text: lines.join("\n") });
-            }
-            Some((_, _, indent, lines)) => lines.push(line.chars().skip(*indent).collect()),
-            None => {}
-        }
-    }
-    blocks
-}
-
-/// A console block's commands (after `$ `) as a script, each line positioned in the block.
-pub fn console_script(block: &Block) -> Script {
-    let mut lines = Vec::new();
-    let mut positions = Vec::new();
-    for (index, line) in block.text.lines().enumerate() {
-        if let Some(command) = line.strip_prefix("$ ") {
-            lines.push(command.to_string());
-            positions.push((index + 1, 3));
-        }
-    }
-    Script::new(lines.join("\n")).with_positions(positions)
+/// What `gen test` checks of the site at `root` (snippets its fence skips left out,
+/// nothing run), ordered by file and line.
+pub fn checks(root: &Path) -> Vec<SnippetCheck> {
+    let statuses: Statuses = Arc::new(NoResults);
+    let inputs = test_inputs(root, &BuildOptions::default(), &Highlighter::new(), &statuses)
+        .unwrap_or_else(|e| panic!("cannot extract the snippets of {}: {e:?}", root.display()));
+    let mut checks: Vec<SnippetCheck> = inputs
+        .index
+        .entries()
+        .iter()
+        .filter(|e| skip_reason(&e.snippet).is_none())
+        .map(|e| snippet_check(&e.snippet, false))
+        .collect();
+    checks.extend(inputs.others.iter().map(|o| block_check(&o.file, &o.slug, &o.block)));
+    checks.sort_by(|a, b| (&a.origin.file, a.origin.line).cmp(&(&b.origin.file, b.origin.line)));
+    checks
 }

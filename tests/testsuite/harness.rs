@@ -1,8 +1,25 @@
 //! A chainable helper for test sites: start from a fixture under `tests/fixtures/` (or
 //! from nothing), add or change files, run `gen`, and check the outcome.
 //!
+//! Pages are checked as a reader sees them: a whole region of the page (from a start
+//! marker to an end marker, both included), or a whole small file, against a snapbox
+//! pattern. `SNAPSHOTS=overwrite cargo test NAME` rewrites a failing `str![...]` in place.
+//! A file's final newline is part of it: its expectation ends with an empty line.
+//!
 //! ```ignore
-//! TestSite::fixture("basic").run(&["build"]).success().file("index.html").contains("Hello");
+//! let site = TestSite::fixture("site-structure");
+//! site.build();
+//! site.fragment_matches("public/posts/shell-pipes/index.html", "<nav class=\"post-nav\"", "</nav>", str![[r#"
+//! <nav class="post-nav" aria-label="More posts">
+//!   <a class="older" rel="prev" href="/posts/intro-to-shells/">[..]</a>
+//! ...
+//! </nav>
+//! "#]]);
+//! site.file_matches("public/robots.txt", str![[r#"
+//! User-agent: *
+//! ...
+//!
+//! "#]]);
 //! ```
 
 #![allow(dead_code)]
@@ -30,6 +47,15 @@ pub fn require_program(program: &str) -> bool {
         println!("skipped: {program} not installed");
     }
     found
+}
+
+/// Where `program` is on PATH; panics when it is not installed.
+pub fn find_program(program: &str) -> PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| panic!("{program} is not installed"))
 }
 
 /// Copies the folder `from` to `to` (symbolic links as links).
@@ -181,6 +207,28 @@ impl TestSite {
         std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("cannot read {rel}: {e}"))
     }
 
+    /// The file `rel` as a whole must match `expected` (see [`assert_text_matches`]).
+    #[track_caller]
+    pub fn file_matches(&self, rel: &str, expected: impl Into<snapbox::Data>) -> &Self {
+        assert_text_matches(rel, &self.read(rel), expected);
+        self
+    }
+
+    /// The part of the file `rel` from the first `start` to the first `end` after it,
+    /// both included, must match `expected` (see [`assert_text_matches`]). Panics when
+    /// either marker is missing.
+    #[track_caller]
+    pub fn fragment_matches(&self, rel: &str, start: &str, end: &str, expected: impl Into<snapbox::Data>) -> &Self {
+        let text = self.read(rel);
+        let from = text.find(start).unwrap_or_else(|| panic!("no {start:?} in {rel}:\n{text}"));
+        let to = text[from..]
+            .find(end)
+            .map(|i| from + i + end.len())
+            .unwrap_or_else(|| panic!("no {end:?} after {start:?} in {rel}:\n{text}"));
+        assert_text_matches(&format!("{rel} ({start:?} to {end:?})"), &text[from..to], expected);
+        self
+    }
+
     /// Every file under `rel`, as sorted relative paths.
     pub fn files_under(&self, rel: &str) -> Vec<String> {
         let base = self.path(rel);
@@ -251,6 +299,23 @@ impl Outcome {
         let err = self.stderr();
         assert!(err.contains(needle), "stderr does not contain {needle:?}:\n{err}");
         self
+    }
+}
+
+/// `actual` (named `name` in the diff) must match `expected`, a snapbox pattern: `...` on
+/// a line of its own stands for any lines, `[..]` for any text within a line. Spaces at
+/// the end of lines are left out of the comparison (templates leave some, and they cannot
+/// be seen in an expectation). With `SNAPSHOTS=overwrite`, a failing `str![...]`
+/// expectation is rewritten in the test's source to what was found.
+#[track_caller]
+pub fn assert_text_matches(name: &str, actual: &str, expected: impl Into<snapbox::Data>) {
+    let mut trimmed: String = actual.lines().map(str::trim_end).collect::<Vec<_>>().join("\n");
+    if actual.ends_with('\n') {
+        trimmed.push('\n');
+    }
+    let assert = snapbox::Assert::new().action_env(snapbox::assert::DEFAULT_ACTION_ENV);
+    if let Err(e) = assert.try_eq(Some(&name), trimmed.into(), expected.into()) {
+        panic!("{e}");
     }
 }
 

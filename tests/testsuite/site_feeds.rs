@@ -143,10 +143,40 @@ fn without_a_host_in_base_url_there_is_no_feed_or_sitemap() {
 fn not_found_page_is_styled_like_the_rest() {
     let site = TestSite::fixture("site-structure");
     site.build();
-    let html = site.read("public/404.html");
-    assert_contains(
-        &html,
-        &["<h1>Page not found</h1>", "href=\"/style.css\"", "class=\"site-nav\"", "/posts/docker-notes/"],
+    site.file_matches(
+        "public/404.html",
+        snapbox::str![[r#"
+<!DOCTYPE html>
+<html lang="en">
+<head>
+...
+<title>Page not found · Structure</title>
+...
+<link rel="stylesheet" href="/style.css">
+...
+</head>
+<body>
+...
+    <nav class="site-nav" aria-label="Site">
+...
+<main id="main" class="wrap">
+
+<h1>Page not found</h1>
+<p>There is nothing at this address. It may have moved, or the link may be mistyped.</p>
+<p><a href="/">Go to the home page</a></p>
+
+<h2>Recent posts</h2>
+<ul>
+<li><a href="/posts/docker-notes/">Docker notes</a> <time datetime="2021-04-01">April 1, 2021</time></li><li>[..]</li>
+</ul>
+
+
+</main>
+<footer class="site-footer">
+...
+</html>
+
+"#]],
     );
 }
 

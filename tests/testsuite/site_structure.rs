@@ -29,15 +29,25 @@ fn built() -> TestSite {
 
 #[test]
 fn category_index_lists_every_category_with_counts() {
-    let site = built();
-    let list = site.read("public/categories/index.html");
-    assert_in_order(
-        main_of(&list),
-        &[
-            "<a href=\"/categories/docker/\">Docker</a> <span class=\"count\">(1 post)</span>",
-            "<a href=\"/categories/projects/\">Projects</a> <span class=\"count\">(2 posts)</span>",
-            "<a href=\"/categories/shell/\">Shell</a> <span class=\"count\">(4 posts)</span>",
-        ],
+    built().fragment_matches(
+        "public/categories/index.html",
+        "<main",
+        "</main>",
+        snapbox::str![[r#"
+<main id="main" class="wrap">
+
+<h1>Categories</h1>
+
+<ul class="term-list">
+  <li><a href="/categories/docker/">Docker</a> <span class="count">(1 post)</span></li>
+  <li><a href="/categories/projects/">Projects</a> <span class="count">(2 posts)</span></li>
+  <li><a href="/categories/shell/">Shell</a> <span class="count">(4 posts)</span></li>
+
+</ul>
+
+
+</main>
+"#]],
     );
 }
 
@@ -101,93 +111,161 @@ fn tag_index_and_pages() {
 #[test]
 fn series_pages_list_parts_in_order_with_gaps() {
     let site = built();
-    let index = site.read("public/series/index.html");
-    assert_in_order(
-        main_of(&index),
-        &[
-            "<a href=\"/series/retrospectives/\">Retrospectives</a> <span class=\"count\">(2 parts of 3)",
-            "<a href=\"/series/shell-basics/\">Shell Basics</a> <span class=\"count\">(3 parts)",
-        ],
+    site.fragment_matches(
+        "public/series/index.html",
+        "<ul class=\"term-list\">",
+        "</ul>",
+        snapbox::str![[r#"
+<ul class="term-list">
+  <li><a href="/series/retrospectives/">Retrospectives</a> <span class="count">(2 parts of 3)</span></li>
+  <li><a href="/series/shell-basics/">Shell Basics</a> <span class="count">(3 parts)</span></li>
+
+</ul>
+"#]],
     );
-    let shell = site.read("public/series/shell-basics/index.html");
     // Numbered parts first, then the unnumbered one (by date).
-    assert_in_order(
-        main_of(&shell),
-        &[
-            "<li value=\"1\"><a href=\"/posts/intro-to-shells/\">Intro to shells</a>",
-            "<li value=\"2\"><a href=\"/posts/shell-pipes/\">Shell pipes</a>",
-            "<li value=\"3\"><a href=\"/posts/shell-scripts/\">Shell scripts</a>",
-        ],
+    site.fragment_matches(
+        "public/series/shell-basics/index.html",
+        "<main",
+        "</main>",
+        snapbox::str![[r#"
+<main id="main" class="wrap">
+
+<header class="list-header">
+  <p class="list-kind"><a href="/series/">Series</a></p>
+  <h1>Shell Basics</h1>
+  <p class="post-meta">3 parts</p>
+</header>
+
+<ol class="series-parts">
+  <li value="1"><a href="/posts/intro-to-shells/">Intro to shells</a></li>
+  <li value="2"><a href="/posts/shell-pipes/">Shell pipes</a></li>
+  <li value="3"><a href="/posts/shell-scripts/">Shell scripts</a></li>
+</ol>
+
+
+</main>
+"#]],
     );
-    let retro = site.read("public/series/retrospectives/index.html");
-    assert_in_order(
-        main_of(&retro),
-        &[
-            "<li value=\"1\" class=\"missing\">Part 1: not published on this site</li>",
-            "<li value=\"2\"><a href=\"/posts/retro-two/\">",
-            "<li value=\"3\"><a href=\"/posts/retro-three/\">",
-        ],
+    site.fragment_matches(
+        "public/series/retrospectives/index.html",
+        "<ol class=\"series-parts\">",
+        "</ol>",
+        snapbox::str![[r#"
+<ol class="series-parts">
+  <li value="1" class="missing">Part 1: not published on this site</li>
+  <li value="2"><a href="/posts/retro-two/">Retrospective, part two</a></li>
+  <li value="3"><a href="/posts/retro-three/">Retrospective, part three</a></li>
+</ol>
+"#]],
     );
 }
 
-/// The series box of a post page.
-fn series_box(site: &TestSite, slug: &str) -> String {
-    let html = site.read(&format!("public/posts/{slug}/index.html"));
-    let start = html.find("<aside class=\"series-box\"").unwrap_or_else(|| panic!("no series box on {slug}"));
-    let end = start + html[start..].find("</aside>").unwrap();
-    html[start..end].to_string()
+/// The series box of a post page must match `expected`.
+#[track_caller]
+fn series_box_matches(site: &TestSite, slug: &str, expected: impl Into<snapbox::Data>) {
+    site.fragment_matches(
+        &format!("public/posts/{slug}/index.html"),
+        "<aside class=\"series-box\"",
+        "</aside>",
+        expected,
+    );
 }
 
 #[test]
 fn series_box_on_each_part_has_position_and_neighbours() {
     let site = built();
-    let first = series_box(&site, "intro-to-shells");
-    assert_contains(
-        &first,
-        &[
-            "Part 1 of 3 in <a href=\"/series/shell-basics/\">Shell Basics</a>",
-            "class=\"series-next\" href=\"/posts/shell-pipes/\"",
-        ],
-    );
-    assert_contains(
-        &first,
-        &["<li value=\"1\" class=\"current\" aria-current=\"page\"><strong>Intro to shells</strong>"],
-    );
-    assert_not_contains(&first, &["series-previous"]);
+    series_box_matches(
+        &site,
+        "intro-to-shells",
+        snapbox::str![[r#"
+<aside class="series-box" aria-label="Series: Shell Basics">
+  <p class="series-position">Part 1 of 3 in <a href="/series/shell-basics/">Shell Basics</a></p>
+<ol class="series-parts">
+  <li value="1" class="current" aria-current="page"><strong>Intro to shells</strong> <span class="series-here">(this post)</span></li>
+  <li value="2"><a href="/posts/shell-pipes/">Shell pipes</a></li>
+  <li value="3"><a href="/posts/shell-scripts/">Shell scripts</a></li>
+</ol>
 
-    let second = series_box(&site, "shell-pipes");
-    assert_contains(
-        &second,
-        &[
-            "Part 2 of 3 in",
-            "class=\"series-previous\" href=\"/posts/intro-to-shells/\"",
-            "class=\"series-next\" href=\"/posts/shell-scripts/\"",
-            "<li value=\"2\" class=\"current\" aria-current=\"page\">",
-        ],
+  <p class="series-nav">
+    <a class="series-next" href="/posts/shell-pipes/">Next part: Shell pipes →</a></p>
+</aside>
+"#]],
     );
+    series_box_matches(
+        &site,
+        "shell-pipes",
+        snapbox::str![[r#"
+<aside class="series-box" aria-label="Series: Shell Basics">
+  <p class="series-position">Part 2 of 3 in <a href="/series/shell-basics/">Shell Basics</a></p>
+<ol class="series-parts">
+  <li value="1"><a href="/posts/intro-to-shells/">Intro to shells</a></li>
+  <li value="2" class="current" aria-current="page"><strong>Shell pipes</strong> <span class="series-here">(this post)</span></li>
+  <li value="3"><a href="/posts/shell-scripts/">Shell scripts</a></li>
+</ol>
 
-    let third = series_box(&site, "shell-scripts");
-    assert_contains(&third, &["Part 3 of 3 in", "class=\"series-previous\" href=\"/posts/shell-pipes/\""]);
-    assert_not_contains(&third, &["series-next"]);
+  <p class="series-nav"><a class="series-previous" href="/posts/intro-to-shells/">← Previous part: Intro to shells</a>
+    <a class="series-next" href="/posts/shell-scripts/">Next part: Shell scripts →</a></p>
+</aside>
+"#]],
+    );
+    series_box_matches(
+        &site,
+        "shell-scripts",
+        snapbox::str![[r#"
+<aside class="series-box" aria-label="Series: Shell Basics">
+  <p class="series-position">Part 3 of 3 in <a href="/series/shell-basics/">Shell Basics</a></p>
+<ol class="series-parts">
+  <li value="1"><a href="/posts/intro-to-shells/">Intro to shells</a></li>
+  <li value="2"><a href="/posts/shell-pipes/">Shell pipes</a></li>
+  <li value="3" class="current" aria-current="page"><strong>Shell scripts</strong> <span class="series-here">(this post)</span></li>
+</ol>
+
+  <p class="series-nav"><a class="series-previous" href="/posts/shell-pipes/">← Previous part: Shell pipes</a>
+    </p>
+</aside>
+"#]],
+    );
 }
 
 #[test]
 fn series_box_with_a_missing_first_part() {
     let site = built();
-    let two = series_box(&site, "retro-two");
     // N is the part number, M the highest part; part 1 is listed as missing and skipped by the links.
-    assert_contains(
-        &two,
-        &[
-            "Part 2 of 3 in <a href=\"/series/retrospectives/\">Retrospectives</a>",
-            "Part 1: not published on this site",
-            "class=\"series-next\" href=\"/posts/retro-three/\"",
-        ],
+    series_box_matches(
+        &site,
+        "retro-two",
+        snapbox::str![[r#"
+<aside class="series-box" aria-label="Series: Retrospectives">
+  <p class="series-position">Part 2 of 3 in <a href="/series/retrospectives/">Retrospectives</a></p>
+<ol class="series-parts">
+  <li value="1" class="missing">Part 1: not published on this site</li>
+  <li value="2" class="current" aria-current="page"><strong>Retrospective, part two</strong> <span class="series-here">(this post)</span></li>
+  <li value="3"><a href="/posts/retro-three/">Retrospective, part three</a></li>
+</ol>
+
+  <p class="series-nav">
+    <a class="series-next" href="/posts/retro-three/">Next part: Retrospective, part three →</a></p>
+</aside>
+"#]],
     );
-    assert_not_contains(&two, &["series-previous"]);
-    let three = series_box(&site, "retro-three");
-    assert_contains(&three, &["Part 3 of 3 in", "class=\"series-previous\" href=\"/posts/retro-two/\""]);
-    assert_not_contains(&three, &["series-next"]);
+    series_box_matches(
+        &site,
+        "retro-three",
+        snapbox::str![[r#"
+<aside class="series-box" aria-label="Series: Retrospectives">
+  <p class="series-position">Part 3 of 3 in <a href="/series/retrospectives/">Retrospectives</a></p>
+<ol class="series-parts">
+  <li value="1" class="missing">Part 1: not published on this site</li>
+  <li value="2"><a href="/posts/retro-two/">Retrospective, part two</a></li>
+  <li value="3" class="current" aria-current="page"><strong>Retrospective, part three</strong> <span class="series-here">(this post)</span></li>
+</ol>
+
+  <p class="series-nav"><a class="series-previous" href="/posts/retro-two/">← Previous part: Retrospective, part two</a>
+    </p>
+</aside>
+"#]],
+    );
     // Posts outside a series have no box.
     assert_not_contains(&site.read("public/posts/docker-notes/index.html"), &["series-box"]);
 }
@@ -210,38 +288,75 @@ fn bundled_post_mortem_series_starts_at_part_two() {
 #[test]
 fn post_pages_link_older_and_newer_posts_and_related_ones() {
     let site = built();
-    let html = site.read("public/posts/shell-pipes/index.html");
-    assert_contains(
-        &html,
-        &[
-            "class=\"older\" rel=\"prev\" href=\"/posts/intro-to-shells/\"",
-            "class=\"newer\" rel=\"next\" href=\"/posts/shell-scripts/\"",
-        ],
+    let page = "public/posts/shell-pipes/index.html";
+    site.fragment_matches(
+        page,
+        "<nav class=\"post-nav\"",
+        "</nav>",
+        snapbox::str![[r#"
+<nav class="post-nav" aria-label="More posts">
+  <a class="older" rel="prev" href="/posts/intro-to-shells/"><span>← Older</span> Intro to shells</a>
+  <a class="newer" rel="next" href="/posts/shell-scripts/"><span>Newer →</span> Shell scripts</a>
+</nav>
+"#]],
     );
-    let related = &html[html.find("class=\"related\"").expect("related posts")..];
-    assert_contains(related, &["/posts/docker-notes/", "/posts/shell-scripts/"]);
-    let retro = site.read("public/posts/retro-two/index.html");
-    let related = &retro[retro.find("class=\"related\"").expect("related posts")..];
-    assert_in_order(related, &["/posts/retro-three/", "</aside>"]);
-    assert_not_contains(&related[..related.find("</aside>").unwrap()], &["/posts/shell"]);
+    site.fragment_matches(
+        page,
+        "<aside class=\"related\"",
+        "</aside>",
+        snapbox::str![[r#"
+<aside class="related" aria-label="Related posts">
+  <h2>Related posts</h2>
+
+<ul class="post-list">
+  <li><a href="/posts/docker-notes/">Docker notes</a> <time datetime="2021-04-01">April 1, 2021</time></li>
+  <li><a href="/posts/shell-scripts/">Shell scripts</a> <time datetime="2021-03-01">March 1, 2021</time></li>
+  <li><a href="/posts/intro-to-shells/">Intro to shells</a> <time datetime="2021-01-01">January 1, 2021</time></li>
+</ul>
+
+</aside>
+"#]],
+    );
+    site.fragment_matches(
+        "public/posts/retro-two/index.html",
+        "<aside class=\"related\"",
+        "</aside>",
+        snapbox::str![[r#"
+<aside class="related" aria-label="Related posts">
+  <h2>Related posts</h2>
+
+<ul class="post-list">
+  <li><a href="/posts/retro-three/">Retrospective, part three</a> <time datetime="2020-06-01">June 1, 2020</time></li>
+</ul>
+
+</aside>
+"#]],
+    );
 }
 
 #[test]
 fn table_of_contents_nests_headings_when_there_are_several() {
     let site = built();
-    let html = site.read("public/posts/intro-to-shells/index.html");
-    let toc = &html[html.find("<nav class=\"toc\"").expect("a toc")..];
-    let toc = &toc[..toc.find("</nav>").unwrap()];
-    assert_in_order(
-        toc,
-        &[
-            "<a href=\"#setup\">Setup</a></li>",
-            "<a href=\"#prompts\">Prompts</a>",
-            "<ol>",
-            "<a href=\"#colours\">Colours</a>",
-            "</ol>",
-            "<a href=\"#next-steps\">",
-        ],
+    site.fragment_matches(
+        "public/posts/intro-to-shells/index.html",
+        "<nav class=\"toc\"",
+        "</nav>",
+        snapbox::str![[r##"
+<nav class="toc" aria-label="Contents">
+    <p class="toc-title">Contents</p>
+
+<ol>
+  <li><a href="#setup">Setup</a></li>
+  <li><a href="#prompts">Prompts</a>
+<ol>
+  <li><a href="#colours">Colours</a></li>
+</ol>
+</li>
+  <li><a href="#next-steps">Next steps</a></li>
+</ol>
+
+  </nav>
+"##]],
     );
     // One heading: no table of contents.
     assert_not_contains(&site.read("public/posts/shell-pipes/index.html"), &["class=\"toc\""]);

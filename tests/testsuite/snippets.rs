@@ -197,23 +197,72 @@ error: nope: no post with snippets has this slug or file
 fn snippets_page_groups_by_tool_and_version() {
     let site = TestSite::bundled_blog();
     site.build();
-    let page = site.read("public/snippets/index.html");
+    let page = "public/snippets/index.html";
+    site.fragment_matches(page, "<article class=\"snippet-index\">", "</table>", snapbox::str![[r##"
+<article class="snippet-index">
+  <h1>Snippets</h1>
+  <p>34 shell snippets from the posts of this site, each with the tool versions it needs. Also as <a href="/snippets.json">JSON</a>.</p>
+
+  <h2 id="by-version">By required version</h2>
+  <table class="snippet-summary">
+    <thead><tr><th scope="col">Requires</th><th scope="col">Snippets</th></tr></thead>
+    <tbody>
+
+      <tr><td><a href="#requires-docker-1-3">docker 1.3+</a></td><td>2</td></tr>
+
+      <tr><td><a href="#requires-docker-1-10">docker &lt;1.10</a></td><td>2</td></tr>
+
+      <tr><td><a href="#requires-no-requirement">no requirement</a></td><td>21</td></tr>
+
+      <tr><td><a href="#requires-os-macos">os macos</a></td><td>9</td></tr>
+
+    </tbody>
+  </table>
+"##]]);
+    site.fragment_matches(
+        page,
+        "<section class=\"snippet-group\" id=\"requires-docker-1-3\">",
+        "</section>",
+        snapbox::str![[r#"
+<section class="snippet-group" id="requires-docker-1-3">
+    <h3>docker 1.3+ <small>(2)</small></h3>
+
+<ul class="snippet-list">
+
+  <li>
+    <a class="snippet-list-command" href="/posts/docker-cheat-sheet/#snippet-execute-a-command-in-a-running-container"><code>docker exec $CONTAINERID &lt;command&gt;</code></a>
+    <span class="snippet-list-meta">
+      <span class="snippet-requires">requires docker 1.3+</span>
+      <span class="snippet-status snippet-status-untested">untested</span>
+      in <a href="/posts/docker-cheat-sheet/">Docker Cheat Sheet</a>
+      <span class="snippet-id">docker-cheat-sheet/execute-a-command-in-a-running-container</span>
+    </span>
+  </li>
+
+  <li>
+    <a class="snippet-list-command" href="/posts/docker-cheat-sheet/#snippet-tail-the-log-on-a-running-container-requires-docker-v1-3"><code>docker exec $CONTAINERID tail -f &lt;path to log file&gt;</code></a>
+    <span class="snippet-list-meta">
+      <span class="snippet-requires">requires docker 1.3+</span>
+      <span class="snippet-status snippet-status-untested">untested</span>
+      in <a href="/posts/docker-cheat-sheet/">Docker Cheat Sheet</a>
+      <span class="snippet-id">docker-cheat-sheet/tail-the-log-on-a-running-container-requires-docker-v1-3</span>
+    </span>
+  </li>
+
+</ul>
+
+  </section>
+"#]],
+    );
+    let html = site.read(page);
     assert_contains(
-        &page,
+        &html,
         &[
-            "<h1>Snippets</h1>",
-            "34 shell snippets",
-            "href=\"/snippets.json\"",
             "<section class=\"snippet-group\" id=\"tool-boot2docker\">",
             "<section class=\"snippet-group\" id=\"tool-tee\">",
-            "<tr><td><a href=\"#requires-docker-1-3\">docker 1.3+</a></td><td>2</td></tr>",
-            "<tr><td><a href=\"#requires-os-macos\">os macos</a></td><td>9</td></tr>",
-            "href=\"/posts/docker-cheat-sheet/#snippet-execute-a-command-in-a-running-container\"><code>docker exec $CONTAINERID &lt;command&gt;</code></a>",
-            "<span class=\"snippet-requires\">requires docker 1.3+</span>",
-            "in <a href=\"/posts/docker-cheat-sheet/\">Docker Cheat Sheet</a>",
         ],
     );
-    let docker = &page[page.find("id=\"tool-docker\"").unwrap()..];
+    let docker = &html[html.find("id=\"tool-docker\"").unwrap()..];
     let docker = &docker[..docker.find("</section>").unwrap()];
     assert_eq!(docker.matches("<li>").count(), 18);
 }
@@ -222,20 +271,30 @@ fn snippets_page_groups_by_tool_and_version() {
 fn snippet_blocks_have_a_copy_button_with_commands_only() {
     let site = TestSite::fixture("snippets");
     site.build();
-    let post = site.read("public/posts/mac/index.html");
-    assert_contains(
-        &post,
-        &[
-            "<figure class=\"snippet\" id=\"snippet-start-the-vm\" data-snippet-id=\"mac/start-the-vm\" data-status=\"untested\">",
-            "<span class=\"snippet-requires\">requires boot2docker, os macos</span>",
-            "<button type=\"button\" class=\"snippet-copy\" hidden data-copy=\"boot2docker up&#10;echo 'ARGS=1' | sudo tee -a &lt;profile file&gt;\">Copy</button>",
-            "navigator.clipboard.writeText(b.dataset.copy)",
-        ],
+    // The copy button holds the commands without prompts; the highlighted lines are left
+    // out ([..]). The text block after the snippet is not one.
+    site.fragment_matches("public/posts/mac/index.html", "<div class=\"post-body\">", "</div>", snapbox::str![[r##"
+<div class="post-body">
+<h2 id="start-the-vm">Start the VM<a class="anchor" href="#start-the-vm" aria-label="Link to this section">#</a></h2>
+<figure class="snippet" id="snippet-start-the-vm" data-snippet-id="mac/start-the-vm" data-status="untested">
+<figcaption class="snippet-bar"><a class="snippet-anchor" href="#snippet-start-the-vm" aria-label="Link to this snippet">#</a> <span class="snippet-requires">requires boot2docker, os macos</span> <span class="snippet-status snippet-status-untested">untested</span> <button type="button" class="snippet-copy" hidden data-copy="boot2docker up&#10;echo 'ARGS=1' | sudo tee -a &lt;profile file&gt;">Copy</button></figcaption>
+<pre class="code" data-lang="console"><code class="language-console"><span class="gp">$ </span><span class="cmd">[..]>boot2docker</span>[..]> up</span></span></span>
+<span class="gp">$ </span><span class="cmd">[..]>echo</span>[..]ARGS=1[..]>sudo</span>[..]> tee[..]>profile file<[..]</span>
+</code></pre>
+</figure>
+<pre class="code" data-lang="text"><code class="language-text">Not a snippet.
+</code></pre>
+
+  </div>
+"##]]);
+    assert_contains(&site.read("public/posts/mac/index.html"), &["navigator.clipboard.writeText(b.dataset.copy)"]);
+    // Output lines are not copied.
+    site.fragment_matches(
+        "public/posts/containers/index.html",
+        "<button",
+        "</button>",
+        snapbox::str![[r#"<button type="button" class="snippet-copy" hidden data-copy="docker ps -a">Copy</button>"#]],
     );
-    // The text block is not a snippet.
-    assert_eq!(post.matches("<figure class=\"snippet\"").count(), 1);
-    let containers = site.read("public/posts/containers/index.html");
-    assert!(containers.contains("data-copy=\"docker ps -a\""), "output lines are not copied");
 }
 
 #[test]

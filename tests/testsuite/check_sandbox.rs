@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use gen::check::expect::{run_snippet_in, RunSpec, Step};
-use gen::check::sandbox::{self, process_alive, Exit, Isolation, Limits};
+use gen::check::sandbox::{self, process_alive, Exit, Fallback, Isolation, Limits};
 use gen::check::Outcome;
 
 use crate::harness::{assert_contains, file_contents, require_program, TestSite};
@@ -139,7 +139,7 @@ fn without_bubblewrap_running_refuses_with_the_install_command() {
         "bubblewrap (bwrap) is not installed; install bubblewrap (`apt-get install bubblewrap`) or pass --no-sandbox to run snippets without isolation"
     );
     // --no-sandbox always gives a way to run.
-    assert!(Isolation::choose(true).is_ok());
+    assert!(Isolation::choose(Fallback::Unsandboxed).is_ok());
 }
 
 /// `gen test` on snippets that try to get out: each fails (or, detached, is killed),

@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::check::results::ResultsFile;
 use crate::config::SiteConfig;
 use crate::content::{self, PostDate, PostSource};
 use crate::error::{display_path, Diagnostic, Errors, Result};
@@ -17,6 +16,7 @@ use crate::markdown::snippet::{SnippetExtractor, StatusLookup};
 use crate::markdown::{self, Highlighter, RenderContext};
 use crate::output::StagingFolder;
 use crate::render::{self, Templates};
+use crate::results::ResultsFile;
 use crate::site::links::LinkIndex;
 use crate::site::{self, Post, SiteModel, Urls};
 use crate::snippets::SnippetIndex;

@@ -9,38 +9,19 @@
 //!   site.toml and every file of `content/`. With the same digest, `gen test` reads no
 //!   Markdown to learn that nothing changed.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
-use super::suite::Planned;
+use super::plan::Plan;
 use crate::config::CONFIG_FILE;
 use crate::content::CONTENT_DIR;
+use crate::results::write_atomically;
 
 /// The cache folder.
 #[derive(Debug, Clone)]
 pub struct TestCache {
     dir: PathBuf,
-}
-
-/// A snippet its fence skips (`test="skip"`), with the reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PlannedSkip {
-    pub id: String,
-    pub file: PathBuf,
-    pub line: usize,
-    pub column: usize,
-    pub reason: String,
-}
-
-/// What one run of `gen test` found to check, under the digest of its inputs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Plan {
-    pub digest: String,
-    pub checks: Vec<Planned>,
-    pub skipped: Vec<PlannedSkip>,
 }
 
 impl TestCache {
@@ -80,17 +61,6 @@ impl TestCache {
             let _ = write_atomically(&self.plan_file(root), &bytes);
         }
     }
-}
-
-/// Writes `file` whole or not at all (a temporary file beside it, renamed over it),
-/// creating its folder.
-pub fn write_atomically(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.persist(file).map_err(|e| e.error)?;
-    Ok(())
 }
 
 /// The digest of what a plan depends on: gen's version, `options` (the command's

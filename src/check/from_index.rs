@@ -15,8 +15,17 @@ use crate::markdown::snippet::{snippet_digest, Command, Snippet, SnippetKind, Te
 use crate::requirement;
 use crate::shell::{self, WordPart};
 
-/// The checks' input for `snippet`; `run_all` (`--run`) runs it even without `test="run"`.
-pub fn snippet_check(snippet: &Snippet, run_all: bool) -> SnippetCheck {
+/// Which snippets are run in the sandbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunSelection {
+    /// Those whose fence says `test="run"`.
+    Marked,
+    /// Every snippet (`--run`).
+    All,
+}
+
+/// The checks' input for `snippet`, with a run when `runs` selects it.
+pub fn snippet_check(snippet: &Snippet, runs: RunSelection) -> SnippetCheck {
     let origin = Origin::new(&snippet.file, snippet.code_line, snippet.code_column);
     let mut commands = Vec::new();
     let mut syntax = Vec::new();
@@ -32,7 +41,7 @@ pub fn snippet_check(snippet: &Snippet, run_all: bool) -> SnippetCheck {
             commands.push(SimpleCommand { words, line, column });
         }
     }
-    let run = (run_all || snippet.test == TestMode::Run).then(|| run_spec(snippet, &origin));
+    let run = (runs == RunSelection::All || snippet.test == TestMode::Run).then(|| run_spec(snippet, &origin));
     SnippetCheck {
         id: snippet.id.clone(),
         language: snippet.lang.clone(),
@@ -166,7 +175,7 @@ mod tests {
     fn console_commands_become_simple_commands_located_in_the_block() {
         let md =
             "# T\n\n```console {requires=\"docker 1.3+\"}\n$ docker images\n$ C=$(docker run -rm <image>)\nout\n```\n";
-        let check = snippet_check(&snippets(md)[0], false);
+        let check = snippet_check(&snippets(md)[0], RunSelection::Marked);
         assert_eq!(check.origin, Origin::new("content/posts/a.md", 4, 1));
         let argv: Vec<Vec<String>> =
             check.commands.iter().map(|c| c.words.iter().map(|w| w.stand_in()).collect()).collect();
@@ -183,7 +192,7 @@ mod tests {
     #[test]
     fn a_syntax_error_is_located_in_the_block() {
         let md = "# T\n\n  ```console\n  $ ls\n  $ echo \"unclosed\n  ```\n";
-        let check = snippet_check(&snippets(md)[0], true);
+        let check = snippet_check(&snippets(md)[0], RunSelection::All);
         assert_eq!(check.origin, Origin::new("content/posts/a.md", 4, 3));
         assert_eq!(check.syntax.len(), 1, "{:?}", check.syntax);
         let d = check.syntax[0].to_diagnostic(&check.origin);

@@ -7,20 +7,29 @@
 //! - [`args`]: a declared tool's own client judges a simple command's arguments.
 //! - [`requirements`]: tool versions and platforms, probed once per run.
 //! - [`sandbox`] and [`expect`]: running a snippet under bubblewrap and comparing its output.
-//! - [`results`]: the committed results file, keyed by content and tool versions.
+//! - [`from_index`]: the snippet index's snippets as the checks' input.
+//! - [`results`]: the key each snippet is tested under, and its outcome as the results
+//!   file ([`crate::results`]) stores it.
+//! - [`plan`]: what a run is to check, as the plan cache keeps it.
 //! - [`cache`]: what `gen test` remembers between runs outside the site (a shortcut).
-//! - [`suite`]: a whole run over many snippets, which the `gen test` command calls.
+//! - [`suite`]: a whole run over many snippets.
 //! - [`junit`]: a run as JUnit XML (`--junit`).
+//! - [`command`]: the `gen test` command, from its options to what it prints.
+//!
+//! `check` is on top of the pipeline: it uses [`crate::pipeline`] to read the site and
+//! [`crate::results`] for the results file; nothing outside it but `cmd` uses it.
 //!
 //! Positions in findings are relative to the text the check was given (line 1, column 1
 //! is its first character); [`Origin`] maps them to the Markdown file.
 
 pub mod args;
 pub mod cache;
+pub mod command;
 pub mod expect;
 pub mod from_index;
 pub mod junit;
 pub mod lint;
+pub mod plan;
 pub mod requirements;
 pub mod results;
 pub mod sandbox;

@@ -178,7 +178,7 @@ fn program_stamp(path: &Path) -> Option<String> {
 }
 
 fn write_memo(file: &Path, memo: &BTreeMap<String, Remembered>) -> std::io::Result<()> {
-    super::cache::write_atomically(file, &serde_json::to_vec(memo).map_err(std::io::Error::other)?)
+    crate::results::write_atomically(file, &serde_json::to_vec(memo).map_err(std::io::Error::other)?)
 }
 
 /// The version command of `tool` found at `path`: `[tools.NAME] version`, else

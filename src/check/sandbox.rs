@@ -46,6 +46,15 @@ pub enum Isolation {
     Unsandboxed,
 }
 
+/// What to do where there is no working sandbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fallback {
+    /// Say why there is none (and what to install).
+    Refuse,
+    /// Run without isolation (`--no-sandbox`).
+    Unsandboxed,
+}
+
 /// Why snippets cannot be run isolated here; says what to do.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{reason}; install bubblewrap (`{INSTALL_BUBBLEWRAP}`) or pass --no-sandbox to run snippets without isolation")]
@@ -88,12 +97,12 @@ impl Isolation {
         }
     }
 
-    /// The sandbox if available; unsandboxed only when `allow_unsandboxed`.
-    pub fn choose(allow_unsandboxed: bool) -> Result<Isolation, SandboxUnavailable> {
-        match Isolation::detect() {
-            Ok(isolation) => Ok(isolation),
-            Err(_) if allow_unsandboxed => Ok(Isolation::Unsandboxed),
-            Err(e) => Err(e),
+    /// The sandbox if available; otherwise as `fallback` says.
+    pub fn choose(fallback: Fallback) -> Result<Isolation, SandboxUnavailable> {
+        match (Isolation::detect(), fallback) {
+            (Ok(isolation), _) => Ok(isolation),
+            (Err(_), Fallback::Unsandboxed) => Ok(Isolation::Unsandboxed),
+            (Err(e), Fallback::Refuse) => Err(e),
         }
     }
 }

@@ -9,18 +9,19 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::args::{ArgsChecker, SimpleCommand};
 use super::expect::{run_snippet, RunSpec};
 use super::lint::{lint, BlockKind};
+use super::plan::Planned;
 use super::requirements::{Requirement, ToolVersions};
-use super::results::{result_key, Key, ResultsFile, Status};
+use super::results::{needs_test, record, recorded_outcome, result_key, Key, Retest, Tested};
 use super::sandbox::{Isolation, SandboxUnavailable};
 use super::shellcheck::{self, Script, ShellcheckError};
 use super::{Origin, Outcome, Summary};
 use crate::config::SiteConfig;
+use crate::results::ResultsFile;
 
 /// Everything the checks need to know about one snippet.
 #[derive(Debug, Clone)]
@@ -49,43 +50,27 @@ pub struct SnippetCheck {
     pub digest: String,
 }
 
-/// What the suite needs of a snippet to decide whether to test it, and to report it
-/// when it is not tested: all [`plan cache`](super::cache) keeps between runs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Planned {
-    pub id: String,
-    pub file: PathBuf,
-    pub line: usize,
-    pub column: usize,
-    /// Everything of the snippet its result key covers (see [`result_key`]).
-    pub fingerprint: String,
-    /// The tools whose versions are part of its key.
-    pub tools: Vec<String>,
-}
-
-impl Planned {
-    pub fn of(snippet: &SnippetCheck) -> Planned {
-        let Origin { file, line, column } = snippet.origin.clone();
+impl SnippetCheck {
+    /// What the suite needs of the snippet to decide whether to test it, and what the
+    /// plan cache keeps of it.
+    pub fn planned(&self) -> Planned {
+        let Origin { file, line, column } = self.origin.clone();
         Planned {
-            id: snippet.id.clone(),
+            id: self.id.clone(),
             file,
             line,
             column,
-            fingerprint: content_fingerprint(snippet),
-            tools: tool_names(snippet),
+            fingerprint: content_fingerprint(self),
+            tools: tool_names(self),
         }
-    }
-
-    pub fn origin(&self) -> Origin {
-        Origin::new(&self.file, self.line, self.column)
     }
 }
 
 /// How to run the suite.
 #[derive(Debug, Clone)]
 pub struct SuiteOptions {
-    /// Test even snippets whose key is unchanged.
-    pub force: bool,
+    /// Whether snippets whose key is unchanged are tested too.
+    pub retest: Retest,
     /// The isolation for argument checks and runs, or why there is none. Argument
     /// checks are skipped without it; runs refuse.
     pub isolation: Result<Isolation, SandboxUnavailable>,
@@ -174,11 +159,11 @@ pub fn unchanged_report(
     results: &ResultsFile,
     options: &SuiteOptions,
 ) -> Option<SuiteReport> {
-    if options.force {
+    if options.retest == Retest::All {
         return None;
     }
-    let (_, keys) = keys_of(planned, config, options);
-    if planned.iter().zip(&keys).any(|(p, (key, _))| results.needs_test(&p.id, key, false)) {
+    let keys = keys_of(planned, config, options);
+    if planned.iter().zip(&keys.snippets).any(|(p, k)| needs_test(results, &p.id, &k.key, Retest::Changed)) {
         return None;
     }
     let snippets: Vec<SnippetReport> = planned.iter().map(|p| recorded_report(p, results)).collect();
@@ -187,42 +172,45 @@ pub fn unchanged_report(
     Some(SuiteReport { snippets, notes, summary, tested: 0 })
 }
 
+/// A snippet's result key, and the versions of its tools that went into it.
+struct SnippetKey {
+    key: String,
+    tools: BTreeMap<String, String>,
+}
+
+/// The tool versions of a run, and each snippet's key in input order.
+struct RunKeys {
+    versions: ToolVersions,
+    snippets: Vec<SnippetKey>,
+}
+
 /// The tool versions of a run (probed once each, or remembered) and each snippet's
 /// key with the versions of its tools.
-fn keys_of(
-    planned: &[Planned],
-    config: &SiteConfig,
-    options: &SuiteOptions,
-) -> (ToolVersions, Vec<(String, BTreeMap<String, String>)>) {
+fn keys_of(planned: &[Planned], config: &SiteConfig, options: &SuiteOptions) -> RunKeys {
     let names: BTreeSet<&str> = planned.iter().flat_map(|p| p.tools.iter().map(String::as_str)).collect();
     let versions = match &options.probe_memo {
         Some(file) => ToolVersions::probe_remembered(names, &config.tools, file),
         None => ToolVersions::probe(names, &config.tools),
     };
     let settings = settings_fingerprint(config, options.isolation.is_ok());
-    let keys = planned
+    let snippets = planned
         .iter()
         .map(|p| {
             let tools: BTreeMap<String, String> =
                 p.tools.iter().filter_map(|t| versions.version_of(t).map(|v| (t.clone(), v))).collect();
-            (result_key(&settings, &p.fingerprint, &tools), tools)
+            SnippetKey { key: result_key(&settings, &p.fingerprint, &tools), tools }
         })
         .collect();
-    (versions, keys)
+    RunKeys { versions, snippets }
 }
 
 /// A snippet not tested in this run, as its last test left it.
 fn recorded_report(planned: &Planned, results: &ResultsFile) -> SnippetReport {
     let recorded = &results.snippets[&planned.id];
-    let outcome = match recorded.status {
-        Status::Passed => Outcome::Passed { detail: recorded.detail.clone() },
-        Status::Skipped => Outcome::skipped(recorded.detail.clone()),
-        Status::Failed => Outcome::Failed { findings: Vec::new() },
-    };
     SnippetReport {
         id: planned.id.clone(),
         origin: planned.origin(),
-        outcome,
+        outcome: recorded_outcome(recorded),
         cached: true,
         findings: recorded.findings.clone(),
     }
@@ -280,10 +268,10 @@ pub fn run_suite(
         return Err(options.isolation.clone().unwrap_err());
     }
     let mut notes = Vec::new();
-    let planned: Vec<Planned> = snippets.iter().map(Planned::of).collect();
-    let (versions, keys) = keys_of(&planned, config, options);
+    let planned: Vec<Planned> = snippets.iter().map(SnippetCheck::planned).collect();
+    let RunKeys { versions, snippets: keys } = keys_of(&planned, config, options);
     let to_test: Vec<usize> =
-        (0..snippets.len()).filter(|&i| results.needs_test(&snippets[i].id, &keys[i].0, options.force)).collect();
+        (0..snippets.len()).filter(|&i| needs_test(results, &snippets[i].id, &keys[i].key, options.retest)).collect();
 
     // Requirements first: a skipped snippet is not checked further.
     let requirement_outcomes: BTreeMap<usize, Outcome> =
@@ -336,18 +324,13 @@ pub fn run_suite(
 
     let mut reports = Vec::new();
     for (i, snippet) in snippets.iter().enumerate() {
-        let (key, tools) = &keys[i];
+        let SnippetKey { key, tools } = &keys[i];
         let report = match fresh.get(&i) {
             Some(outcome) => {
                 let findings = finding_lines(outcome, &snippet.origin);
-                results.record(
-                    &snippet.id,
-                    Key { full: key, content: &snippet.digest },
-                    outcome,
-                    tools.clone(),
-                    options.date,
-                    findings.clone(),
-                );
+                let key = Key { full: key, content: &snippet.digest };
+                let tested = Tested { key, tools: tools.clone(), date: options.date, findings: findings.clone() };
+                record(results, &snippet.id, outcome, tested);
                 SnippetReport {
                     id: snippet.id.clone(),
                     origin: snippet.origin.clone(),

@@ -23,7 +23,6 @@ use super::{
     assemble_site, collect_static_where, load_config, merge_errors, render_posts, syntax_stylesheet, BuildOptions,
     BuiltSite, Statuses,
 };
-use crate::check::results::{ResultsFile, RESULTS_FILE};
 use crate::config::{SiteConfig, CONFIG_FILE};
 use crate::content::PostDate;
 use crate::content::{self, PostSource, CONTENT_DIR};
@@ -31,6 +30,7 @@ use crate::error::{display_path, Diagnostic, Errors, Result};
 use crate::markdown::Highlighter;
 use crate::render::context::PostSummary;
 use crate::render::{self, Templates, SITE_TEMPLATES_DIR};
+use crate::results::{ResultsFile, RESULTS_FILE};
 use crate::site::links::LinkIndex;
 use crate::site::Urls;
 use crate::site::{self, Post, SiteModel};

@@ -18,10 +18,10 @@ use std::time::{Duration, SystemTime};
 use notify::{EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, Debouncer, RecommendedCache};
 
-use crate::check::results::RESULTS_FILE;
 use crate::config::CONFIG_FILE;
 use crate::content::CONTENT_DIR;
 use crate::render::SITE_TEMPLATES_DIR;
+use crate::results::RESULTS_FILE;
 
 /// The folders under the site root whose changes trigger a rebuild.
 pub const WATCHED_FOLDERS: [&str; 4] = [CONTENT_DIR, "themes", "static", SITE_TEMPLATES_DIR];

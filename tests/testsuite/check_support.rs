@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use gen::check::from_index::{block_check, skip_reason, snippet_check};
+use gen::check::from_index::{block_check, skip_reason, snippet_check, RunSelection};
 use gen::check::suite::SnippetCheck;
 use gen::markdown::snippet::NoResults;
 use gen::markdown::Highlighter;
@@ -22,7 +22,7 @@ pub fn checks(root: &Path) -> Vec<SnippetCheck> {
         .entries()
         .iter()
         .filter(|e| skip_reason(&e.snippet).is_none())
-        .map(|e| snippet_check(&e.snippet, false))
+        .map(|e| snippet_check(&e.snippet, RunSelection::Marked))
         .collect();
     checks.extend(inputs.others.iter().map(|o| block_check(&o.file, &o.slug, &o.block)));
     checks.sort_by(|a, b| (&a.origin.file, a.origin.line).cmp(&(&b.origin.file, b.origin.line)));

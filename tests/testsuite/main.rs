@@ -9,6 +9,7 @@ mod e2e;
 mod errors;
 mod gen_test;
 mod interrupted;
+mod module_graph;
 mod serve;
 mod serve_stress;
 mod site_feeds;

@@ -196,7 +196,7 @@ impl SnippetStatus {
 }
 
 /// Where the build finds each snippet's last test result: the results file that
-/// `gen test` writes implements it (`check::results`). The build compares only the
+/// `gen test` writes implements it (`results`). The build compares only the
 /// snippet's [`Snippet::digest`] with the one recorded: it never probes tool versions.
 pub trait StatusLookup: Send + Sync {
     fn status(&self, id: &str, digest: &str) -> SnippetStatus;

@@ -103,10 +103,10 @@ impl UnlabelledBlocks {
 /// How a code block is read: as a snippet of this kind (detected or as labelled), or
 /// not at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Reading {
-    pub kind: SnippetKind,
-    pub prompts: Prompts,
-    pub detected: Option<Detection>,
+struct Reading {
+    kind: SnippetKind,
+    prompts: Prompts,
+    detected: Option<Detection>,
 }
 
 /// How `block` is read: a `console` block is a session; a script block written as a
@@ -114,7 +114,7 @@ pub struct Reading {
 /// block with no language is one when it is written as a session and `unlabelled`
 /// says to detect it. Other blocks (`text`, `yaml`, `python`, ...) are not snippets.
 /// Windows prompts (`PS C:\>`, `C:\>`) are not shell prompts: such blocks are left alone.
-pub fn reading(block: &CodeBlock, unlabelled: UnlabelledBlocks) -> Option<Reading> {
+fn reading(block: &CodeBlock, unlabelled: UnlabelledBlocks) -> Option<Reading> {
     let lang = block.lang.as_str();
     let session = |detected| Reading { kind: SnippetKind::Console, prompts: Prompts::session(&block.code), detected };
     if SESSION_LANGS.contains(&lang) {

@@ -33,6 +33,9 @@ pub struct SiteConfig {
     pub paginate: usize,
     #[serde(default)]
     pub markdown: MarkdownConfig,
+    /// `[snippets]`: which code blocks are snippets (docs/snippets.md).
+    #[serde(default)]
+    pub snippets: SnippetsConfig,
     /// `[tools.NAME]`: how `gen test` may use the installed tools (docs/testing.md).
     #[serde(default)]
     pub tools: BTreeMap<String, ToolConfig>,
@@ -80,6 +83,22 @@ pub struct MarkdownConfig {
     pub highlight_theme_dark: String,
 }
 
+/// `[snippets]`: which code blocks are snippets.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct SnippetsConfig {
+    /// Read a code block with no language as a console snippet when it is written as a
+    /// session (prompts and their output). On by default.
+    #[serde(default = "default_true")]
+    pub detect_unlabelled: bool,
+}
+
+impl Default for SnippetsConfig {
+    fn default() -> Self {
+        SnippetsConfig { detect_unlabelled: true }
+    }
+}
+
 impl Default for MarkdownConfig {
     fn default() -> Self {
         MarkdownConfig { highlight_theme: default_light_theme(), highlight_theme_dark: default_dark_theme() }
@@ -97,6 +116,9 @@ fn default_language() -> String {
 }
 fn default_paginate() -> usize {
     10
+}
+fn default_true() -> bool {
+    true
 }
 fn default_light_theme() -> String {
     "InspiredGitHub".into()

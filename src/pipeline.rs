@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use crate::config::SiteConfig;
 use crate::content::{self, PostDate, PostSource};
 use crate::error::{display_path, Diagnostic, Errors, Result};
-use crate::markdown::snippet::{SnippetExtractor, StatusLookup};
+use crate::markdown::snippet::{SnippetExtractor, StatusLookup, UnlabelledBlocks};
 use crate::markdown::{self, Highlighter, RenderContext};
 use crate::output::StagingFolder;
 use crate::render::{self, Templates};
@@ -79,14 +79,16 @@ pub fn select_posts(
 /// Renders each post's Markdown, in parallel; links to other posts' files become their
 /// URLs, and the post's snippets are extracted in the same pass. Snippet errors (bad
 /// attributes or requirements) of every post are collected.
-/// Each snippet shows its last test result from `statuses`.
+/// Each snippet shows its last test result from `statuses`; code blocks with no language
+/// are read as `unlabelled` says.
 pub fn render_posts(
     sources: Vec<PostSource>,
     highlighter: &Highlighter,
     links: &LinkIndex,
     statuses: &Statuses,
+    unlabelled: UnlabelledBlocks,
 ) -> Result<Vec<Post>> {
-    render_posts_for(PostPass::KeepMarkdown, sources, highlighter, links, statuses)
+    render_posts_for(PostPass::KeepMarkdown, sources, highlighter, links, statuses, unlabelled)
 }
 
 /// What a pass over the posts keeps.
@@ -107,13 +109,15 @@ fn render_posts_for(
     highlighter: &Highlighter,
     links: &LinkIndex,
     statuses: &Statuses,
+    unlabelled: UnlabelledBlocks,
 ) -> Result<Vec<Post>> {
     let keep_markdown = pass == PostPass::KeepMarkdown;
     let results: Vec<Result<Post>> = sources
         .into_par_iter()
         .map(|source| {
             let extractor = SnippetExtractor::new(&source.path, &source.slug, &source.front_matter.snippets)
-                .with_statuses(statuses.clone());
+                .with_statuses(statuses.clone())
+                .with_unlabelled(unlabelled);
             let extractor = if pass == PostPass::ExtractOnly { extractor.extract_only() } else { extractor };
             let mut cx = RenderContext::new(highlighter);
             let resolver = links.resolver(&source.path);
@@ -155,8 +159,8 @@ pub fn snippet_index(
     Ok((config, index))
 }
 
-/// A code block that is not a snippet (`apache`, `ini`, no language), with its post
-/// file: `gen test` lints its text.
+/// A code block that is not a snippet (`apache`, `ini`, no language and no prompts), with
+/// its post file: `gen test` lints its text.
 #[derive(Debug, Clone)]
 pub struct OtherBlock {
     pub file: std::path::PathBuf,
@@ -188,12 +192,16 @@ pub fn test_inputs(
     let scheduled = left_out.iter().any(|p| p.front_matter.date > now);
     let links =
         LinkIndex::new(&sources, &Urls::new(&config)).with_unpublished(left_out.iter().map(|p| p.path.as_path()));
-    let posts = render_posts_for(PostPass::ExtractOnly, sources, highlighter, &links, statuses)?;
+    let unlabelled = UnlabelledBlocks::of(&config.snippets);
+    let posts = render_posts_for(PostPass::ExtractOnly, sources, highlighter, &links, statuses, unlabelled)?;
     let index = site::snippet_index(&posts)?;
     let others = posts
         .iter()
         .flat_map(|p| {
-            p.rendered.code_blocks.iter().filter(|b| !markdown::snippet::is_snippet_lang(&b.lang)).map(|b| OtherBlock {
+            let is_snippet = |b: &markdown::CodeBlock| {
+                markdown::snippet::is_snippet_lang(&b.lang) || p.rendered.snippets.iter().any(|s| s.line == b.line)
+            };
+            p.rendered.code_blocks.iter().filter(move |b| !is_snippet(b)).map(|b| OtherBlock {
                 file: p.source.path.clone(),
                 slug: p.slug().to_string(),
                 block: b.clone(),
@@ -336,7 +344,9 @@ fn plan_site(
     let links =
         LinkIndex::new(&sources, &Urls::new(&config)).with_unpublished(left_out.iter().map(|p| p.path.as_path()));
     drop(left_out);
-    let posts = render_posts_for(PostPass::DropMarkdown, sources, highlighter, &links, &load_statuses(root)?)?;
+    let unlabelled = UnlabelledBlocks::of(&config.snippets);
+    let posts =
+        render_posts_for(PostPass::DropMarkdown, sources, highlighter, &links, &load_statuses(root)?, unlabelled)?;
     links.check(&posts)?;
     let model = site::build_site_model_at(posts, &config, now)?;
     Ok((config, templates, model))

@@ -119,8 +119,9 @@ pub fn test(root: &Path, options: &TestOptions) -> Result<Printed, Errors> {
         })
         .collect();
     let mut checks: Vec<_> = tested.iter().map(|s| snippet_check(s, options.runs)).collect();
-    // Other code blocks are linted too (curly quotes in an Apache config).
-    let blocks: Vec<_> = others.iter().map(|o| block_check(&o.file, &o.slug, &o.block)).collect();
+    // Other code blocks are linted too (curly quotes in an Apache config); only those
+    // with findings are reported, the others are no tests.
+    let blocks: Vec<_> = others.iter().filter_map(|o| block_check(&o.file, &o.slug, &o.block)).collect();
     all_ids.extend(blocks.iter().map(|c| c.id.clone()));
     checks.extend(blocks.into_iter().filter(|c| selected(&c.id, &c.origin.file)));
 

@@ -5,13 +5,14 @@
 
 use super::args::{self, SimpleCommand};
 use super::expect::{RunSpec, Step};
+use super::lint::{lint, BlockKind};
 use super::requirements::Requirement;
 use super::shellcheck::{mask_placeholders, Script};
 use super::suite::SnippetCheck;
 use super::{CheckKind, Finding, Origin};
 use std::time::Duration;
 
-use crate::markdown::snippet::{snippet_digest, Command, Snippet, SnippetKind, TestMode};
+use crate::markdown::snippet::{snippet_digest, Command, Detection, Snippet, SnippetKind, TestMode};
 use crate::requirement;
 use crate::shell::{self, WordPart};
 
@@ -44,7 +45,7 @@ pub fn snippet_check(snippet: &Snippet, runs: RunSelection) -> SnippetCheck {
     let run = (runs == RunSelection::All || snippet.test == TestMode::Run).then(|| run_spec(snippet, &origin));
     SnippetCheck {
         id: snippet.id.clone(),
-        language: snippet.lang.clone(),
+        language: check_language(snippet),
         origin: origin.clone(),
         text: snippet.code.clone(),
         commands,
@@ -57,10 +58,24 @@ pub fn snippet_check(snippet: &Snippet, runs: RunSelection) -> SnippetCheck {
     }
 }
 
-/// The checks' input for a code block that is not a snippet (an `apache` config, …):
-/// only its text is linted (typography); no command, script, requirement or run.
-pub fn block_check(file: &std::path::Path, slug: &str, block: &crate::markdown::CodeBlock) -> SnippetCheck {
-    SnippetCheck {
+/// The language the checks read a snippet in: its fence's, or `console` for a session
+/// in a block with no language (so that the lint reads its commands).
+fn check_language(snippet: &Snippet) -> String {
+    match snippet.detected {
+        Some(Detection::Unlabelled) => "console".to_string(),
+        _ => snippet.lang.clone(),
+    }
+}
+
+/// The checks' input for a code block that is not a snippet (an `apache` config, …),
+/// when the lint finds typography damage in its text (curly quotes): such a block is
+/// reported, but a clean one is no test and is not counted. Only its text is linted; no
+/// command, script, requirement or run.
+pub fn block_check(file: &std::path::Path, slug: &str, block: &crate::markdown::CodeBlock) -> Option<SnippetCheck> {
+    if lint(&block.code, BlockKind::Other).is_empty() {
+        return None;
+    }
+    Some(SnippetCheck {
         id: format!("{slug}/code-line-{}", block.line),
         language: block.lang.clone(),
         origin: Origin::new(file, block.code_line, block.code_column),
@@ -72,7 +87,7 @@ pub fn block_check(file: &std::path::Path, slug: &str, block: &crate::markdown::
         run: None,
         syntax: Vec::new(),
         digest: snippet_digest(&block.lang, &block.code, "", &TestMode::Check, Duration::ZERO, 0, &[]),
-    }
+    })
 }
 
 /// Why `snippet` is not tested, when its fence says `test="skip"`.

@@ -9,6 +9,7 @@
 //! a script block.
 
 use super::{CheckKind, Finding};
+use crate::markdown::snippet::Prompts;
 
 /// What a code block holds, from its language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,21 +146,26 @@ fn html_entity(chars: &[char]) -> Option<(String, String)> {
     Some((entity, meant))
 }
 
-/// GEN103: a `$ ` prompt at the start of a line of a script block.
+/// GEN103: shell prompts (`$ `, `user@host:~$ `) at the start of lines of a script
+/// block; one finding for the block, at its first prompt.
 fn prompts_in_script(text: &str, findings: &mut Vec<Finding>) {
-    for (index, line) in text.lines().enumerate() {
-        let indent = line.chars().take_while(|c| *c == ' ' || *c == '\t').count();
-        let rest: String = line.chars().skip(indent).collect();
-        if rest == "$" || rest.starts_with("$ ") {
-            findings.push(lint_finding(
-                "GEN103",
-                index + 1,
-                indent + 1,
-                "`$ ` prompt in a script block: a reader who copies the block runs `$` as a command".into(),
-                "remove the `$ ` prompts, or mark the block ```console if it shows a session".into(),
-            ));
-        }
-    }
+    let mut prompts = text.lines().enumerate().filter_map(|(i, line)| Some((i, line, Prompts::SCRIPT.prompt(line)?)));
+    let Some((index, line, prompt)) = prompts.next() else { return };
+    let others = prompts.count();
+    let indent = line.chars().take_while(|c| *c == ' ' || *c == '\t').count();
+    let shown = line[..prompt.width].trim();
+    let more = match others {
+        0 => String::new(),
+        1 => " (and 1 more line)".to_string(),
+        n => format!(" (and {n} more lines)"),
+    };
+    findings.push(lint_finding(
+        "GEN103",
+        index + 1,
+        indent + 1,
+        format!("`{shown} ` prompt in a script block{more}: a reader who copies the block runs `{shown}` as a command"),
+        "mark the block ```console if it shows a session (the site's copy button then leaves the prompts out), or remove the prompts".into(),
+    ));
 }
 
 /// A line of shell in a block: its 1-based number, the column where the command text
@@ -175,6 +181,7 @@ struct ShellLine {
 /// console block the commands after `$ ` and their continuation lines (after a trailing
 /// `\`, or `> ` lines), not the output.
 fn shell_lines(text: &str, kind: BlockKind) -> Vec<ShellLine> {
+    let prompts = Prompts::session(text);
     let mut lines = Vec::new();
     let mut continued = false;
     for (index, line) in text.lines().enumerate() {
@@ -183,8 +190,8 @@ fn shell_lines(text: &str, kind: BlockKind) -> Vec<ShellLine> {
             BlockKind::Script => (0, Some(line)),
             BlockKind::Console if continued => (0, Some(line)),
             BlockKind::Console => {
-                if let Some(rest) = line.strip_prefix("$ ") {
-                    (2, Some(rest))
+                if let Some(prompt) = prompts.prompt(line) {
+                    (line[..prompt.width].chars().count(), Some(prompt.command))
                 } else if let Some(rest) = line.strip_prefix("> ").filter(|_| !lines.is_empty() && continued) {
                     (2, Some(rest))
                 } else {
@@ -445,9 +452,30 @@ mod tests {
 
     #[test]
     fn prompt_in_a_script_block() {
-        let found = codes("$ brew install docker\n  $ docker images\necho $HOME", BlockKind::Script);
-        assert_eq!(found, [("GEN103".into(), 1, 1), ("GEN103".into(), 2, 3)]);
+        // One finding for the block, at its first prompt.
+        let f = one("echo hi\n  $ brew install docker\n$ docker images\necho $HOME", BlockKind::Script);
+        assert_eq!((f.code.as_str(), f.line, f.column), ("GEN103", 2, 3));
+        assert!(f.message.starts_with("`$ ` prompt in a script block (and 1 more line): "), "{}", f.message);
         assert!(lint("$ brew install docker", BlockKind::Console).is_empty());
+        // Any shell prompt, `user@host:path$ ` too; a `#` comment is no prompt in a script.
+        let f = one(
+            "# start it
+me@box:~$ sudo dockerd",
+            BlockKind::Script,
+        );
+        assert_eq!((f.code.as_str(), f.line, f.column), ("GEN103", 2, 1));
+        assert!(f.message.starts_with("`me@box:~$ ` prompt in a script block"), "{}", f.message);
+    }
+
+    #[test]
+    fn console_commands_after_any_prompt_are_shell() {
+        let text = "me@box:~$ A = 1
+  $ B = 2
+[me@box ~]$ echo ok
+C = output";
+        let lines = shell_lines(text, BlockKind::Console);
+        assert_eq!(lines.iter().map(|l| (l.number, l.start_column)).collect::<Vec<_>>(), [(1, 11), (2, 5), (3, 13)]);
+        assert_eq!(codes(text, BlockKind::Console), [("GEN101".into(), 1, 11), ("GEN101".into(), 2, 5)]);
     }
 
     #[test]

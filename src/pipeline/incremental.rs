@@ -27,6 +27,7 @@ use crate::config::{SiteConfig, CONFIG_FILE};
 use crate::content::PostDate;
 use crate::content::{self, PostSource, CONTENT_DIR};
 use crate::error::{display_path, Diagnostic, Errors, Result};
+use crate::markdown::snippet::UnlabelledBlocks;
 use crate::markdown::Highlighter;
 use crate::render::context::PostSummary;
 use crate::render::{self, Templates, SITE_TEMPLATES_DIR};
@@ -519,7 +520,7 @@ impl SiteCache {
         let rendered_count = sources.len();
         let links = self.links.as_ref().expect("the link index is made above");
         let statuses: Statuses = self.results.clone().expect("results read before the posts");
-        let rendered = render_posts(sources, highlighter, links, &statuses)?;
+        let rendered = render_posts(sources, highlighter, links, &statuses, UnlabelledBlocks::of(&config.snippets))?;
         for (post, stamp) in rendered.into_iter().zip(stamps) {
             self.keep(post, stamp);
         }

@@ -35,6 +35,11 @@ pub struct SnippetRecord<'a> {
     pub lang: &'a str,
     /// `console` or `script`.
     pub kind: &'static str,
+    /// Why a console snippet's fence does not say `console`: `unlabelled` (no language)
+    /// or `prompts_in_script` (an `sh`/`bash` block written as a session). Absent when
+    /// the fence says what the snippet is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detected_from: Option<&'static str>,
     pub tools: &'a [String],
     pub requires: Vec<RequirementRecord<'a>>,
     pub parameters: &'a [Parameter],
@@ -119,6 +124,7 @@ fn record<'a>(e: &'a Entry, base_url: &str) -> SnippetRecord<'a> {
         heading: s.heading.as_deref(),
         lang: &s.lang,
         kind: s.kind.as_str(),
+        detected_from: s.detected.map(|d| d.as_str()),
         tools: &s.tools,
         requires: s
             .requires

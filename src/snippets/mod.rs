@@ -204,10 +204,10 @@ mod tests {
         let all: Vec<&Entry> = idx.entries().iter().collect();
         assert_eq!(
             table::render_table(&all),
-            "ID      TOOLS            REQUIRES     STATUS    LOCATION\n\
-             a/ps    docker           docker 1.3+  untested  content/posts/a.md:2\n\
-             a/ps-2  -                -            untested  content/posts/a.md:5\n\
-             b/up    boot2docker,tee  boot2docker  untested  content/posts/b.md:2\n\
+            "ID      KIND     TOOLS            REQUIRES     STATUS    LOCATION\n\
+             a/ps    console  docker           docker 1.3+  untested  content/posts/a.md:2\n\
+             a/ps-2  script   -                -            untested  content/posts/a.md:5\n\
+             b/up    console  boot2docker,tee  boot2docker  untested  content/posts/b.md:2\n\
              3 snippets\n"
         );
     }

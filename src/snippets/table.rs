@@ -2,17 +2,19 @@
 
 use super::Entry;
 
-/// Columns: id, tools, requires, status (with its versions and date, or reason),
-/// location (`file:line`).
+/// Columns: id, kind (`console`, `script`, or how a console snippet was detected:
+/// `console (unlabelled)`), tools, requires, status (with its versions and date, or
+/// reason), location (`file:line`).
 pub fn render_table(entries: &[&Entry]) -> String {
-    let header = ["ID", "TOOLS", "REQUIRES", "STATUS", "LOCATION"].map(String::from);
-    let rows: Vec<[String; 5]> = entries
+    let header = ["ID", "KIND", "TOOLS", "REQUIRES", "STATUS", "LOCATION"].map(String::from);
+    let rows: Vec<[String; 6]> = entries
         .iter()
         .map(|e| {
             let s = &e.snippet;
             let requires = s.requires_text();
             [
                 s.id.clone(),
+                s.kind_label(),
                 if s.tools.is_empty() { "-".into() } else { s.tools.join(",") },
                 if requires.is_empty() { "-".into() } else { requires },
                 s.status.label(),

@@ -24,7 +24,7 @@ pub fn checks(root: &Path) -> Vec<SnippetCheck> {
         .filter(|e| skip_reason(&e.snippet).is_none())
         .map(|e| snippet_check(&e.snippet, RunSelection::Marked))
         .collect();
-    checks.extend(inputs.others.iter().map(|o| block_check(&o.file, &o.slug, &o.block)));
+    checks.extend(inputs.others.iter().filter_map(|o| block_check(&o.file, &o.slug, &o.block)));
     checks.sort_by(|a, b| (&a.origin.file, a.origin.line).cmp(&(&b.origin.file, b.origin.line)));
     checks
 }

@@ -163,12 +163,12 @@ fn json_records_attributes_sources_and_output() {
 }
 
 #[test]
-fn table_lists_id_tools_requires_status_and_location() {
+fn table_lists_id_kind_tools_requires_status_and_location() {
     TestSite::fixture("snippets").run(&["snippets"]).success().stdout_matches(snapbox::str![[r#"
-ID                TOOLS                 REQUIRES               STATUS    LOCATION
-list-containers   docker                docker 1.3+            untested  content/posts/containers.md:9
-containers/build  make                  make, docker 1.3+      untested  content/posts/containers.md:19
-mac/start-the-vm  boot2docker,sudo,tee  boot2docker, os macos  untested  content/posts/mac.md:7
+ID                KIND     TOOLS                 REQUIRES               STATUS    LOCATION
+list-containers   console  docker                docker 1.3+            untested  content/posts/containers.md:9
+containers/build  script   make                  make, docker 1.3+      untested  content/posts/containers.md:19
+mac/start-the-vm  console  boot2docker,sudo,tee  boot2docker, os macos  untested  content/posts/mac.md:7
 3 snippets
 
 "#]]);
@@ -178,8 +178,8 @@ mac/start-the-vm  boot2docker,sudo,tee  boot2docker, os macos  untested  content
 fn filters_by_tool_and_post() {
     let site = TestSite::fixture("snippets");
     site.run(&["snippets", "--tool", "docker"]).success().stdout_matches(snapbox::str![[r#"
-ID               TOOLS   REQUIRES     STATUS    LOCATION
-list-containers  docker  docker 1.3+  untested  content/posts/containers.md:9
+ID               KIND     TOOLS   REQUIRES     STATUS    LOCATION
+list-containers  console  docker  docker 1.3+  untested  content/posts/containers.md:9
 1 snippet
 
 "#]]);
@@ -362,4 +362,76 @@ fn docs_examples_are_what_gen_prints() {
     // The documented error is the one gen prints.
     let error = block_after(&doc, "a build error naming the file, line and column:", "```text");
     assert_eq!(TestSite::fixture("invalid/snippet-attribute").run(&["build"]).failure().stderr(), error);
+}
+
+/// The fixture's post: an unlabelled session, an `sh` block written as a session, an
+/// unlabelled block with no prompt, a `user@host` session and a YAML block.
+fn detected_site() -> TestSite {
+    TestSite::fixture("snippets-detected")
+}
+
+#[test]
+fn sessions_without_a_console_fence_are_detected() {
+    let site = detected_site();
+    site.run(&["snippets"]).success().stdout_matches(snapbox::str![[r#"
+ID                KIND                  TOOLS    REQUIRES  STATUS    LOCATION
+sessions/images   console (unlabelled)  docker   -         untested  content/posts/sessions.md:11
+sessions/build    console (sh fence)    docker   -         untested  content/posts/sessions.md:19
+sessions/as-root  console (unlabelled)  sudo,id  -         untested  content/posts/sessions.md:36
+3 snippets
+
+"#]]);
+    let doc = index_json(&site, &[]);
+    assert_valid_against_schema(&doc);
+    let images = by_id(&doc, "sessions/images");
+    assert_eq!((images["lang"].as_str(), images["detected_from"].as_str()), (Some(""), Some("unlabelled")));
+    assert_eq!(images["commands"][0]["output"], serde_json::json!(["REPOSITORY   TAG", "alpine       3.19"]));
+    assert_eq!(by_id(&doc, "sessions/build")["detected_from"], "prompts_in_script");
+    let as_root: Vec<&str> = by_id(&doc, "sessions/as-root")["commands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(as_root, ["sudo -i", "id -u"]);
+    // A snippet whose fence says what it is has no `detected_from`.
+    let labelled = index_json(&TestSite::fixture("snippets"), &[]);
+    assert!(snippets(&labelled).iter().all(|s| s.get("detected_from").is_none()));
+
+    // On the site the session is a snippet block, copied without its prompt; the block
+    // without prompts stays a plain code block.
+    site.build();
+    let html = site.read("public/posts/sessions/index.html");
+    assert_contains(&html, &["id=\"snippet-images\"", "data-copy=\"docker images\"", "web/\n  Dockerfile"]);
+    assert!(!html.contains("snippet-layout"), "{html}");
+}
+
+#[test]
+fn gen_test_counts_snippets_not_plain_blocks_and_flags_prompts_in_sh() {
+    let out = detected_site().run(&["test"]).failure();
+    let stdout = out.stdout();
+    assert_contains(
+        &stdout,
+        &[
+            "failed content/posts/sessions.md:21:1: lint GEN103: `$ ` prompt in a script block: a reader who copies the block runs `$` as a command",
+            "help: mark the block ```console if it shows a session",
+        ],
+    );
+    // The three snippets; the block without prompts and the YAML block are no tests.
+    assert_eq!(stdout.lines().last(), Some("2 passed, 1 failed, 0 skipped"), "{stdout}");
+}
+
+#[test]
+fn detecting_unlabelled_blocks_is_a_site_setting() {
+    let site =
+        detected_site().write("site.toml", "title = \"Detected sessions\"\n\n[snippets]\ndetect_unlabelled = false\n");
+    site.run(&["snippets"]).success().stdout_matches(snapbox::str![[r#"
+ID              KIND                TOOLS   REQUIRES  STATUS    LOCATION
+sessions/build  console (sh fence)  docker  -         untested  content/posts/sessions.md:19
+1 snippet
+
+"#]]);
+    assert_eq!(site.run(&["test"]).failure().stdout().lines().last(), Some("0 passed, 1 failed, 0 skipped"));
+    let misspelt = detected_site().write("site.toml", "title = \"T\"\n\n[snippets]\ndetect_unlabeled = false\n");
+    misspelt.run(&["snippets"]).failure().stderr_contains("detect_unlabeled");
 }

@@ -180,7 +180,6 @@ fn the_bundled_blog_shows_its_committed_results() {
     let doc = json(&site);
     let count = |status: &str| doc["snippets"].as_array().unwrap().iter().filter(|s| s["status"] == status).count();
     // When this fails, content/ changed since the file was written: run `gen test`.
-    // (gen test counted 25 passed: two of them are code blocks that are not snippets.)
     assert_eq!((count("passed"), count("skipped"), count("failed"), count("untested")), (23, 11, 0, 0));
     let post = site.read("public/posts/docker-cheat-sheet/index.html");
     assert_contains(&post, &["snippet-status snippet-status-passed", "requires docker &lt;1.10, found "]);

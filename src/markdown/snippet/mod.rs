@@ -18,6 +18,7 @@ use std::time::Duration;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::config::SnippetsConfig;
 use crate::content::SnippetDefaults;
 use crate::error::{Diagnostic, Errors};
 use crate::requirement::{parse_requirements, requirement_in_prose, Requirement};
@@ -25,10 +26,13 @@ use crate::requirement::{parse_requirements, requirement_in_prose, Requirement};
 use super::{escape_html, render_pre, CodeBlock, CodeBlockRenderer, Highlighter};
 pub use analysis::{Parameter, ParameterKind};
 pub use attrs::{parse_attrs, AttrError, FenceAttrs, TestMode};
-pub use console::{parse_console, ConsoleCommand};
+pub use console::{parse_console, ConsoleCommand, Prompts};
 
 /// Fence languages whose blocks are snippets.
 pub const SNIPPET_LANGS: &[&str] = &["console", "shell-session", "sh", "bash", "shell", "zsh"];
+
+/// Fence languages of sessions; the other [`SNIPPET_LANGS`] are scripts.
+const SESSION_LANGS: &[&str] = &["console", "shell-session"];
 
 /// The default time limit of `test="run"`.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -53,6 +57,79 @@ impl SnippetKind {
             SnippetKind::Console => "console",
             SnippetKind::Script => "script",
         }
+    }
+}
+
+/// Why a block is read as a console session although its fence does not say so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detection {
+    /// A block with no language whose lines are prompts and their output.
+    Unlabelled,
+    /// A script block (`sh`, `bash`, ...) written as a session: a reader who copies it
+    /// runs `$` (`gen test` reports it, lint GEN103).
+    PromptsInScript,
+}
+
+impl Detection {
+    /// `unlabelled` or `prompts_in_script`: the JSON index's `detected_from`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Detection::Unlabelled => "unlabelled",
+            Detection::PromptsInScript => "prompts_in_script",
+        }
+    }
+}
+
+/// What a code block with no language is (site.toml `[snippets] detect_unlabelled`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UnlabelledBlocks {
+    /// A console snippet when it is a session: prompts and their output.
+    #[default]
+    Detect,
+    /// Never a snippet.
+    Plain,
+}
+
+impl UnlabelledBlocks {
+    pub fn of(config: &SnippetsConfig) -> UnlabelledBlocks {
+        if config.detect_unlabelled {
+            UnlabelledBlocks::Detect
+        } else {
+            UnlabelledBlocks::Plain
+        }
+    }
+}
+
+/// How a code block is read: as a snippet of this kind (detected or as labelled), or
+/// not at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Reading {
+    kind: SnippetKind,
+    prompts: Prompts,
+    detected: Option<Detection>,
+}
+
+/// How `block` is read: a `console` block is a session; a script block written as a
+/// session (its first line that is not a comment starts with a prompt) is one too; a
+/// block with no language is one when it is written as a session and `unlabelled`
+/// says to detect it. Other blocks (`text`, `yaml`, `python`, ...) are not snippets.
+/// Windows prompts (`PS C:\>`, `C:\>`) are not shell prompts: such blocks are left alone.
+fn reading(block: &CodeBlock, unlabelled: UnlabelledBlocks) -> Option<Reading> {
+    let lang = block.lang.as_str();
+    let session = |detected| Reading { kind: SnippetKind::Console, prompts: Prompts::session(&block.code), detected };
+    if SESSION_LANGS.contains(&lang) {
+        Some(session(None))
+    } else if is_snippet_lang(lang) {
+        Some(if Prompts::SCRIPT.starts_session(&block.code) {
+            Reading { kind: SnippetKind::Console, prompts: Prompts::SCRIPT, detected: Some(Detection::PromptsInScript) }
+        } else {
+            Reading { kind: SnippetKind::Script, prompts: Prompts::SCRIPT, detected: None }
+        })
+    } else if lang.is_empty() && unlabelled == UnlabelledBlocks::Detect {
+        let reading = session(Some(Detection::Unlabelled));
+        reading.prompts.starts_session(&block.code).then_some(reading)
+    } else {
+        None
     }
 }
 
@@ -261,9 +338,11 @@ pub struct Snippet {
     pub file: PathBuf,
     /// The slug of the post.
     pub post_slug: String,
-    /// The fence language (`console`, `bash`, ...).
+    /// The fence language (`console`, `bash`, ...; "" when none).
     pub lang: String,
     pub kind: SnippetKind,
+    /// Why it is a console snippet although its fence does not say `console`.
+    pub detected: Option<Detection>,
     /// The line of the opening fence.
     pub line: usize,
     /// The last line of the block (the closing fence, when there is one).
@@ -309,6 +388,16 @@ impl Snippet {
         self.commands.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join("\n")
     }
 
+    /// `console` or `script`, with how a console snippet was found when its fence does
+    /// not say `console`: `console (unlabelled)`, `console (bash fence)`.
+    pub fn kind_label(&self) -> String {
+        match self.detected {
+            None => self.kind.as_str().to_string(),
+            Some(Detection::Unlabelled) => format!("{} (unlabelled)", self.kind.as_str()),
+            Some(Detection::PromptsInScript) => format!("{} ({} fence)", self.kind.as_str(), self.lang),
+        }
+    }
+
     /// `content/posts/x.md:12`.
     pub fn location(&self) -> String {
         format!("{}:{}", self.file.display(), self.line)
@@ -323,6 +412,7 @@ pub struct SnippetExtractor {
     statuses: Arc<dyn StatusLookup>,
     /// Extract only: render no HTML for code blocks (nor highlight them).
     extract_only: bool,
+    unlabelled: UnlabelledBlocks,
     state: Mutex<ExtractState>,
 }
 
@@ -370,6 +460,7 @@ impl SnippetExtractor {
             defaults: tags,
             statuses: Arc::new(NoResults),
             extract_only: false,
+            unlabelled: UnlabelledBlocks::default(),
             state: Mutex::new(state),
         }
     }
@@ -378,6 +469,12 @@ impl SnippetExtractor {
     /// `gen snippets`, which need no HTML (highlighting is most of a render's cost).
     pub fn extract_only(mut self) -> Self {
         self.extract_only = true;
+        self
+    }
+
+    /// Reads code blocks with no language as `unlabelled` says (detected by default).
+    pub fn with_unlabelled(mut self, unlabelled: UnlabelledBlocks) -> Self {
+        self.unlabelled = unlabelled;
         self
     }
 
@@ -397,15 +494,16 @@ impl SnippetExtractor {
         }
     }
 
-    fn extract(&self, block: &CodeBlock, state: &mut ExtractState) -> Result<Option<Snippet>, Diagnostic> {
+    fn extract(
+        &self,
+        block: &CodeBlock,
+        reading: Reading,
+        state: &mut ExtractState,
+    ) -> Result<Option<Snippet>, Diagnostic> {
         let attrs = parse_attrs(&block.attrs).map_err(|e| self.attr_diagnostic(block, e.offset, e.message, e.help))?;
-        let kind = if block.lang == "console" || block.lang == "shell-session" || looks_like_console(&block.code) {
-            SnippetKind::Console
-        } else {
-            SnippetKind::Script
-        };
+        let kind = reading.kind;
         let commands = match kind {
-            SnippetKind::Console => console_commands(block),
+            SnippetKind::Console => console_commands(block, reading.prompts),
             SnippetKind::Script => script_command(block),
         };
         if commands.is_empty() {
@@ -444,6 +542,7 @@ impl SnippetExtractor {
             post_slug: self.slug.clone(),
             lang: block.lang.clone(),
             kind,
+            detected: reading.detected,
             line: block.line,
             end_line: block.code_line + line_count,
             code_line: block.code_line,
@@ -496,14 +595,8 @@ impl SnippetExtractor {
     }
 }
 
-/// A script block whose first non-blank line starts with `$ ` is a console session
-/// written under another language name.
-fn looks_like_console(code: &str) -> bool {
-    code.lines().find(|l| !l.trim().is_empty()).is_some_and(|l| l.starts_with("$ "))
-}
-
-fn console_commands(block: &CodeBlock) -> Vec<Command> {
-    parse_console(&block.code)
+fn console_commands(block: &CodeBlock, prompts: Prompts) -> Vec<Command> {
+    parse_console(&block.code, prompts)
         .into_iter()
         .map(|c| {
             let pieces: Vec<SourcePiece> = c
@@ -548,11 +641,11 @@ impl CodeBlockRenderer for SnippetExtractor {
             self.state.lock().unwrap_or_else(|e| e.into_inner()).errors.push(d);
             return pre;
         }
-        if !is_snippet_lang(&block.lang) {
+        let Some(reading) = reading(block, self.unlabelled) else {
             return pre;
-        }
+        };
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        match self.extract(block, &mut state) {
+        match self.extract(block, reading, &mut state) {
             Ok(Some(snippet)) => {
                 let html = if self.extract_only { String::new() } else { snippet_html(&snippet, &pre) };
                 state.snippets.push(snippet);

@@ -153,3 +153,92 @@ fn block_html_has_anchor_tag_status_and_copy_text() {
     assert!(html.contains("data-copy=\"docker exec $ID \\&#10;ls &quot;a&quot;\""), "{html}");
     assert!(html.contains("<pre class=\"code\" data-lang=\"console\">"), "{html}");
 }
+
+fn snippets_with(md: &str, unlabelled: UnlabelledBlocks) -> Vec<Snippet> {
+    let h = Highlighter::new();
+    let ex = SnippetExtractor::new(Path::new("content/posts/p.md"), "p", &SnippetDefaults::default())
+        .with_unlabelled(unlabelled);
+    let mut cx = RenderContext::new(&h);
+    cx.code_blocks = &ex;
+    cx.first_line = 10;
+    render_markdown(md, &cx);
+    ex.finish().unwrap()
+}
+
+fn readings(md: &str) -> Vec<(String, SnippetKind, Option<Detection>, Vec<String>)> {
+    snippets(md)
+        .into_iter()
+        .map(|s| (s.lang.clone(), s.kind, s.detected, s.commands.iter().map(|c| c.text.clone()).collect()))
+        .collect()
+}
+
+#[test]
+fn unlabelled_sessions_are_console_snippets() {
+    let md = "```\n$ docker ps\nCONTAINER ID   IMAGE\n```\n\n```\nubuntu@node:~$ sudo docker info\nContainers: 3\n```\n\n```\n# Make the network\n$ docker network create net\n```\n";
+    let s = readings(md);
+    let detected = Some(Detection::Unlabelled);
+    assert_eq!(
+        s,
+        [
+            (String::new(), SnippetKind::Console, detected, vec!["docker ps".to_string()]),
+            (String::new(), SnippetKind::Console, detected, vec!["sudo docker info".to_string()]),
+            (String::new(), SnippetKind::Console, detected, vec!["docker network create net".to_string()]),
+        ]
+    );
+    let first = &snippets(md)[0];
+    assert_eq!(first.commands[0].output[0].text, "CONTAINER ID   IMAGE");
+    assert_eq!(first.kind_label(), "console (unlabelled)");
+    // A root session with `#` prompts, where nothing else could be meant.
+    let root = &snippets("```\n# mount --bind 1 2\nmount: permission denied\n```\n")[0];
+    assert_eq!((root.commands[0].text.as_str(), root.commands[0].output.len()), ("mount --bind 1 2", 1));
+}
+
+#[test]
+fn plain_unlabelled_blocks_are_not_snippets() {
+    for md in [
+        "```\ndocker ps\ndocker images\n```\n",
+        "```\n$HOME/bin/tool --help\n$(date)\n```\n",
+        "```\n# install docker\napt-get install -y docker.io\n```\n",
+        "```\n#!/bin/sh\n# ls\n```\n",
+        "```\nPS C:\\> docker version\nC:\\> dir\n```\n",
+        "```\nCONTAINER ID   IMAGE\n$ not first\n```\n",
+    ] {
+        assert!(snippets(md).is_empty(), "{md}");
+    }
+}
+
+#[test]
+fn other_languages_are_never_detected() {
+    for lang in ["text", "yaml", "dockerfile", "python", "powershell", "makefile"] {
+        let md = format!("```{lang}\n$ docker ps\n```\n");
+        assert!(snippets(&md).is_empty(), "{lang}");
+    }
+}
+
+#[test]
+fn detection_of_unlabelled_blocks_can_be_turned_off() {
+    let md = "```\n$ docker ps\n```\n\n```console\n$ docker images\n```\n\n```sh\n$ ls\n```\n";
+    assert_eq!(snippets_with(md, UnlabelledBlocks::Detect).len(), 3);
+    let s = snippets_with(md, UnlabelledBlocks::Plain);
+    assert_eq!(s.iter().map(|s| s.lang.as_str()).collect::<Vec<_>>(), ["console", "sh"]);
+}
+
+#[test]
+fn script_blocks_written_as_sessions_are_console_snippets() {
+    let md = "```bash\n# Create image\n$ docker build -t app .\n\n# Publish it\n$ docker push app\n```\n\n```sh\nme@box:~$ uname\nLinux\n```\n\n```sh\n# update\napt-get update\n```\n";
+    let s = snippets(md);
+    assert_eq!(
+        s.iter().map(|s| (s.kind, s.detected, s.kind_label())).collect::<Vec<_>>(),
+        [
+            (SnippetKind::Console, Some(Detection::PromptsInScript), "console (bash fence)".to_string()),
+            (SnippetKind::Console, Some(Detection::PromptsInScript), "console (sh fence)".to_string()),
+            (SnippetKind::Script, None, "script".to_string()),
+        ]
+    );
+    assert_eq!(
+        s[0].commands.iter().map(|c| c.text.as_str()).collect::<Vec<_>>(),
+        ["docker build -t app .", "docker push app"]
+    );
+    // In a script, `#` lines are comments, never root prompts.
+    assert_eq!(s[2].commands[0].text, "# update\napt-get update");
+}

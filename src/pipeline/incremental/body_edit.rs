@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::SiteConfig;
 use crate::content::{self, PostSource};
+use crate::markdown::snippet::UnlabelledBlocks;
 use crate::markdown::Highlighter;
 use crate::pipeline::{render_posts, BuiltSite, Statuses};
 use crate::render::context::PostSummary;
@@ -68,7 +69,8 @@ pub fn rebuild_bodies(last: &mut LastBuild, files: &[PathBuf], cx: &Inputs) -> O
         sources.push((i, source));
     }
     let (positions, sources): (Vec<usize>, Vec<PostSource>) = sources.into_iter().unzip();
-    let fresh = render_posts(sources, cx.highlighter, cx.links, cx.statuses).ok()?;
+    let unlabelled = UnlabelledBlocks::of(&cx.config.snippets);
+    let fresh = render_posts(sources, cx.highlighter, cx.links, cx.statuses, unlabelled).ok()?;
     let body_only = positions.iter().zip(&fresh).all(|(&i, new)| {
         let old = &last.model.posts[i].rendered;
         new.rendered.headings == old.headings && new.rendered.snippets == old.snippets

@@ -7,6 +7,7 @@ mod serve;
 mod snippets;
 mod test;
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
@@ -52,5 +53,17 @@ pub fn main() -> i32 {
             eprintln!("{e}");
             1
         }
+    }
+}
+
+/// Writes a command's output to stdout. A reader that stops early (`gen snippets | head`)
+/// closes the pipe: that ends the output quietly, as it does for other command-line tools,
+/// instead of the panic `print!` gives.
+fn print_stdout(text: &str) {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => eprintln!("warning: could not write the output: {e}"),
     }
 }

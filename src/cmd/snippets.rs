@@ -41,9 +41,9 @@ pub fn run(root: &Path, args: SnippetsArgs) -> Result<i32, Errors> {
         let doc = json::document(&entries, &config.base_url);
         let text = serde_json::to_string_pretty(&doc)
             .map_err(|e| Diagnostic::file("snippets.json", format!("internal: {e}")))?;
-        println!("{text}");
+        super::print_stdout(&format!("{text}\n"));
     } else {
-        print!("{}", table::render_table(&entries));
+        super::print_stdout(&table::render_table(&entries));
     }
     Ok(0)
 }

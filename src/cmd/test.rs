@@ -59,6 +59,6 @@ pub fn run(root: &Path, args: TestArgs) -> Result<i32, Errors> {
         drafts: args.drafts,
     };
     let printed = test(root, &options)?;
-    print!("{}", printed.stdout);
+    super::print_stdout(&printed.stdout);
     Ok(printed.exit_code)
 }

@@ -435,3 +435,25 @@ sessions/build  console (sh fence)  docker  -         untested  content/posts/se
     let misspelt = detected_site().write("site.toml", "title = \"T\"\n\n[snippets]\ndetect_unlabeled = false\n");
     misspelt.run(&["snippets"]).failure().stderr_contains("detect_unlabeled");
 }
+
+/// A reader that stops early (`gen snippets | head`) closes the pipe: gen ends quietly,
+/// without the panic that `print!` gives on a closed stdout.
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    let site = TestSite::fixture("check-originals");
+    for args in [&["snippets"][..], &["snippets", "--json"]] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gen"))
+            .arg("--root")
+            .arg(site.path(""))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}

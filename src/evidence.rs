@@ -191,16 +191,16 @@ impl Evidence {
                 format!("arguments accepted by {}", tools.join(", "))
             }
             Level::Shellcheck => match (self.syntax, &self.shellcheck) {
-                (true, Some(v)) => format!("syntax, lint and shellcheck {v} only"),
-                (_, Some(v)) => format!("lint and shellcheck {v} only"),
+                (true, Some(v)) => format!("syntax, lint and shellcheck {v}"),
+                (_, Some(v)) => format!("lint and shellcheck {v}"),
                 (_, None) => unreachable!("the shellcheck level has a version"),
             },
-            Level::SyntaxLint if self.syntax => "syntax and lint only".to_string(),
-            Level::SyntaxLint => "lint only".to_string(),
+            Level::SyntaxLint if self.syntax => "syntax and lint".to_string(),
+            Level::SyntaxLint => "lint".to_string(),
         };
         if !self.missing.is_empty() {
             let verb = if self.missing.len() == 1 { "is" } else { "are" };
-            let sep = if level <= Level::Shellcheck { ": " } else { "; " };
+            let sep = if level <= Level::Shellcheck { " only: " } else { "; " };
             text.push_str(&format!("{sep}{} {verb} not installed on the test machine", and_list(&self.missing)));
         }
         for (tool, args) in &self.args {
@@ -311,7 +311,8 @@ mod tests {
         ran.run = Some(RunEvidence { isolation: RunIsolation::Sandbox, compared: Compared::Output });
         assert_eq!((ran.level(), ran.summary().as_str()), (Level::Ran, "ran in a sandbox, output matched"));
         let lint_only = Evidence { lint: true, ..Evidence::default() };
-        assert_eq!(lint_only.summary(), "lint only");
+        assert_eq!(lint_only.summary(), "lint");
+        assert_eq!(linted().summary(), "syntax and lint");
     }
 
     #[test]

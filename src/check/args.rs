@@ -16,7 +16,7 @@ use super::requirements::{Client, Requirement, ToolVersions};
 use super::sandbox::{self, Exit, Isolation, Limits};
 use super::{CheckKind, Finding, Outcome};
 use crate::config::ToolConfig;
-use crate::evidence::{and_list, ArgsEvidence, Drift, Rejection};
+use crate::evidence::{ArgsEvidence, Drift, Rejection};
 use crate::markdown::snippet::analysis::tool_words;
 
 /// The word that stands in for a parameter, a placeholder or a command substitution.
@@ -373,11 +373,7 @@ impl<'a> ArgsChecker<'a> {
                         format!("{} rejects these arguments: {}", judged.tool, rejected[0].message),
                     )
                     .at(command.line, command.column)
-                    .with_help(format!(
-                        "gen ran `{text}` (parameters stand in as `{STAND_IN}`) with {} {}; fix the arguments",
-                        judged.tool,
-                        and_list(&rejected.iter().map(|r| r.version.clone()).collect::<Vec<_>>())
-                    ));
+                    .with_help(format!("gen ran `{text}` (parameters stand in as `{STAND_IN}`); fix the arguments"));
                     outcomes.push(Outcome::Failed { findings: vec![finding] });
                 }
                 (false, false) => {

@@ -92,24 +92,21 @@ impl ToolVersions {
         let mut memo: BTreeMap<String, Remembered> =
             std::fs::read(memo_file).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
         let names: Vec<&str> = tools.into_iter().collect::<BTreeSet<_>>().into_iter().collect();
-        let probed: Vec<(String, Probe, Option<(String, Remembered)>)> = names
+        let probed: Vec<(String, Probed)> = names
             .into_par_iter()
             .map(|tool| match find_on_path(tool) {
-                None => (tool.to_string(), Probe::Missing, None),
-                Some(path) => {
-                    let (probe, learned) = probe_program(tool, &path, config.get(tool), &memo);
-                    (tool.to_string(), probe, learned)
-                }
+                None => (tool.to_string(), Probed { probe: Probe::Missing, learned: None }),
+                Some(path) => (tool.to_string(), probe_program(tool, &path, config.get(tool), &memo)),
             })
             .collect();
         let mut learned = false;
         let mut probes = BTreeMap::new();
-        for (tool, probe, new) in probed {
-            if let Some((command, remembered)) = new {
+        for (tool, probed) in probed {
+            if let Some((command, remembered)) = probed.learned {
                 memo.insert(command, remembered);
                 learned = true;
             }
-            probes.insert(tool, probe);
+            probes.insert(tool, probed.probe);
         }
         let mut versions = ToolVersions { probes, clients: BTreeMap::new() };
         learned |= versions.probe_clients(config, &mut memo);
@@ -141,7 +138,7 @@ impl ToolVersions {
             };
             let mut clients = Vec::new();
             for path in paths {
-                let (probe, new) = probe_program(tool, &path, Some(tool_config), memo);
+                let Probed { probe, learned: new } = probe_program(tool, &path, Some(tool_config), memo);
                 if let Some((command, remembered)) = new {
                     memo.insert(command, remembered);
                     learned = true;
@@ -252,23 +249,25 @@ fn version_argv(tool: &str, path: &Path, config: Option<&ToolConfig>) -> Vec<Str
     argv
 }
 
+/// A probe, and the version command's output to remember (by the command), if new.
+struct Probed {
+    probe: Probe,
+    learned: Option<(String, Remembered)>,
+}
+
 /// Probes the program at `path` (found for `tool`): its remembered version command
 /// output when `memo` has it for this very program, else by running the command (then
 /// with what to remember).
-fn probe_program(
-    tool: &str,
-    path: &Path,
-    config: Option<&ToolConfig>,
-    memo: &BTreeMap<String, Remembered>,
-) -> (Probe, Option<(String, Remembered)>) {
+fn probe_program(tool: &str, path: &Path, config: Option<&ToolConfig>, memo: &BTreeMap<String, Remembered>) -> Probed {
     let argv = version_argv(tool, path, config);
     let command = argv.join("\u{1f}");
     let stamp = program_stamp(path);
     if let Some(known) = memo.get(&command).filter(|r| Some(&r.stamp) == stamp.as_ref()) {
-        return (Probe::Found { version: extract_version(&known.output), output: known.output.clone() }, None);
+        let probe = Probe::Found { version: extract_version(&known.output), output: known.output.clone() };
+        return Probed { probe, learned: None };
     }
     let (probe, output) = run_version_command(&argv, config);
-    (probe, stamp.zip(output).map(|(stamp, output)| (command, Remembered { stamp, output })))
+    Probed { probe, learned: stamp.zip(output).map(|(stamp, output)| (command, Remembered { stamp, output })) }
 }
 
 /// Probes `tool`: looks it up on PATH and runs its version command.
@@ -357,7 +356,10 @@ mod tests {
         let versions =
             ToolVersions::from_probes([("docker".into(), found("1.2.0")), ("boot2docker".into(), Probe::Missing)]);
         let docker13 = Requirement::tool_version("docker", ">=1.3", "docker 1.3+").unwrap();
-        assert_eq!(versions.check(&[docker13.clone()]), Outcome::skipped("requires docker 1.3+, found 1.2.0"));
+        assert_eq!(
+            versions.check(std::slice::from_ref(&docker13)),
+            Outcome::skipped("requires docker 1.3+, found 1.2.0")
+        );
         assert_eq!(versions.check(&[Requirement::tool("boot2docker")]), Outcome::skipped("boot2docker not installed"));
         assert_eq!(versions.check(&[Requirement::tool("brew")]), Outcome::skipped("brew not installed"));
         let newer = ToolVersions::from_probes([("docker".into(), found("28.2.2"))]);

@@ -60,6 +60,11 @@ pub struct ToolConfig {
     /// Output that means the client rejected them; anything else is inconclusive.
     #[serde(default)]
     pub rejected: Vec<String>,
+    /// The clients that check arguments, each a path or a name on PATH
+    /// (`["/usr/local/bin/docker", "/usr/bin/docker"]`): each judges every command, and a
+    /// result says which versions accepted it. Empty: the tool found on PATH.
+    #[serde(default)]
+    pub clients: Vec<String>,
     /// The command that prints the tool's version; `["NAME", "--version"]` when absent.
     pub version: Option<Vec<String>>,
     /// Seconds an argument check or version probe may take (default 5).

@@ -11,7 +11,8 @@
 //! parser for snippets) and [`requirement`] ("requires docker 1.3+"). [`snippets`] is
 //! the index built from what [`markdown`] extracted. [`results`] is the results file
 //! (`snippet-results.toml`): `gen test` writes it, the build reads it; it uses
-//! [`markdown`]'s snippet status types, and not [`check`].
+//! [`markdown`]'s snippet status types, and not [`check`]. [`evidence`] is what a
+//! result says was checked (a leaf: `check` fills it in, the site shows it).
 //! [`alloc`] sets up the binary's memory allocator.
 //!
 //! `tests/testsuite/module_graph.rs` reads `src/` and fails on a cycle between these
@@ -23,6 +24,7 @@ pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod evidence;
 pub mod markdown;
 pub mod output;
 pub mod pipeline;

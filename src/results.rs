@@ -15,6 +15,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Diagnostic, Result};
+use crate::evidence::Evidence;
 use crate::markdown::snippet::{SnippetStatus, StatusLookup};
 
 /// The file name, at the site root.
@@ -54,6 +55,9 @@ pub struct SnippetResult {
     /// What failed, one line each (`file:line:column: check CODE: message`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub findings: Vec<String>,
+    /// Which checks ran, with what (none in a file written before gen recorded it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Evidence>,
 }
 
 /// The whole file: results by snippet id, in id order.
@@ -111,7 +115,9 @@ impl StatusLookup for ResultsFile {
             return SnippetStatus::Changed { last_tested: date };
         }
         match result.status {
-            Status::Passed => SnippetStatus::Passed { tools: result.tools.clone(), date },
+            Status::Passed => {
+                SnippetStatus::Passed { tools: result.tools.clone(), date, evidence: result.evidence.clone() }
+            }
             Status::Failed => SnippetStatus::Failed { findings: result.findings.clone(), date },
             Status::Skipped => SnippetStatus::Skipped { reason: result.detail.clone(), date },
         }
@@ -142,6 +148,7 @@ mod tests {
             tools: BTreeMap::from([("docker".to_string(), "28.2.2".to_string())]),
             detail: if status == Status::Skipped { "boot2docker not installed".into() } else { String::new() },
             findings: if status == Status::Failed { vec!["a.md:3:3: args ARGS: x".into()] } else { Vec::new() },
+            evidence: None,
         }
     }
 
@@ -159,7 +166,7 @@ mod tests {
         let docker = BTreeMap::from([("docker".to_string(), "28.2.2".to_string())]);
         assert_eq!(
             results.status("docker/ps", "c1"),
-            SnippetStatus::Passed { tools: docker, date: "2026-12-01".into() }
+            SnippetStatus::Passed { tools: docker, date: "2026-12-01".into(), evidence: None }
         );
         assert_eq!(results.status("docker/ps", "c2"), SnippetStatus::Changed { last_tested: "2026-12-01".into() });
         assert_eq!(

@@ -4,14 +4,20 @@
 //! redirection or pipe of the snippet is ever carried out), parameters replaced by a
 //! stand-in word, in a scratch folder that is also HOME, in the sandbox (no network),
 //! with a short timeout. Its output decides: accepted, rejected (with the client's
-//! message) or inconclusive. Only a rejection fails a snippet.
+//! message) or inconclusive. Several clients of one tool (`[tools.docker] clients`,
+//! say docker 20.10 and 28.2) each judge every command: a command all of them reject
+//! fails the snippet; one that some accept and others reject is version drift, said in
+//! the result's evidence, not a failure.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use super::sandbox::{self, find_on_path, Exit, Isolation, Limits};
+use super::requirements::{Client, Requirement, ToolVersions};
+use super::sandbox::{self, Exit, Isolation, Limits};
 use super::{CheckKind, Finding, Outcome};
 use crate::config::ToolConfig;
+use crate::evidence::{ArgsEvidence, Drift, Rejection};
+use crate::markdown::snippet::analysis::tool_words;
 
 /// The word that stands in for a parameter, a placeholder or a command substitution.
 pub const STAND_IN: &str = "placeholder";
@@ -170,29 +176,22 @@ pub enum Verdict {
     Inconclusive(String),
 }
 
-/// The argv a command's client is run with, after wrappers (`sudo`, `time`, `env`,
-/// `nohup`, `command`, `exec`) and with stand-ins: `$X` → `placeholder`; on a synopsis
-/// line (`docker run [OPTIONS] IMAGE[:TAG|@DIGEST] [COMMAND] [ARG...]`) optional parts
-/// and `...` are dropped and upper-case names are placeholders.
+/// The argv a command's client is run with: from the command its wrappers run (`sudo`,
+/// `env`, `time`, `nohup`, `xargs`, … with their options, see
+/// [`tool_words`]), the program named by its tool (`/usr/local/bin/docker` →
+/// `docker`), and with stand-ins: `$X` → `placeholder`; on a synopsis line (`docker
+/// run [OPTIONS] IMAGE[:TAG|@DIGEST] [COMMAND] [ARG...]`) optional parts and `...` are
+/// dropped and upper-case names are placeholders.
 pub fn client_argv(command: &SimpleCommand) -> Vec<String> {
-    let mut words: Vec<&Word> = command.words.iter().collect();
-    loop {
-        let Some(first) = words.first().and_then(|w| w.as_literal()) else { break };
-        match first.as_str() {
-            "sudo" | "time" | "nohup" | "command" | "exec" => {
-                words.remove(0);
-            }
-            "env" => {
-                words.remove(0);
-                while words.first().and_then(|w| w.as_literal()).is_some_and(|w| w.contains('=') && !w.starts_with('-'))
-                {
-                    words.remove(0);
-                }
-            }
-            _ => break,
-        }
+    let literals: Vec<Option<String>> = command.words.iter().map(Word::as_literal).collect();
+    let refs: Vec<Option<&str>> = literals.iter().map(Option::as_deref).collect();
+    let tools = tool_words(&refs);
+    let run = tools.iter().rev().find(|t| !t.wrapper).or(tools.last());
+    let start = run.map_or(0, |t| t.index);
+    let mut texts: Vec<String> = command.words[start..].iter().map(Word::stand_in).collect();
+    if let (Some(tool), Some(first)) = (run, texts.first_mut()) {
+        *first = tool.name.to_string();
     }
-    let texts: Vec<String> = words.iter().map(|w| w.stand_in()).collect();
     if !is_synopsis(&texts) {
         return texts;
     }
@@ -223,12 +222,43 @@ fn is_synopsis_name(text: &str) -> bool {
 /// Runs declared clients on commands; one per run, shared by all snippets.
 pub struct ArgsChecker<'a> {
     tools: &'a BTreeMap<String, ToolConfig>,
+    /// Each declared tool's clients, lowest version first.
+    clients: BTreeMap<String, Vec<Client>>,
     isolation: &'a Isolation,
 }
 
+/// Every client's verdict on one command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Judged {
+    pub tool: String,
+    /// The argv the clients were run with (the tool's name first).
+    pub argv: Vec<String>,
+    /// Per client (lowest version first), what it said.
+    pub verdicts: Vec<(Client, Verdict)>,
+}
+
+/// The argument checks of a snippet: its outcome, and the evidence by tool.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArgsReport {
+    pub outcome: Outcome,
+    pub evidence: BTreeMap<String, ArgsEvidence>,
+}
+
 impl<'a> ArgsChecker<'a> {
+    /// With the clients of each declared tool probed now (`[tools.NAME] clients`, or
+    /// the tool on PATH).
     pub fn new(tools: &'a BTreeMap<String, ToolConfig>, isolation: &'a Isolation) -> Self {
-        ArgsChecker { tools, isolation }
+        let versions = ToolVersions::probe(std::iter::empty(), tools);
+        Self::with_clients(tools, versions.all_clients().clone(), isolation)
+    }
+
+    /// With clients already probed (see [`ToolVersions::clients`]).
+    pub fn with_clients(
+        tools: &'a BTreeMap<String, ToolConfig>,
+        clients: BTreeMap<String, Vec<Client>>,
+        isolation: &'a Isolation,
+    ) -> Self {
+        ArgsChecker { tools, clients, isolation }
     }
 
     /// The configuration of `command`'s tool when site.toml declares it with
@@ -241,17 +271,31 @@ impl<'a> ArgsChecker<'a> {
             .map(|(name, config)| (name.as_str(), config))
     }
 
-    /// The client's verdict on `command`; None when its tool is not declared (it is
-    /// then never invoked).
+    /// The first client's verdict on `command`; None when its tool is not declared (it
+    /// is then never invoked).
     pub fn verdict(&self, command: &SimpleCommand) -> Option<Verdict> {
+        let judged = self.judge(command)?;
+        Some(judged.verdicts.into_iter().next().map_or_else(
+            || Verdict::Inconclusive(format!("{} not installed: arguments not checked", judged.tool)),
+            |(_, verdict)| verdict,
+        ))
+    }
+
+    /// Every client's verdict on `command`; None when its tool is not declared. No
+    /// verdict when no client is installed.
+    pub fn judge(&self, command: &SimpleCommand) -> Option<Judged> {
         let argv = client_argv(command);
         let (tool, config) = self.declared(&argv)?;
-        let Some(path) = find_on_path(tool) else {
-            return Some(Verdict::Inconclusive(format!("{tool} not installed: arguments not checked")));
-        };
+        let clients = self.clients.get(tool).map_or(&[][..], Vec::as_slice);
+        let verdicts = clients.iter().map(|c| (c.clone(), self.run_client(c, &argv, config))).collect();
+        Some(Judged { tool: tool.to_string(), argv, verdicts })
+    }
+
+    fn run_client(&self, client: &Client, argv: &[String], config: &ToolConfig) -> Verdict {
+        let tool = &argv[0];
         let scratch = match tempfile::Builder::new().prefix("gen-args-").tempdir() {
             Ok(dir) => dir,
-            Err(e) => return Some(Verdict::Inconclusive(format!("cannot create a scratch folder: {e}"))),
+            Err(e) => return Verdict::Inconclusive(format!("cannot create a scratch folder: {e}")),
         };
         let scratch_path = scratch.path().canonicalize().unwrap_or_else(|_| scratch.path().to_path_buf());
         let env: Vec<(String, String)> = config
@@ -259,45 +303,117 @@ impl<'a> ArgsChecker<'a> {
             .iter()
             .map(|(k, v)| (k.clone(), v.replace("{scratch}", &scratch_path.to_string_lossy())))
             .collect();
-        let mut run_argv = argv.clone();
-        run_argv[0] = path.to_string_lossy().into_owned();
+        let mut run_argv = argv.to_vec();
+        run_argv[0] = client.path.to_string_lossy().into_owned();
         let timeout = Duration::from_secs(config.timeout.unwrap_or(5));
-        let run = match sandbox::run(self.isolation, &scratch_path, &run_argv, &env, &Limits::with_timeout(timeout)) {
-            Ok(run) => run,
-            Err(e) => return Some(Verdict::Inconclusive(format!("cannot run {tool}: {e}"))),
-        };
-        Some(classify(config, &run.output, run.exit, timeout))
+        match sandbox::run(self.isolation, &scratch_path, &run_argv, &env, &Limits::with_timeout(timeout)) {
+            Ok(run) => classify(config, &run.output, run.exit, timeout),
+            Err(e) => Verdict::Inconclusive(format!("cannot run {tool}: {e}")),
+        }
     }
 
-    /// The outcome of the argument checks of a snippet's simple commands: failed with a
-    /// finding per rejected command, else passed (with inconclusive reasons as detail).
+    /// The outcome of the argument checks of a snippet's simple commands (see
+    /// [`Self::report`]).
     pub fn check(&self, commands: &[SimpleCommand]) -> Outcome {
+        self.report(commands, &[]).outcome
+    }
+
+    /// The argument checks of a snippet's simple commands, each judged by every client
+    /// of its tool: failed with a finding per command that every deciding client
+    /// rejected; a command some accept and others reject is version drift, which does
+    /// not fail (and contradicts the snippet's `requirements` when a rejecting version
+    /// meets them); otherwise passed, with inconclusive reasons as detail. The evidence
+    /// says which versions accepted which commands.
+    pub fn report(&self, commands: &[SimpleCommand], requirements: &[Requirement]) -> ArgsReport {
         let mut outcomes = Vec::new();
+        let mut evidence: BTreeMap<String, ArgsEvidence> = BTreeMap::new();
+        let mut rejecting: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut accepting: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for command in commands {
-            let argv = client_argv(command);
-            match self.verdict(command) {
-                None => {}
-                Some(Verdict::Accepted(_)) => outcomes.push(Outcome::passed()),
-                Some(Verdict::Inconclusive(reason)) => {
-                    outcomes.push(Outcome::inconclusive(format!("`{}`: {reason}", argv.join(" "))))
+            let Some(judged) = self.judge(command) else { continue };
+            let text = judged.argv.join(" ");
+            let entry = evidence.entry(judged.tool.clone()).or_default();
+            if judged.verdicts.is_empty() {
+                let reason = format!("{} not installed: arguments not checked", judged.tool);
+                entry.inconclusive.push(format!("`{text}`: {reason}"));
+                outcomes.push(Outcome::inconclusive(format!("`{text}`: {reason}")));
+                continue;
+            }
+            let mut accepted = Vec::new();
+            let mut rejected = Vec::new();
+            let mut unsure = Vec::new();
+            for (client, verdict) in &judged.verdicts {
+                match verdict {
+                    Verdict::Accepted(_) => accepted.push(client.label()),
+                    Verdict::Rejected(message) => {
+                        rejected.push(Rejection { version: client.label(), message: message.clone() })
+                    }
+                    Verdict::Inconclusive(reason) => unsure.push(reason.clone()),
                 }
-                Some(Verdict::Rejected(message)) => {
+            }
+            let tool_rejecting = rejecting.entry(judged.tool.clone()).or_default();
+            tool_rejecting.extend(rejected.iter().map(|r| r.version.clone()));
+            let tool_accepting = accepting.entry(judged.tool.clone()).or_default();
+            for version in &accepted {
+                if !tool_accepting.contains(version) {
+                    tool_accepting.push(version.clone());
+                }
+            }
+            match (accepted.is_empty(), rejected.is_empty()) {
+                (true, true) => {
+                    let reason = unsure.first().cloned().unwrap_or_default();
+                    entry.inconclusive.push(format!("`{text}`: {reason}"));
+                    outcomes.push(Outcome::inconclusive(format!("`{text}`: {reason}")));
+                }
+                (false, true) => entry.commands.push(text),
+                (true, false) => {
                     let finding = Finding::new(
                         CheckKind::Args,
                         "ARGS",
-                        format!("{} rejects these arguments: {message}", argv[0]),
+                        format!("{} rejects these arguments: {}", judged.tool, rejected[0].message),
                     )
                     .at(command.line, command.column)
-                    .with_help(format!(
-                        "gen ran `{}` (parameters stand in as `{STAND_IN}`); fix the arguments",
-                        argv.join(" ")
-                    ));
+                    .with_help(format!("gen ran `{text}` (parameters stand in as `{STAND_IN}`); fix the arguments"));
                     outcomes.push(Outcome::Failed { findings: vec![finding] });
+                }
+                (false, false) => {
+                    let contradicts = contradicted(&judged.tool, &rejected, requirements);
+                    entry.commands.push(text.clone());
+                    entry.drift.push(Drift {
+                        command: text,
+                        accepted_by: accepted,
+                        rejected_by: rejected,
+                        contradicts,
+                    });
                 }
             }
         }
-        Outcome::combine(outcomes)
+        // The versions that accepted every command they judged.
+        for (tool, entry) in &mut evidence {
+            let refused = rejecting.get(tool);
+            entry.accepted_by = accepting
+                .get(tool)
+                .into_iter()
+                .flatten()
+                .filter(|v| refused.is_none_or(|r| !r.contains(*v)))
+                .cloned()
+                .collect();
+        }
+        ArgsReport { outcome: Outcome::combine(outcomes), evidence }
     }
+}
+
+/// The label of `tool`'s requirement ("docker 1.3+") when a version that rejected a
+/// command meets it: the tag says these versions work, the evidence says otherwise.
+fn contradicted(tool: &str, rejected: &[Rejection], requirements: &[Requirement]) -> Option<String> {
+    requirements.iter().find_map(|r| match r {
+        Requirement::Tool { tool: t, version: Some(req), label } if t == tool => rejected
+            .iter()
+            .filter_map(|r| semver::Version::parse(&r.version).ok())
+            .any(|v| req.matches(&v))
+            .then(|| label.clone()),
+        _ => None,
+    })
 }
 
 /// Accepted, rejected or inconclusive, from what the client printed and how it ended.

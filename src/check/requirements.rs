@@ -5,7 +5,7 @@
 //! is then pure. An unmet requirement skips the snippet, with the reason.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rayon::prelude::*;
@@ -46,10 +46,27 @@ pub enum Probe {
     Found { version: Option<Version>, output: String },
 }
 
-/// The probes of a run, one per tool.
+/// The probes of a run: one per tool, and the clients of each tool that checks
+/// arguments.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ToolVersions {
     probes: BTreeMap<String, Probe>,
+    clients: BTreeMap<String, Vec<Client>>,
+}
+
+/// A client that checks a tool's arguments (`/usr/bin/docker`), with its version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Client {
+    pub path: PathBuf,
+    /// None when its version command printed none.
+    pub version: Option<Version>,
+}
+
+impl Client {
+    /// How results name it: its version ("28.2.2"), else its path.
+    pub fn label(&self) -> String {
+        self.version.as_ref().map_or_else(|| self.path.display().to_string(), Version::to_string)
+    }
 }
 
 impl ToolVersions {
@@ -59,7 +76,9 @@ impl ToolVersions {
     pub fn probe<'a>(tools: impl IntoIterator<Item = &'a str>, config: &BTreeMap<String, ToolConfig>) -> ToolVersions {
         let names: Vec<&str> = tools.into_iter().collect::<BTreeSet<_>>().into_iter().collect();
         let probes = names.into_par_iter().map(|tool| (tool.to_string(), probe_tool(tool, config.get(tool)))).collect();
-        ToolVersions { probes }
+        let mut versions = ToolVersions { probes, clients: BTreeMap::new() };
+        versions.probe_clients(config, &mut BTreeMap::new());
+        versions
     }
 
     /// [`Self::probe`], remembering each version command's output in `memo_file` (JSON):
@@ -73,43 +92,82 @@ impl ToolVersions {
         let mut memo: BTreeMap<String, Remembered> =
             std::fs::read(memo_file).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
         let names: Vec<&str> = tools.into_iter().collect::<BTreeSet<_>>().into_iter().collect();
-        let probed: Vec<(String, Probe, Option<(String, Remembered)>)> = names
+        let probed: Vec<(String, Probed)> = names
             .into_par_iter()
-            .map(|tool| {
-                let Some(path) = find_on_path(tool) else { return (tool.to_string(), Probe::Missing, None) };
-                let argv = version_argv(tool, &path, config.get(tool));
-                let command = argv.join("\u{1f}");
-                let stamp = program_stamp(&path);
-                if let Some(known) = memo.get(&command).filter(|r| Some(&r.stamp) == stamp.as_ref()) {
-                    return (
-                        tool.to_string(),
-                        Probe::Found { version: extract_version(&known.output), output: known.output.clone() },
-                        None,
-                    );
-                }
-                let (probe, output) = run_version_command(&argv, config.get(tool));
-                let learned = stamp.zip(output).map(|(stamp, output)| (command, Remembered { stamp, output }));
-                (tool.to_string(), probe, learned)
+            .map(|tool| match find_on_path(tool) {
+                None => (tool.to_string(), Probed { probe: Probe::Missing, learned: None }),
+                Some(path) => (tool.to_string(), probe_program(tool, &path, config.get(tool), &memo)),
             })
             .collect();
         let mut learned = false;
         let mut probes = BTreeMap::new();
-        for (tool, probe, new) in probed {
-            if let Some((command, remembered)) = new {
+        for (tool, probed) in probed {
+            if let Some((command, remembered)) = probed.learned {
                 memo.insert(command, remembered);
                 learned = true;
             }
-            probes.insert(tool, probe);
+            probes.insert(tool, probed.probe);
         }
+        let mut versions = ToolVersions { probes, clients: BTreeMap::new() };
+        learned |= versions.probe_clients(config, &mut memo);
         if learned {
             let _ = write_memo(memo_file, &memo);
         }
-        ToolVersions { probes }
+        versions
+    }
+
+    /// Probes the clients of each tool that checks arguments: `[tools.NAME] clients`, or
+    /// the tool on PATH. A configured client that does not exist is left out. True when
+    /// `memo` learned a version command's output.
+    fn probe_clients(
+        &mut self,
+        config: &BTreeMap<String, ToolConfig>,
+        memo: &mut BTreeMap<String, Remembered>,
+    ) -> bool {
+        let mut learned = false;
+        for (tool, tool_config) in config.iter().filter(|(_, c)| c.check_args) {
+            let paths: Vec<PathBuf> = if tool_config.clients.is_empty() {
+                find_on_path(tool).into_iter().collect()
+            } else {
+                tool_config
+                    .clients
+                    .iter()
+                    .filter_map(|c| if c.contains('/') { Some(PathBuf::from(c)) } else { find_on_path(c) })
+                    .filter(|p| p.is_file())
+                    .collect()
+            };
+            let mut clients = Vec::new();
+            for path in paths {
+                let Probed { probe, learned: new } = probe_program(tool, &path, Some(tool_config), memo);
+                if let Some((command, remembered)) = new {
+                    memo.insert(command, remembered);
+                    learned = true;
+                }
+                let version = match probe {
+                    Probe::Found { version, .. } => version,
+                    Probe::Missing => None,
+                };
+                clients.push(Client { path, version });
+            }
+            clients.sort_by(|a, b| a.version.cmp(&b.version));
+            self.clients.insert(tool.clone(), clients);
+        }
+        learned
+    }
+
+    /// The clients that check `tool`'s arguments, lowest version first.
+    pub fn clients(&self, tool: &str) -> &[Client] {
+        self.clients.get(tool).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every tool's clients.
+    pub fn all_clients(&self) -> &BTreeMap<String, Vec<Client>> {
+        &self.clients
     }
 
     /// Probes given directly (tests, or results known from elsewhere).
     pub fn from_probes(probes: impl IntoIterator<Item = (String, Probe)>) -> ToolVersions {
-        ToolVersions { probes: probes.into_iter().collect() }
+        ToolVersions { probes: probes.into_iter().collect(), clients: BTreeMap::new() }
     }
 
     pub fn get(&self, tool: &str) -> Option<&Probe> {
@@ -189,6 +247,27 @@ fn version_argv(tool: &str, path: &Path, config: Option<&ToolConfig>) -> Vec<Str
         argv[0] = path.to_string_lossy().into_owned();
     }
     argv
+}
+
+/// A probe, and the version command's output to remember (by the command), if new.
+struct Probed {
+    probe: Probe,
+    learned: Option<(String, Remembered)>,
+}
+
+/// Probes the program at `path` (found for `tool`): its remembered version command
+/// output when `memo` has it for this very program, else by running the command (then
+/// with what to remember).
+fn probe_program(tool: &str, path: &Path, config: Option<&ToolConfig>, memo: &BTreeMap<String, Remembered>) -> Probed {
+    let argv = version_argv(tool, path, config);
+    let command = argv.join("\u{1f}");
+    let stamp = program_stamp(path);
+    if let Some(known) = memo.get(&command).filter(|r| Some(&r.stamp) == stamp.as_ref()) {
+        let probe = Probe::Found { version: extract_version(&known.output), output: known.output.clone() };
+        return Probed { probe, learned: None };
+    }
+    let (probe, output) = run_version_command(&argv, config);
+    Probed { probe, learned: stamp.zip(output).map(|(stamp, output)| (command, Remembered { stamp, output })) }
 }
 
 /// Probes `tool`: looks it up on PATH and runs its version command.
@@ -277,7 +356,10 @@ mod tests {
         let versions =
             ToolVersions::from_probes([("docker".into(), found("1.2.0")), ("boot2docker".into(), Probe::Missing)]);
         let docker13 = Requirement::tool_version("docker", ">=1.3", "docker 1.3+").unwrap();
-        assert_eq!(versions.check(&[docker13.clone()]), Outcome::skipped("requires docker 1.3+, found 1.2.0"));
+        assert_eq!(
+            versions.check(std::slice::from_ref(&docker13)),
+            Outcome::skipped("requires docker 1.3+, found 1.2.0")
+        );
         assert_eq!(versions.check(&[Requirement::tool("boot2docker")]), Outcome::skipped("boot2docker not installed"));
         assert_eq!(versions.check(&[Requirement::tool("brew")]), Outcome::skipped("brew not installed"));
         let newer = ToolVersions::from_probes([("docker".into(), found("28.2.2"))]);

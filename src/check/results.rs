@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use sha2::{Digest, Sha256};
 
 use super::Outcome;
+use crate::evidence::Evidence;
 use crate::results::{ResultsFile, SnippetResult, Status};
 
 /// Which snippets are tested again: `--force` tests all of them.
@@ -76,6 +77,8 @@ pub struct Tested<'a> {
     pub date: toml::value::Datetime,
     /// Its findings located in the Markdown file, one line each (kept when it failed).
     pub findings: Vec<String>,
+    /// Which checks ran (kept when it passed).
+    pub evidence: Evidence,
 }
 
 /// Records the outcome of snippet `id`'s test. An inconclusive outcome is recorded as
@@ -88,6 +91,7 @@ pub fn record(results: &mut ResultsFile, id: &str, outcome: &Outcome, tested: Te
         Outcome::Skipped { reason } => (Status::Skipped, reason.clone()),
     };
     let findings = if status == Status::Failed { tested.findings } else { Vec::new() };
+    let evidence = (status == Status::Passed).then_some(tested.evidence);
     let result = SnippetResult {
         status,
         date: tested.date,
@@ -96,8 +100,30 @@ pub fn record(results: &mut ResultsFile, id: &str, outcome: &Outcome, tested: Te
         tools: tested.tools,
         detail,
         findings,
+        evidence,
     };
     results.snippets.insert(id.to_string(), result);
+}
+
+/// Why the recorded result of a snippet stays instead of this run's: the recorded
+/// result passed, for the same content, and checked more than this run could ("shellcheck
+/// 0.9.0", "docker 28.2.2"), or this run skips the snippet where it passed. None when
+/// the new result is to be recorded; a failure always is.
+pub fn kept_because(
+    recorded: Option<&SnippetResult>,
+    content: &str,
+    outcome: &Outcome,
+    evidence: &Evidence,
+) -> Option<String> {
+    let recorded = recorded.filter(|r| r.status == Status::Passed && r.content == content)?;
+    match outcome {
+        Outcome::Failed { .. } => None,
+        Outcome::Skipped { reason } => Some(format!("this machine skips it ({reason})")),
+        Outcome::Passed { .. } | Outcome::Inconclusive { .. } => {
+            let more = recorded.evidence.as_ref()?.stronger_than(evidence);
+            (!more.is_empty()).then(|| format!("it checked more ({}) than this machine can", more.join(", ")))
+        }
+    }
 }
 
 /// The outcome a recorded result stands for (a failure without its findings: the
@@ -125,7 +151,11 @@ mod tests {
     }
 
     fn tested<'a>(full: &'a str, tools: BTreeMap<String, String>, findings: Vec<String>) -> Tested<'a> {
-        Tested { key: Key { full, content: "c1" }, tools, date: date("2026-12-01"), findings }
+        Tested { key: Key { full, content: "c1" }, tools, date: date("2026-12-01"), findings, evidence: linted() }
+    }
+
+    fn linted() -> Evidence {
+        Evidence { syntax: true, lint: true, ..Evidence::default() }
     }
 
     #[test]
@@ -175,13 +205,14 @@ mod tests {
         assert!(needs_test(&results, "docker/ps", "changed", Retest::Changed));
         assert_eq!(
             results.status("docker/ps", "c1"),
-            SnippetStatus::Passed { tools: docker("28.2.2"), date: "2026-12-01".into() }
+            SnippetStatus::Passed { tools: docker("28.2.2"), date: "2026-12-01".into(), evidence: Some(linted()) }
         );
         assert_eq!(
             results.status("boot2docker/up", "c1"),
             SnippetStatus::Skipped { reason: "boot2docker not installed".into(), date: "2026-12-01".into() }
         );
         assert!(results.snippets["boot2docker/up"].findings.is_empty(), "findings are kept for failures only");
+        assert_eq!(results.snippets["boot2docker/up"].evidence, None, "evidence is kept for passes only");
         assert_eq!(
             results.status("docker/run", "c1"),
             SnippetStatus::Failed { findings: vec!["a.md:3:3: args ARGS: x".into()], date: "2026-12-01".into() }
@@ -193,5 +224,32 @@ mod tests {
             recorded_outcome(&results.snippets["docker/info"]),
             Outcome::Passed { detail: "inconclusive: needs a daemon".into() }
         );
+    }
+
+    #[test]
+    fn a_weaker_pass_keeps_the_stronger_result_and_a_failure_replaces_it() {
+        let mut results = ResultsFile::default();
+        let mut strong = linted();
+        strong.shellcheck = Some("0.9.0".into());
+        let passed = Outcome::Passed { detail: String::new() };
+        let tested_strong = Tested { evidence: strong.clone(), ..tested("k1", docker("28.2.2"), vec![]) };
+        record(&mut results, "a/x", &passed, tested_strong);
+        let recorded = results.snippets.get("a/x");
+        // This machine has no shellcheck: its pass is weaker.
+        assert_eq!(
+            kept_because(recorded, "c1", &passed, &linted()).as_deref(),
+            Some("it checked more (shellcheck 0.9.0) than this machine can")
+        );
+        assert_eq!(
+            kept_because(recorded, "c1", &Outcome::skipped("docker not installed"), &Evidence::default()).as_deref(),
+            Some("this machine skips it (docker not installed)")
+        );
+        // As strong, or stronger: recorded anew.
+        assert_eq!(kept_because(recorded, "c1", &passed, &strong), None);
+        // Changed content: the old result says nothing about it.
+        assert_eq!(kept_because(recorded, "c2", &passed, &linted()), None);
+        // A real failure always replaces the pass, even from a weaker run.
+        let failed = Outcome::Failed { findings: vec![Finding::new(CheckKind::Lint, "GEN001", "x")] };
+        assert_eq!(kept_because(recorded, "c1", &failed, &linted()), None);
     }
 }

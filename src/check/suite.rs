@@ -15,12 +15,13 @@ use super::args::{ArgsChecker, SimpleCommand};
 use super::expect::{run_snippet, RunSpec};
 use super::lint::{lint, BlockKind};
 use super::plan::Planned;
-use super::requirements::{Requirement, ToolVersions};
-use super::results::{needs_test, record, recorded_outcome, result_key, Key, Retest, Tested};
+use super::requirements::{Probe, Requirement, ToolVersions};
+use super::results::{kept_because, needs_test, record, recorded_outcome, result_key, Key, Retest, Tested};
 use super::sandbox::{Isolation, SandboxUnavailable};
 use super::shellcheck::{self, Script, ShellcheckError};
 use super::{Origin, Outcome, Summary};
 use crate::config::SiteConfig;
+use crate::evidence::{Compared, Evidence, RunEvidence, RunIsolation};
 use crate::results::ResultsFile;
 
 /// Everything the checks need to know about one snippet.
@@ -187,12 +188,14 @@ struct RunKeys {
 /// The tool versions of a run (probed once each, or remembered) and each snippet's
 /// key with the versions of its tools.
 fn keys_of(planned: &[Planned], config: &SiteConfig, options: &SuiteOptions) -> RunKeys {
-    let names: BTreeSet<&str> = planned.iter().flat_map(|p| p.tools.iter().map(String::as_str)).collect();
+    // shellcheck's version is part of every key: a result says which one checked it.
+    let names: BTreeSet<&str> =
+        planned.iter().flat_map(|p| p.tools.iter().map(String::as_str)).chain(["shellcheck"]).collect();
     let versions = match &options.probe_memo {
         Some(file) => ToolVersions::probe_remembered(names, &config.tools, file),
         None => ToolVersions::probe(names, &config.tools),
     };
-    let settings = settings_fingerprint(config, options.isolation.is_ok());
+    let settings = settings_fingerprint(config, options.isolation.is_ok(), &versions);
     let snippets = planned
         .iter()
         .map(|p| {
@@ -228,9 +231,22 @@ fn unchanged_note(unchanged: usize) -> Option<String> {
         .then(|| format!("{unchanged} unchanged since their last test: not tested again (--force re-tests them)"))
 }
 
-/// The settings that change results: part of every key.
-fn settings_fingerprint(config: &SiteConfig, isolated: bool) -> String {
-    format!("{}|isolated={isolated}", serde_json::to_string(&config.tools).unwrap_or_default())
+/// The settings and the checks available that change results: part of every key. With
+/// the checks available (a sandbox, shellcheck's version, the argument clients'
+/// versions) in the key, a machine that has other checks tests again, and a weaker
+/// result does not replace a stronger one (see [`kept_because`]).
+fn settings_fingerprint(config: &SiteConfig, isolated: bool, versions: &ToolVersions) -> String {
+    let clients: Vec<String> = versions
+        .all_clients()
+        .iter()
+        .map(|(tool, clients)| format!("{tool}={}", clients.iter().map(|c| c.label()).collect::<Vec<_>>().join(",")))
+        .collect();
+    format!(
+        "{}|isolated={isolated}|shellcheck={}|clients={}",
+        serde_json::to_string(&config.tools).unwrap_or_default(),
+        versions.version_of("shellcheck").unwrap_or_default(),
+        clients.join(";")
+    )
 }
 
 fn content_fingerprint(snippet: &SnippetCheck) -> String {
@@ -247,6 +263,33 @@ fn tool_names(snippet: &SnippetCheck) -> Vec<String> {
     names.sort();
     names.dedup();
     names
+}
+
+/// The requirements of a snippet that the probes meet, as "docker 1.3+ (found 28.2.2)".
+fn met_requirements(requirements: &[Requirement], versions: &ToolVersions) -> Vec<String> {
+    requirements
+        .iter()
+        .map(|r| match r {
+            Requirement::Tool { tool, label, .. } => match versions.version_of(tool) {
+                Some(v) => format!("{label} (found {v})"),
+                None => label.clone(),
+            },
+            Requirement::Os(os) => format!("os {os}"),
+        })
+        .collect()
+}
+
+/// How a snippet that passed its run ran: in which isolation, and whether its block
+/// shows output to compare.
+fn run_evidence(isolation: &Isolation, spec: &RunSpec) -> RunEvidence {
+    let shows_output = spec.steps.iter().any(|s| s.expected.as_deref().is_some_and(|e| !e.is_empty()));
+    RunEvidence {
+        isolation: match isolation {
+            Isolation::Bubblewrap(_) => RunIsolation::Sandbox,
+            Isolation::Unsandboxed => RunIsolation::Unsandboxed,
+        },
+        compared: if shows_output { Compared::Output } else { Compared::ExitStatus },
+    }
 }
 
 fn finding_lines(outcome: &Outcome, origin: &Origin) -> Vec<String> {
@@ -292,29 +335,48 @@ pub fn run_suite(
     }
     notes.extend(isolation_note(config, options));
 
-    let checker = isolation.map(|iso| ArgsChecker::new(&config.tools, iso));
-    let check_one = |i: usize| -> Outcome {
+    let checker = isolation.map(|iso| ArgsChecker::with_clients(&config.tools, versions.all_clients().clone(), iso));
+    let shellcheck_version = versions.version_of("shellcheck");
+    let check_one = |i: usize| -> (Outcome, Evidence) {
         let snippet = &snippets[i];
+        let mut evidence = Evidence {
+            syntax: snippet.script.is_some(),
+            lint: true,
+            requirements: met_requirements(&snippet.requirements, &versions),
+            missing: snippet.tools.iter().filter(|t| versions.get(t) == Some(&Probe::Missing)).cloned().collect(),
+            ..Evidence::default()
+        };
         let mut outcomes = vec![requirement_outcomes[&i].clone(), Outcome::from_findings(snippet.syntax.clone())];
         outcomes.push(Outcome::from_findings(lint(&snippet.text, BlockKind::from_language(&snippet.language))));
         if let Some(outcome) = shellcheck_outcomes.get(&i) {
             outcomes.push(outcome.clone());
+            evidence.shellcheck = shellcheck_version.clone();
         }
         if let Some(checker) = &checker {
-            outcomes.push(checker.check(&snippet.commands));
+            let report = checker.report(&snippet.commands, &snippet.requirements);
+            outcomes.push(report.outcome);
+            evidence.args = report.evidence;
         }
         if let (Some(spec), Some(iso)) = (&snippet.run, isolation) {
-            outcomes.push(run_snippet(iso, spec));
+            let outcome = run_snippet(iso, spec);
+            if matches!(outcome, Outcome::Passed { .. }) {
+                evidence.run = Some(run_evidence(iso, spec));
+            }
+            outcomes.push(outcome);
         }
-        Outcome::combine(outcomes)
+        (Outcome::combine(outcomes), evidence)
     };
     let pool = rayon::ThreadPoolBuilder::new().num_threads(options.jobs).build().expect("a thread pool");
     progress.start(to_test.len());
-    let fresh: BTreeMap<usize, Outcome> = pool.install(|| {
+    let fresh: BTreeMap<usize, (Outcome, Evidence)> = pool.install(|| {
         to_test
             .par_iter()
             .map(|&i| {
-                let outcome = if checked.contains(&i) { check_one(i) } else { requirement_outcomes[&i].clone() };
+                let outcome = if checked.contains(&i) {
+                    check_one(i)
+                } else {
+                    (requirement_outcomes[&i].clone(), Evidence::default())
+                };
                 progress.tested(&snippets[i].id);
                 (i, outcome)
             })
@@ -326,10 +388,22 @@ pub fn run_suite(
     for (i, snippet) in snippets.iter().enumerate() {
         let SnippetKey { key, tools } = &keys[i];
         let report = match fresh.get(&i) {
-            Some(outcome) => {
+            Some((outcome, evidence)) => {
+                if let Some(why) = kept_because(results.snippets.get(&snippet.id), &snippet.digest, outcome, evidence) {
+                    let date = results.snippets[&snippet.id].date;
+                    notes.push(format!("kept the recorded result of {} ({date}): {why}", snippet.id));
+                    reports.push(recorded_report(&planned[i], results));
+                    continue;
+                }
                 let findings = finding_lines(outcome, &snippet.origin);
                 let key = Key { full: key, content: &snippet.digest };
-                let tested = Tested { key, tools: tools.clone(), date: options.date, findings: findings.clone() };
+                let tested = Tested {
+                    key,
+                    tools: tools.clone(),
+                    date: options.date,
+                    findings: findings.clone(),
+                    evidence: evidence.clone(),
+                };
                 record(results, &snippet.id, outcome, tested);
                 SnippetReport {
                     id: snippet.id.clone(),

@@ -6,11 +6,13 @@
 use serde::Serialize;
 
 use super::{Entry, SnippetIndex};
+use crate::evidence::{Evidence, Level};
 use crate::markdown::snippet::{Parameter, Snippet, SnippetStatus, TagSource, TestMode};
 use crate::requirement::Requirement;
 
-/// The version of the document's shape.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The version of the document's shape. 2: `evidence` (what a pass checked), and the
+/// status `unverified`.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The whole document.
 #[derive(Debug, Clone, Serialize)]
@@ -44,12 +46,24 @@ pub struct SnippetRecord<'a> {
     pub requires: Vec<RequirementRecord<'a>>,
     pub parameters: &'a [Parameter],
     pub test: TestRecord<'a>,
-    /// `untested`, `passed`, `failed` or `skipped`.
+    /// `untested`, `passed`, `unverified` (passed, but a tool it uses could not be
+    /// checked), `failed` or `skipped`.
     pub status: &'static str,
     /// The last `gen test` result in detail (versions, date, reason, findings); null
     /// when never tested.
     pub last_test: Option<&'a SnippetStatus>,
+    /// What its last pass checked; null unless it passed (and gen recorded it).
+    pub evidence: Option<EvidenceRecord<'a>>,
     pub commands: Vec<CommandRecord<'a>>,
+}
+
+/// What a pass checked: the strongest level, in words, and each check.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceRecord<'a> {
+    pub level: Level,
+    /// "arguments accepted by docker 20.10.24 and 28.2.2", as the badge says it.
+    pub summary: String,
+    pub checks: &'a Evidence,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -157,6 +171,12 @@ fn record<'a>(e: &'a Entry, base_url: &str) -> SnippetRecord<'a> {
         },
         status: s.status.as_str(),
         last_test: (s.status != SnippetStatus::Untested).then_some(&s.status),
+        evidence: match &s.status {
+            SnippetStatus::Passed { evidence: Some(e), .. } => {
+                Some(EvidenceRecord { level: e.level(), summary: e.summary(), checks: e })
+            }
+            _ => None,
+        },
         commands: s
             .commands
             .iter()

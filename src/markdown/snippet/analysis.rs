@@ -184,19 +184,52 @@ fn parts_of(simple: &SimpleCommand) -> Vec<(&WordPart, usize)> {
 }
 
 /// The tools one simple command calls: its command word, and through wrappers
-/// (`sudo tee` → `sudo`, `tee`), the wrapped command. Paths count by their file name
-/// (`/usr/local/bin/boot2docker` → `boot2docker`). `NAME = value` (a mistaken
-/// assignment, which the lint reports) calls no tool.
+/// (`sudo tee` → `sudo`, `tee`), the wrapped command. A path names a tool only where it
+/// is one (see [`tool_name`]). `NAME = value` (a mistaken assignment, which the lint
+/// reports) calls no tool.
 pub fn tools_of(simple: &SimpleCommand) -> Vec<String> {
     let words = &simple.words;
     if words.len() >= 2 && words[1].literal() == Some("=") && shell::is_name(&words[0].raw) {
         return Vec::new();
     }
+    let literals: Vec<Option<&str>> = words.iter().map(|w| w.literal()).collect();
+    tool_words(&literals).into_iter().map(|t| t.name.to_string()).collect()
+}
+
+/// The tool a command word names: the word itself, or for a path, its file name when
+/// the path is in a folder of programs (`/usr/local/bin/boot2docker` → `boot2docker`,
+/// `~/bin/x` → `x`). A path elsewhere (`/etc/init.d/docker`, `./configure`) is a script
+/// run by its path, not the tool of the same name: None.
+pub fn tool_name(word: &str) -> Option<&str> {
+    match word.rsplit_once('/') {
+        None => Some(word),
+        Some((dir, name)) => {
+            let folder = dir.rsplit('/').next().unwrap_or(dir);
+            (matches!(folder, "bin" | "sbin") && !name.is_empty()).then_some(name)
+        }
+    }
+}
+
+/// A word of a simple command that names a tool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ToolWord<'a> {
+    /// The word's index in the command.
+    pub index: usize,
+    /// The tool (a path's file name, see [`tool_name`]).
+    pub name: &'a str,
+    /// A wrapper that runs a command after its options (`sudo`, `env`, `xargs`).
+    pub wrapper: bool,
+}
+
+/// The words of a command (given as their literal text, None for a word that is not
+/// plain text) that name tools: the command word, and through wrappers the wrapped
+/// command, in order. Shell keywords such as `time` and `exec` are looked through but
+/// not listed.
+pub fn tool_words<'a>(words: &[Option<&'a str>]) -> Vec<ToolWord<'a>> {
     let mut tools = Vec::new();
     let mut i = 0;
     while let Some(word) = words.get(i) {
-        let Some(name) = word.literal() else { break };
-        let name = name.rsplit('/').next().unwrap_or(name);
+        let Some(name) = word.and_then(tool_name) else { break };
         if name.is_empty() {
             break;
         }
@@ -205,13 +238,13 @@ pub fn tools_of(simple: &SimpleCommand) -> Vec<String> {
             break;
         }
         if !SHELL_WRAPPERS.contains(&name) {
-            tools.push(name.to_string());
+            tools.push(ToolWord { index: i, name, wrapper: wrapper.is_some() });
         }
         let Some((wrapper, with_argument)) = wrapper else { break };
         i += 1;
         // Skip the wrapper's options (and `NAME=value` for env and sudo).
         while let Some(w) = words.get(i) {
-            let Some(text) = w.literal() else { break };
+            let Some(text) = *w else { break };
             if text == "--" {
                 i += 1;
                 break;
@@ -252,6 +285,10 @@ mod tests {
         assert_eq!(tools("sudo -u root env -i FOO=1 nohup nice -n 5 make"), ["sudo", "env", "nohup", "nice", "make"]);
         assert_eq!(tools("time xargs -n 1 -I {} docker rm {}"), ["xargs", "docker"]);
         assert_eq!(tools("/usr/local/bin/boot2docker ssh"), ["boot2docker"]);
+        assert_eq!(tools("~/bin/tool -x && /opt/homebrew/bin/brew list"), ["tool", "brew"]);
+        // An init script or a script run by its path is not the tool of its name.
+        assert_eq!(tools("sudo /etc/init.d/docker restart"), ["sudo"]);
+        assert_eq!(tools("./configure && ../docker/build.sh"), Vec::<String>::new());
         assert_eq!(tools("$(boot2docker shellinit)"), ["boot2docker"]);
         assert_eq!(tools("cd /tmp && export X=1; . ~/.profile; command -v docker"), Vec::<String>::new());
         assert_eq!(tools("CONTAINERID = $(docker run -t x)"), ["docker"]);

@@ -21,6 +21,7 @@ use sha2::{Digest, Sha256};
 use crate::config::SnippetsConfig;
 use crate::content::SnippetDefaults;
 use crate::error::{Diagnostic, Errors};
+use crate::evidence::Evidence;
 use crate::requirement::{parse_requirements, requirement_in_prose, Requirement};
 
 use super::{escape_html, render_pre, CodeBlock, CodeBlockRenderer, Highlighter};
@@ -228,8 +229,14 @@ pub enum SnippetStatus {
     /// Changed since it was last tested on this date.
     #[serde(rename = "untested")]
     Changed { last_tested: String },
-    /// Passed on `date` against these tool versions.
-    Passed { tools: BTreeMap<String, String>, date: String },
+    /// Passed on `date` against these tool versions, with the evidence of what was
+    /// checked (none from a results file written before gen recorded it).
+    Passed {
+        tools: BTreeMap<String, String>,
+        date: String,
+        #[serde(skip)]
+        evidence: Option<Evidence>,
+    },
     /// Failed on `date`; `findings` says what, one line each.
     Failed { findings: Vec<String>, date: String },
     /// Not tested on `date`, for this reason ("requires macOS, this is Linux").
@@ -237,24 +244,29 @@ pub enum SnippetStatus {
 }
 
 impl SnippetStatus {
-    /// `untested`, `passed`, `failed` or `skipped`: the badge's class and word.
+    /// `untested`, `passed`, `unverified`, `failed` or `skipped`: the badge's class and
+    /// word. A pass is `unverified` when some tool of the snippet is not installed on the
+    /// test machine (its commands were not checked): "passed" alone never claims that.
     pub fn as_str(&self) -> &'static str {
         match self {
             SnippetStatus::Untested | SnippetStatus::Changed { .. } => "untested",
+            SnippetStatus::Passed { evidence: Some(e), .. } if e.is_partial() => "unverified",
             SnippetStatus::Passed { .. } => "passed",
             SnippetStatus::Failed { .. } => "failed",
             SnippetStatus::Skipped { .. } => "skipped",
         }
     }
 
-    /// What the badge says beyond its word: "docker 28.2.2 · 2026-12-05",
-    /// "requires macOS, this is Linux · 2026-12-05", "changed since 2026-12-05"; "" when
-    /// never tested.
+    /// What the badge says beyond its word: what was checked ("arguments accepted by
+    /// docker 28.2.2 · 2026-12-05"), "requires macOS, this is Linux · 2026-12-05",
+    /// "changed since 2026-12-05"; "" when never tested. A pass recorded without
+    /// evidence shows its tool versions.
     pub fn detail(&self) -> String {
         match self {
             SnippetStatus::Untested => String::new(),
             SnippetStatus::Changed { last_tested } => format!("changed since its test on {last_tested}"),
-            SnippetStatus::Passed { tools, date } => {
+            SnippetStatus::Passed { evidence: Some(evidence), date, .. } => format!("{} · {date}", evidence.summary()),
+            SnippetStatus::Passed { tools, date, evidence: None } => {
                 let versions: Vec<String> = tools.iter().map(|(tool, version)| format!("{tool} {version}")).collect();
                 versions.into_iter().chain([date.clone()]).collect::<Vec<_>>().join(" · ")
             }

@@ -172,9 +172,15 @@ fn decode_utf8(bytes: Vec<u8>, shown: &Path) -> Result<String> {
 
 /// Finds and reads every post in parallel; all errors are collected, sorted by file.
 pub fn load_posts(root: &Path) -> Result<Vec<PostSource>> {
+    Errors::collect(read_posts(root)?)
+}
+
+/// Finds and reads every post in parallel, each post's result on its own (in file
+/// order): `gen test` goes on with the others when one cannot be read. Errors of
+/// `content/` itself (a file that is not a post, a symlink loop) fail the whole.
+pub fn read_posts(root: &Path) -> Result<Vec<Result<PostSource>>> {
     let files = find_post_files(root)?;
-    let results: Vec<Result<PostSource>> = files.par_iter().map(|f| read_post(root, f)).collect();
-    Errors::collect(results)
+    Ok(files.par_iter().map(|f| read_post(root, f)).collect())
 }
 
 #[cfg(test)]

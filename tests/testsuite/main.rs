@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod broken_posts;
 mod build;
 mod docs;
 mod e2e;

@@ -304,7 +304,7 @@ pub fn run_suite(
             outcomes.push(checker.check(&snippet.commands));
         }
         if let (Some(spec), Some(iso)) = (&snippet.run, isolation) {
-            outcomes.push(run_snippet(iso, spec));
+            outcomes.push(run_snippet(iso, &spec.clone().with_unavailable(&config.tools)));
         }
         Outcome::combine(outcomes)
     };

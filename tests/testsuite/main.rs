@@ -26,5 +26,6 @@ mod check_support;
 mod check_args;
 mod check_lint;
 mod check_requirements;
+mod check_runs;
 mod check_sandbox;
 mod check_shellcheck;

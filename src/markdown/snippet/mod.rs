@@ -24,7 +24,7 @@ use crate::requirement::{parse_requirements, requirement_in_prose, Requirement};
 
 use super::{escape_html, render_pre, CodeBlock, CodeBlockRenderer, Highlighter};
 pub use analysis::{Parameter, ParameterKind};
-pub use attrs::{parse_attrs, AttrError, FenceAttrs, TestMode};
+pub use attrs::{parse_attrs, AttrError, FenceAttrs, OutputCheck, TestMode};
 pub use console::{parse_console, ConsoleCommand};
 
 /// Fence languages whose blocks are snippets.
@@ -286,6 +286,8 @@ pub struct Snippet {
     pub timeout: Duration,
     /// `exit=`: the expected exit status for `run` (default 0).
     pub exit: i32,
+    /// `output=`: what a run compares of the output (default: the lines shown).
+    pub output: OutputCheck,
     /// The tools the commands call, in order of first use.
     pub tools: Vec<String>,
     /// Placeholders and unassigned variables, in order of first use.
@@ -455,6 +457,7 @@ impl SnippetExtractor {
             test,
             timeout,
             exit,
+            output: attrs.output.unwrap_or_default(),
             tools,
             parameters,
             shellcheck_exclude: attrs.shellcheck,

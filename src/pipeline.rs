@@ -111,8 +111,20 @@ fn render_posts_for(
     statuses: &Statuses,
     unlabelled: UnlabelledBlocks,
 ) -> Result<Vec<Post>> {
+    Errors::collect(render_each(pass, sources, highlighter, links, statuses, unlabelled))
+}
+
+/// [`render_posts_for`], each post's result on its own, in input order.
+fn render_each(
+    pass: PostPass,
+    sources: Vec<PostSource>,
+    highlighter: &Highlighter,
+    links: &LinkIndex,
+    statuses: &Statuses,
+    unlabelled: UnlabelledBlocks,
+) -> Vec<Result<Post>> {
     let keep_markdown = pass == PostPass::KeepMarkdown;
-    let results: Vec<Result<Post>> = sources
+    sources
         .into_par_iter()
         .map(|source| {
             let extractor = SnippetExtractor::new(&source.path, &source.slug, &source.front_matter.snippets)
@@ -136,8 +148,7 @@ fn render_posts_for(
             let path = site::post_path(&source.slug);
             Ok(Post { source, rendered, path })
         })
-        .collect();
-    Errors::collect(results)
+        .collect()
 }
 
 /// Where the build finds each snippet's last `gen test` result.
@@ -155,7 +166,10 @@ pub fn snippet_index(
     opts: &BuildOptions,
     highlighter: &Highlighter,
 ) -> Result<(SiteConfig, SnippetIndex)> {
-    let TestInputs { config, index, .. } = test_inputs(root, opts, highlighter, &load_statuses(root)?)?;
+    let TestInputs { config, index, broken, .. } = test_inputs(root, opts, highlighter, &load_statuses(root)?)?;
+    if !broken.is_empty() {
+        return Err(Errors(broken.into_iter().flat_map(|b| b.errors.0).collect()));
+    }
     Ok((config, index))
 }
 
@@ -176,10 +190,30 @@ pub struct TestInputs {
     /// Whether a post was left out only because its date is still to come (it will be
     /// in later, with the same files).
     pub scheduled: bool,
+    /// The posts that could not be read or rendered (front matter, Markdown or snippet
+    /// errors), in file order: their snippets are not in `index`.
+    pub broken: Vec<BrokenPost>,
+}
+
+/// A post `gen test` could not read or render, with its errors, located and sorted.
+#[derive(Debug, Clone)]
+pub struct BrokenPost {
+    /// The post file, relative to the site root.
+    pub file: std::path::PathBuf,
+    pub errors: Errors,
+}
+
+impl BrokenPost {
+    fn new(errors: Errors) -> BrokenPost {
+        let errors = errors.sorted();
+        let file = errors.0.first().map(|d| d.file.clone()).unwrap_or_default();
+        BrokenPost { file, errors }
+    }
 }
 
 /// The [`TestInputs`] of the site, extracted without rendering code blocks; each
-/// snippet's status comes from `statuses`.
+/// snippet's status comes from `statuses`. A post whose front matter or Markdown is
+/// broken is left out and listed in [`TestInputs::broken`]; the others are read as usual.
 pub fn test_inputs(
     root: &Path,
     opts: &BuildOptions,
@@ -188,12 +222,27 @@ pub fn test_inputs(
 ) -> Result<TestInputs> {
     let config = load_config(root, opts)?;
     let now = PostDate::now();
-    let (sources, left_out) = select_posts(content::load_posts(root)?, opts, now);
+    let mut broken = Vec::new();
+    let mut read = Vec::new();
+    for post in content::read_posts(root)? {
+        match post {
+            Ok(source) => read.push(source),
+            Err(errors) => broken.push(BrokenPost::new(errors)),
+        }
+    }
+    let (sources, left_out) = select_posts(read, opts, now);
     let scheduled = left_out.iter().any(|p| p.front_matter.date > now);
     let links =
         LinkIndex::new(&sources, &Urls::new(&config)).with_unpublished(left_out.iter().map(|p| p.path.as_path()));
     let unlabelled = UnlabelledBlocks::of(&config.snippets);
-    let posts = render_posts_for(PostPass::ExtractOnly, sources, highlighter, &links, statuses, unlabelled)?;
+    let mut posts = Vec::new();
+    for post in render_each(PostPass::ExtractOnly, sources, highlighter, &links, statuses, unlabelled) {
+        match post {
+            Ok(post) => posts.push(post),
+            Err(errors) => broken.push(BrokenPost::new(errors)),
+        }
+    }
+    broken.sort_by(|a, b| a.file.cmp(&b.file));
     let index = site::snippet_index(&posts)?;
     let others = posts
         .iter()
@@ -208,7 +257,7 @@ pub fn test_inputs(
             })
         })
         .collect();
-    Ok(TestInputs { config, index, others, scheduled })
+    Ok(TestInputs { config, index, others, scheduled, broken })
 }
 
 /// Reads `static/` of the theme, then of the site (which wins), into memory.

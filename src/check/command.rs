@@ -21,7 +21,7 @@ use super::{Origin, Outcome};
 use crate::error::{Diagnostic, Errors};
 use crate::markdown::snippet::NoResults;
 use crate::markdown::Highlighter;
-use crate::pipeline::{load_config, test_inputs, BuildOptions, Statuses, TestInputs};
+use crate::pipeline::{load_config, test_inputs, BrokenPost, BuildOptions, Statuses, TestInputs};
 use crate::results::{ResultsFile, RESULTS_FILE};
 
 /// How the report is printed.
@@ -99,12 +99,14 @@ pub fn test(root: &Path, options: &TestOptions) -> Result<Printed, Errors> {
         }
     }
 
-    let TestInputs { config, index, others, scheduled } =
+    let TestInputs { config, index, others, scheduled, broken } =
         test_inputs(root, &build, &Highlighter::new(), &(Arc::new(NoResults) as Statuses))?;
     let selected = |id: &str, file: &Path| {
         options.pattern.as_deref().is_none_or(|p| id.contains(p) || file.to_string_lossy().contains(p))
             && options.shard.is_none_or(|s| s.contains(id))
     };
+    // A post that cannot be read is one failure of its own, named by its file.
+    let broken: Vec<&BrokenPost> = broken.iter().filter(|b| selected(&b.file.to_string_lossy(), &b.file)).collect();
     let mut all_ids: BTreeSet<String> = index.entries().iter().map(|e| e.snippet.id.clone()).collect();
     let snippets: Vec<_> = index.entries().iter().map(|e| &e.snippet).filter(|s| selected(&s.id, &s.file)).collect();
     let (skipped, tested): (Vec<_>, Vec<_>) = snippets.into_iter().partition(|s| skip_reason(s).is_some());
@@ -132,19 +134,44 @@ pub fn test(root: &Path, options: &TestOptions) -> Result<Printed, Errors> {
     let mut report = run_suite(&checks, &config, &mut results, &suite, progress)
         .map_err(|e| Diagnostic::file(root.join("content"), format!("cannot run snippets: {e}")))?;
     // Results of snippets that are gone are dropped; a pattern or a shard keeps the others'.
-    results.retain_ids(&all_ids);
+    // A broken post's snippets are not gone, only unread: nothing is dropped then.
+    if broken.is_empty() {
+        results.retain_ids(&all_ids);
+    }
     if results != before {
         results.save(root).map_err(|e| Diagnostic::file(RESULTS_FILE, format!("cannot write the results: {e}")))?;
     }
-    // A post still to come will be in later with the same files: no plan for that.
-    if let (Some(cache), Some(digest), false) = (&cache, digest, scheduled) {
+    // A post still to come will be in later with the same files: no plan for that; nor
+    // while a post is broken (its snippets are not in the plan).
+    if let (Some(cache), Some(digest), false) = (&cache, digest, scheduled || !broken.is_empty()) {
         cache.save_plan(
             root,
             &Plan { digest, checks: checks.iter().map(SnippetCheck::planned).collect(), skipped: skipped.clone() },
         );
     }
     add_skipped(&mut report, &skipped);
+    add_broken(&mut report, &broken);
     finish(report, options)
+}
+
+/// Adds the posts that could not be read or rendered to the report, each a failure
+/// whose findings are its errors.
+fn add_broken(report: &mut SuiteReport, broken: &[&BrokenPost]) {
+    for post in broken {
+        let outcome = Outcome::Failed { findings: Vec::new() };
+        report.summary.add(&outcome);
+        let first = post.errors.0.first();
+        // A report shows the line before a snippet's origin (its fence): the error's line.
+        let (line, column) = first.map_or((0, 0), |d| (d.line + 1, d.column));
+        let findings = post.errors.0.iter().map(|d| d.to_string().trim_start_matches("error: ").to_string()).collect();
+        report.snippets.push(SnippetReport {
+            id: post.file.to_string_lossy().into_owned(),
+            origin: Origin::new(&post.file, line, column),
+            outcome,
+            cached: false,
+            findings,
+        });
+    }
 }
 
 /// Adds the snippets their fence skips to the report.

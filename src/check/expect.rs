@@ -4,10 +4,12 @@
 //! matched against its expected lines, trycmd-style: a line `...` matches any number of
 //! lines, `[..]` any text within a line. A mismatch shows a diff.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::sandbox::{self, Exit, Isolation, Limits};
 use super::{CheckKind, Finding, Outcome};
+use crate::config::ToolConfig;
 
 /// One command of a snippet and what it should print (stdout and stderr as a terminal
 /// shows them); `None` means the output is not compared.
@@ -29,6 +31,37 @@ pub struct RunSpec {
     /// exit 0.
     pub exit: i32,
     pub timeout: Duration,
+    /// The programs the commands call (the snippet's tools): when one is not installed,
+    /// the run is skipped, not failed.
+    pub programs: Vec<String>,
+    /// The values the reader fills in (`<command>`, `$CONTAINERID` that the snippet does
+    /// not assign itself): a snippet that needs one is not run as written, but skipped.
+    pub reader_values: Vec<String>,
+    /// What a tool prints when the test machine lacks what it needs (a daemon, a
+    /// terminal): a failed run that printed one of these is skipped, with that reason.
+    pub unavailable: Vec<Unavailable>,
+}
+
+/// A message by which `tool` says it cannot work here (the `accepted` messages of its
+/// `[tools]` entry: the client took the arguments but had no daemon or terminal).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unavailable {
+    pub tool: String,
+    pub message: String,
+}
+
+impl RunSpec {
+    /// The spec with the `accepted` messages of its programs' `[tools]` entries as the
+    /// messages that mean the test machine lacks what they need.
+    pub fn with_unavailable(mut self, tools: &BTreeMap<String, ToolConfig>) -> RunSpec {
+        self.unavailable = self
+            .programs
+            .iter()
+            .filter_map(|p| tools.get(p).map(|t| (p, t)))
+            .flat_map(|(p, t)| t.accepted.iter().map(|m| Unavailable { tool: p.clone(), message: m.clone() }))
+            .collect();
+        self
+    }
 }
 
 /// Does `actual` match `expected`, where a line `...` stands for any lines and `[..]`
@@ -121,8 +154,18 @@ pub fn run_snippet(isolation: &Isolation, spec: &RunSpec) -> Outcome {
     run_snippet_in(isolation, spec, &std::env::temp_dir())
 }
 
-/// [`run_snippet`] with its temporary folder made inside `parent`.
+/// [`run_snippet`] with its temporary folder made inside `parent`. A snippet that calls
+/// a program not on PATH (the sandbox's PATH is gen's, over the same root) is skipped:
+/// its run could only say "command not found".
 pub fn run_snippet_in(isolation: &Isolation, spec: &RunSpec, parent: &std::path::Path) -> Outcome {
+    let missing: Vec<&str> =
+        spec.programs.iter().filter(|p| sandbox::find_on_path(p).is_none()).map(String::as_str).collect();
+    if let Some(reason) = not_installed(&missing) {
+        return Outcome::skipped(reason);
+    }
+    if !spec.reader_values.is_empty() {
+        return Outcome::skipped(format!("needs values the reader fills in: {}", spec.reader_values.join(", ")));
+    }
     let dir = match tempfile::Builder::new().prefix("gen-run-").tempdir_in(parent) {
         Ok(dir) => dir,
         Err(e) => return Outcome::inconclusive(format!("cannot create a scratch folder: {e}")),
@@ -134,7 +177,13 @@ pub fn run_snippet_in(isolation: &Isolation, spec: &RunSpec, parent: &std::path:
         Ok(run) => run,
         Err(e) => return Outcome::inconclusive(format!("cannot start bash: {e}")),
     };
-    compare(spec, &run.output, run.exit)
+    let outcome = compare(spec, &run.output, run.exit);
+    match spec.unavailable.iter().find(|u| outcome.is_failed() && run.output.contains(&u.message)) {
+        Some(u) => {
+            Outcome::skipped(format!("{} cannot work on the test machine: it printed \"{}\"", u.tool, u.message))
+        }
+        None => outcome,
+    }
 }
 
 /// The outcome of a session that printed `output` and ended with `exit`.
@@ -188,6 +237,15 @@ fn compare(spec: &RunSpec, output: &str, exit: Exit) -> Outcome {
         }
     }
     Outcome::from_findings(findings)
+}
+
+/// "brew is not installed on the test machine", "sudo and tee are not …"; `None` when
+/// nothing is missing.
+fn not_installed(programs: &[&str]) -> Option<String> {
+    let (last, others) = programs.split_last()?;
+    let names = if others.is_empty() { last.to_string() } else { format!("{} and {last}", others.join(", ")) };
+    let verb = if others.is_empty() { "is" } else { "are" };
+    Some(format!("{names} {verb} not installed on the test machine"))
 }
 
 fn first_line(command: &str) -> &str {
@@ -250,6 +308,9 @@ mod tests {
             steps: vec![step("echo hi", Some("hello"), 1), step("false", None, 2)],
             exit: 0,
             timeout: Duration::from_secs(1),
+            programs: Vec::new(),
+            reader_values: Vec::new(),
+            unavailable: Vec::new(),
         };
         let out = compare(&spec, "hi\n\u{1f}GEN-STEP 0 0\u{1f}\n\u{1f}GEN-STEP 1 1\u{1f}\n", Exit::Code(0));
         let Outcome::Failed { findings } = out else { panic!("{out:?}") };
@@ -268,10 +329,19 @@ mod tests {
             steps: vec![step("X=42; cd /", None, 1), step("echo $X; pwd", Some("42\n/"), 2), step("exit 3", None, 3)],
             exit: 3,
             timeout: Duration::from_secs(10),
+            programs: Vec::new(),
+            reader_values: Vec::new(),
+            unavailable: Vec::new(),
         };
         assert_eq!(run_snippet(&Isolation::Unsandboxed, &spec), Outcome::passed());
-        let wrong =
-            RunSpec { steps: vec![step("echo one", Some("two"), 1)], exit: 0, timeout: Duration::from_secs(10) };
+        let wrong = RunSpec {
+            steps: vec![step("echo one", Some("two"), 1)],
+            exit: 0,
+            timeout: Duration::from_secs(10),
+            programs: Vec::new(),
+            reader_values: Vec::new(),
+            unavailable: Vec::new(),
+        };
         assert!(run_snippet(&Isolation::Unsandboxed, &wrong).is_failed());
     }
 }

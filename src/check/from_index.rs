@@ -10,9 +10,13 @@ use super::requirements::Requirement;
 use super::shellcheck::{mask_placeholders, Script};
 use super::suite::SnippetCheck;
 use super::{CheckKind, Finding, Origin};
+use std::collections::HashSet;
 use std::time::Duration;
 
-use crate::markdown::snippet::{snippet_digest, Command, Detection, Snippet, SnippetKind, TestMode};
+use crate::markdown::snippet::analysis::tools_and_parameters;
+use crate::markdown::snippet::{
+    snippet_digest, Command, Detection, OutputCheck, ParameterKind, Snippet, SnippetKind, TestMode,
+};
 use crate::requirement;
 use crate::shell::{self, WordPart};
 
@@ -143,7 +147,11 @@ fn script(snippet: &Snippet, origin: &Origin) -> Script {
     }
 }
 
+/// What a run of `snippet` must do. Output is compared where the block shows some: a
+/// console block that shows no output lines asserts only the exit status of each
+/// command, unless `output="silent"` asks that nothing be printed.
 fn run_spec(snippet: &Snippet, origin: &Origin) -> RunSpec {
+    let shows_output = snippet.kind == SnippetKind::Console && snippet.commands.iter().any(|c| !c.output.is_empty());
     let steps = snippet
         .commands
         .iter()
@@ -151,13 +159,45 @@ fn run_spec(snippet: &Snippet, origin: &Origin) -> RunSpec {
             let (line, column) = c.pieces.first().map_or((c.line, origin.column), |p| (p.line, p.column));
             Step {
                 command: c.text.clone(),
-                expected: (snippet.kind == SnippetKind::Console).then(|| c.expected_output()),
+                expected: match snippet.output {
+                    OutputCheck::Silent => Some(String::new()),
+                    OutputCheck::Shown => shows_output.then(|| c.expected_output()),
+                },
                 line: line + 1 - origin.line.min(line),
                 column: column + 1 - origin.column.min(column),
             }
         })
         .collect();
-    RunSpec { steps, exit: snippet.exit, timeout: snippet.timeout }
+    // A run is a session of its own: what earlier snippets of the post assign is unset.
+    let (_, parameters) = tools_and_parameters(&snippet.commands, &mut HashSet::new());
+    let reader_values = parameters
+        .into_iter()
+        .map(|p| match p.kind {
+            ParameterKind::Variable => format!("${}", p.name),
+            ParameterKind::Placeholder => p.name,
+        })
+        .collect();
+    RunSpec {
+        steps,
+        exit: snippet.exit,
+        timeout: snippet.timeout,
+        programs: snippet.tools.iter().filter(|t| !defines_function(snippet, t)).cloned().collect(),
+        reader_values,
+        unavailable: Vec::new(),
+    }
+}
+
+/// Whether one of `snippet`'s commands defines a shell function `name` (`name() {`,
+/// `function name`): a tool by its call, but no program to look for on PATH.
+fn defines_function(snippet: &Snippet, name: &str) -> bool {
+    snippet.commands.iter().any(|c| {
+        c.text.match_indices(name).any(|(at, _)| {
+            let before = c.text[..at].trim_end_matches([' ', '\t']);
+            let after = c.text[at + name.len()..].trim_start_matches([' ', '\t']);
+            let starts_word = before.is_empty() || before.ends_with([';', '&', '|', '\n', '{', '(']);
+            (starts_word && after.starts_with("()")) || before.ends_with("function")
+        })
+    })
 }
 
 /// The index's requirement as the requirement check reads it.
@@ -202,6 +242,13 @@ mod tests {
             matches!(&check.requirements[0], Requirement::Tool { tool, label, .. } if tool == "docker" && label == "docker 1.3+")
         );
         assert!(check.run.is_none());
+    }
+
+    #[test]
+    fn a_run_looks_for_programs_not_for_functions_the_snippet_defines() {
+        let md = "# T\n\n```console\n$ greet() { echo hi; }; greet | tr a-z A-Z\n$ function bye { echo; }; bye\n```\n";
+        let run = snippet_check(&snippets(md)[0], RunSelection::All).run.unwrap();
+        assert_eq!(run.programs, ["tr"]);
     }
 
     #[test]

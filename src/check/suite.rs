@@ -358,7 +358,7 @@ pub fn run_suite(
             evidence.args = report.evidence;
         }
         if let (Some(spec), Some(iso)) = (&snippet.run, isolation) {
-            let outcome = run_snippet(iso, spec);
+            let outcome = run_snippet(iso, &spec.clone().with_unavailable(&config.tools));
             if matches!(outcome, Outcome::Passed { .. }) {
                 evidence.run = Some(run_evidence(iso, spec));
             }

@@ -172,9 +172,32 @@ fn decode_utf8(bytes: Vec<u8>, shown: &Path) -> Result<String> {
 
 /// Finds and reads every post in parallel; all errors are collected, sorted by file.
 pub fn load_posts(root: &Path) -> Result<Vec<PostSource>> {
+    Errors::collect(read_posts(root)?)
+}
+
+/// Finds and reads every post in parallel, each post's result on its own (in file
+/// order): `gen test` goes on with the others when one cannot be read. Errors of
+/// `content/` itself (a file that is not a post, a symlink loop) fail the whole.
+pub fn read_posts(root: &Path) -> Result<Vec<Result<PostSource>>> {
     let files = find_post_files(root)?;
-    let results: Vec<Result<PostSource>> = files.par_iter().map(|f| read_post(root, f)).collect();
-    Errors::collect(results)
+    Ok(files.par_iter().map(|f| read_post(root, f)).collect())
+}
+
+/// Where `gen new "Title"` writes: `content/posts/<slug>.md`; `None` for an empty slug.
+pub fn new_post_path(title: &str) -> Option<PathBuf> {
+    let slug = slugify(title);
+    (!slug.is_empty()).then(|| Path::new(CONTENT_DIR).join("posts").join(format!("{slug}.md")))
+}
+
+/// The front matter and placeholder body of a new draft post.
+pub fn new_post_text(title: &str, date: PostDate, series: Option<&str>) -> String {
+    let quote = |s: &str| toml::Value::String(s.to_string()).to_string();
+    let mut text = format!("+++\ntitle = {}\ndate = {date}\ndraft = true\ncategories = []\ntags = []\n", quote(title));
+    if let Some(series) = series {
+        text.push_str(&format!("series = {}\n", quote(series)));
+    }
+    text.push_str("+++\n\nWrite the first paragraph here; it becomes the summary.\n\n<!-- more -->\n");
+    text
 }
 
 #[cfg(test)]
@@ -197,21 +220,4 @@ mod tests {
         let err = decode_utf8(b"\x89PNG\x00\x00\xff".to_vec(), Path::new("p.md")).unwrap_err();
         assert!(err.0[0].message.contains("binary"));
     }
-}
-
-/// Where `gen new "Title"` writes: `content/posts/<slug>.md`; `None` for an empty slug.
-pub fn new_post_path(title: &str) -> Option<PathBuf> {
-    let slug = slugify(title);
-    (!slug.is_empty()).then(|| Path::new(CONTENT_DIR).join("posts").join(format!("{slug}.md")))
-}
-
-/// The front matter and placeholder body of a new draft post.
-pub fn new_post_text(title: &str, date: PostDate, series: Option<&str>) -> String {
-    let quote = |s: &str| toml::Value::String(s.to_string()).to_string();
-    let mut text = format!("+++\ntitle = {}\ndate = {date}\ndraft = true\ncategories = []\ntags = []\n", quote(title));
-    if let Some(series) = series {
-        text.push_str(&format!("series = {}\n", quote(series)));
-    }
-    text.push_str("+++\n\nWrite the first paragraph here; it becomes the summary.\n\n<!-- more -->\n");
-    text
 }

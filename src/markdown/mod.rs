@@ -49,6 +49,9 @@ pub struct CodeBlock {
     /// A fenced block with no closing fence (it runs to the end of the post or of the
     /// list or quote it is in): an error, as the rest of the post would read as code.
     pub unclosed: bool,
+    /// For an unclosed fence in a list item: the line that ended the item, and the
+    /// block with it (a line indented less than the fence, such as output at column 1).
+    pub ended_by: Option<usize>,
 }
 
 /// A link written in the post, for link checks.
@@ -147,6 +150,31 @@ fn ends_with_closing_fence(block: &str) -> bool {
     last.len() >= opening && last.chars().all(|c| c == fence_char)
 }
 
+/// Where the line starts that ended the fenced block at `range` inside a list item:
+/// the first non-blank line after the block, when it is indented less than the fence
+/// (so it is not part of the item). `None` at the end of the post, or in a block quote.
+fn line_ending_list_item(markdown: &str, range: std::ops::Range<usize>) -> Option<usize> {
+    let line_start = markdown[..range.start].rfind('\n').map_or(0, |i| i + 1);
+    let fence_indent = range.start - line_start;
+    if fence_indent == 0 || markdown[line_start..range.start].contains('>') {
+        return None;
+    }
+    let mut at = range.end;
+    if at > 0 && markdown.as_bytes()[at - 1] != b'\n' {
+        at = markdown[at..].find('\n').map_or(markdown.len(), |i| at + i + 1);
+    }
+    while at < markdown.len() {
+        let end = markdown[at..].find('\n').map_or(markdown.len(), |i| at + i + 1);
+        let line = &markdown[at..end];
+        if !line.trim().is_empty() {
+            let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+            return (indent < fence_indent).then_some(at);
+        }
+        at = end;
+    }
+    None
+}
+
 /// The pulldown-cmark extensions gen enables.
 pub fn options() -> Options {
     Options::ENABLE_TABLES
@@ -218,7 +246,13 @@ pub fn render_markdown(markdown: &str, cx: &RenderContext<'_>) -> RenderedMarkdo
                 }
                 Event::End(TagEnd::CodeBlock) => {
                     let (mut block, _) = code.take().expect("in a code block");
-                    block.unclosed = block.code_line == block.line + 1 && !ends_with_closing_fence(&markdown[range]);
+                    block.unclosed =
+                        block.code_line == block.line + 1 && !ends_with_closing_fence(&markdown[range.clone()]);
+                    block.ended_by = block
+                        .unclosed
+                        .then(|| line_ending_list_item(markdown, range))
+                        .flatten()
+                        .map(|at| index.line(at));
                     let html = cx.code_blocks.render(&block, out.code_blocks.len(), cx.highlighter);
                     out.code_blocks.push(block);
                     events.push(Event::Html(CowStr::from(html)));
@@ -319,6 +353,7 @@ pub fn render_markdown(markdown: &str, cx: &RenderContext<'_>) -> RenderedMarkdo
                     heading: current_heading.clone(),
                     prose_before,
                     unclosed: false,
+                    ended_by: None,
                 };
                 code = Some((block, events.len()));
             }

@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod broken_posts;
 mod build;
 mod docs;
 mod e2e;
@@ -26,5 +27,6 @@ mod check_args;
 mod check_evidence;
 mod check_lint;
 mod check_requirements;
+mod check_runs;
 mod check_sandbox;
 mod check_shellcheck;

@@ -1,12 +1,12 @@
 //! Fence attributes of snippets, Hugo-style: `{requires="docker 1.3+", test="run",
-//! id="list-containers", timeout="30s", exit=1, shellcheck="SC2086,SC2046"}` (commas
-//! optional, values quoted or bare).
+//! id="list-containers", timeout="30s", exit=1, output="silent",
+//! shellcheck="SC2086,SC2046"}` (commas optional, values quoted or bare).
 //! Every mistake is an error located by its byte offset in the attribute text.
 
 use std::time::Duration;
 
 /// The keys a snippet fence accepts.
-pub const KNOWN_KEYS: &[&str] = &["requires", "test", "id", "timeout", "exit", "skip", "shellcheck"];
+pub const KNOWN_KEYS: &[&str] = &["requires", "test", "id", "timeout", "exit", "output", "skip", "shellcheck"];
 
 /// How `gen test` treats a snippet.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -30,6 +30,17 @@ impl TestMode {
     }
 }
 
+/// What a run compares of a snippet's output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutputCheck {
+    /// The output lines the block shows (the default): a block that shows none asserts
+    /// only the exit status.
+    #[default]
+    Shown,
+    /// `output="silent"`: the commands print nothing; anything printed fails the run.
+    Silent,
+}
+
 /// A value with the byte offset in the attribute text where it starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Located<T> {
@@ -46,6 +57,7 @@ pub struct FenceAttrs {
     pub id: Option<Located<String>>,
     pub timeout: Option<Duration>,
     pub exit: Option<i32>,
+    pub output: Option<OutputCheck>,
     /// shellcheck codes this snippet excludes, as `SC2086` (written `SC2086` or `2086`,
     /// separated by commas or spaces).
     pub shellcheck: Vec<String>,
@@ -188,6 +200,19 @@ pub fn parse_attrs(text: &str) -> Result<FenceAttrs, AttrError> {
                     )
                 }
             },
+            ("output", Some(v)) => {
+                attrs.output = Some(match v.value.as_str() {
+                    "shown" => OutputCheck::Shown,
+                    "silent" => OutputCheck::Silent,
+                    other => {
+                        return fail(
+                            v.offset,
+                            format!("`output` must be shown or silent, not `{other}`"),
+                            "write output=\"silent\" when the commands print nothing and a run must check that",
+                        )
+                    }
+                })
+            }
             ("shellcheck", Some(v)) => attrs.shellcheck = parse_shellcheck_codes(&v)?,
             _ => unreachable!("every known key is handled"),
         }
@@ -336,6 +361,8 @@ mod tests {
         assert_eq!(parse_attrs("{}").unwrap(), FenceAttrs::default());
         assert_eq!(parse_attrs("{ test='check' }").unwrap().test, Some(TestMode::Check));
         assert_eq!(parse_attrs("{shellcheck=\"SC2086, 2046\"}").unwrap().shellcheck, ["SC2086", "SC2046"]);
+        assert_eq!(parse_attrs("{output=silent}").unwrap().output, Some(OutputCheck::Silent));
+        assert_eq!(parse_attrs("{output=\"shown\"}").unwrap().output, Some(OutputCheck::Shown));
     }
 
     #[test]
@@ -364,6 +391,7 @@ mod tests {
             ("{timeout=\".00000000000000000003s\"}", 10, "`.00000000000000000003s` is not a time limit"),
             ("{exit=300}", 6, "`300` is not an exit status"),
             ("{exit=one}", 6, "`one` is not an exit status"),
+            ("{output=\"none\"}", 9, "`output` must be shown or silent, not `none`"),
             ("{id=\"a/b\"}", 5, "`a/b` is not a valid snippet id"),
             ("{id=\"x\" id=\"y\"}", 8, "the attribute `id` is given twice"),
             ("{test}", 1, "the attribute `test` needs a value"),

@@ -26,7 +26,7 @@ use crate::requirement::{parse_requirements, requirement_in_prose, Requirement};
 
 use super::{escape_html, render_pre, CodeBlock, CodeBlockRenderer, Highlighter};
 pub use analysis::{Parameter, ParameterKind};
-pub use attrs::{parse_attrs, AttrError, FenceAttrs, TestMode};
+pub use attrs::{parse_attrs, AttrError, FenceAttrs, OutputCheck, TestMode};
 pub use console::{parse_console, ConsoleCommand, Prompts};
 
 /// Fence languages whose blocks are snippets.
@@ -377,6 +377,8 @@ pub struct Snippet {
     pub timeout: Duration,
     /// `exit=`: the expected exit status for `run` (default 0).
     pub exit: i32,
+    /// `output=`: what a run compares of the output (default: the lines shown).
+    pub output: OutputCheck,
     /// The tools the commands call, in order of first use.
     pub tools: Vec<String>,
     /// Placeholders and unassigned variables, in order of first use.
@@ -566,6 +568,7 @@ impl SnippetExtractor {
             test,
             timeout,
             exit,
+            output: attrs.output.unwrap_or_default(),
             tools,
             parameters,
             shellcheck_exclude: attrs.shellcheck,
@@ -648,8 +651,7 @@ impl CodeBlockRenderer for SnippetExtractor {
     fn render(&self, block: &CodeBlock, _index: usize, highlighter: &Highlighter) -> String {
         let pre = if self.extract_only { String::new() } else { render_pre(block, highlighter) };
         if block.unclosed {
-            let d = Diagnostic::new(&self.file, block.line, block.code_column, "this code block's fence is never closed")
-                .with_help("add a closing fence line (``` or ~~~, as opened) after the block's last line; without it the rest of the post reads as code");
+            let d = unclosed_fence(&self.file, block);
             self.state.lock().unwrap_or_else(|e| e.into_inner()).errors.push(d);
             return pre;
         }
@@ -669,6 +671,28 @@ impl CodeBlockRenderer for SnippetExtractor {
                 pre
             }
         }
+    }
+}
+
+/// The error of a fence that is never closed: in a list item, located at the line that
+/// ended the item before the closing fence.
+fn unclosed_fence(file: &Path, block: &CodeBlock) -> Diagnostic {
+    match block.ended_by {
+        Some(line) => Diagnostic::new(
+            file,
+            line,
+            1,
+            format!(
+                "this line ends the list item, and with it the code block opened at line {} before its closing fence",
+                block.line
+            ),
+        )
+        .with_help(format!(
+            "indent this line to column {} like the block's other lines (output too), so that the block goes on to its closing fence",
+            block.code_column
+        )),
+        None => Diagnostic::new(file, block.line, block.code_column, "this code block's fence is never closed")
+            .with_help("add a closing fence line (``` or ~~~, as opened) after the block's last line; without it the rest of the post reads as code"),
     }
 }
 

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use super::sandbox::find_on_path;
 use super::{CheckKind, Finding, Outcome};
 use crate::config::ToolConfig;
+use crate::shell;
 
 /// Codes that are noise in a blog snippet, never reported:
 /// - SC2148: no shebang (a snippet is typed at a prompt; gen passes `-s bash`);
@@ -169,29 +170,20 @@ pub fn check_all_with(
     Ok(findings.into_iter().map(Outcome::from_findings).collect())
 }
 
-/// `text` with each `<placeholder>` (a `<`, words, a `>`, as in `<path to log file>`)
-/// replaced by as many `x`s, so that shellcheck sees a word, not a redirection, and the
-/// columns stay the same. Heredocs (`<<`) and `< file` are left alone.
+/// `text` with each `<placeholder>` ([`shell::placeholders`], as in `<path to log file>`)
+/// replaced by as many `x`s as it has characters, so that shellcheck sees a word, not a
+/// redirection, and the columns stay the same. Heredocs (`<<EOF`) and redirections
+/// (`< file`, `sort <in >out`) are left alone.
 pub fn mask_placeholders(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = chars.clone();
-    let mut i = 0;
-    while i < chars.len() {
-        let starts =
-            chars[i] == '<' && (i == 0 || chars[i - 1] != '<') && chars.get(i + 1).is_some_and(|c| c.is_alphabetic());
-        if starts {
-            let len = chars[i + 1..].iter().take_while(|c| c.is_alphanumeric() || " _-./:".contains(**c)).count();
-            if chars.get(i + 1 + len) == Some(&'>') {
-                for c in &mut out[i..=i + 1 + len] {
-                    *c = 'x';
-                }
-                i += len + 2;
-                continue;
-            }
-        }
-        i += 1;
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for span in shell::placeholders(text) {
+        out.push_str(&text[last..span.start]);
+        out.push_str(&"x".repeat(span.text(text).chars().count()));
+        last = span.end;
     }
-    out.into_iter().collect()
+    out.push_str(&text[last..]);
+    out
 }
 
 #[cfg(test)]
@@ -209,6 +201,51 @@ mod tests {
         assert_eq!(mask_placeholders("cat <<EOF\nsort < file"), "cat <<EOF\nsort < file");
         let settings = Settings::from_config(Some(&ToolConfig { exclude: vec!["2046".into()], ..Default::default() }));
         assert_eq!(settings, Settings { exclude: vec!["SC2046".into()], severity: "warning".into() });
+    }
+
+    /// `src` with what the parser reads as placeholders replaced by `x`s.
+    fn masked_by_the_parser(src: &str) -> String {
+        let script = shell::parse(src);
+        assert!(script.is_valid(), "{src}: {:?}", script.errors);
+        let mut out: Vec<char> = Vec::new();
+        let mut last = 0;
+        let mut spans: Vec<shell::Span> = Vec::new();
+        for c in &script.commands {
+            let words = c.words.iter().chain(c.redirections.iter().map(|r| &r.target));
+            for part in words.chain(c.assignments.iter().map(|a| &a.value)).flat_map(|w| &w.parts) {
+                if let shell::WordPart::Placeholder { span, .. } = part {
+                    spans.push(*span);
+                }
+            }
+        }
+        spans.sort_by_key(|s| s.start);
+        for span in spans {
+            out.extend(src[last..span.start].chars());
+            out.extend(span.text(src).chars().map(|_| 'x'));
+            last = span.end;
+        }
+        out.extend(src[last..].chars());
+        out.into_iter().collect()
+    }
+
+    #[test]
+    fn masking_hides_what_the_parser_reads_as_placeholders() {
+        let cases = [
+            // Ordinary placeholders.
+            ("docker exec <container-id> ls", "docker exec xxxxxxxxxxxxxx ls"),
+            ("echo <your name> >> <file>", "echo xxxxxxxxxxx >> xxxxxx"),
+            ("x=<value> cmd --opt=<o> 2<name>", "x=xxxxxxx cmd --opt=xxx 2xxxxxx"),
+            // Where they used to disagree: a space before the `>`, non-ASCII names.
+            ("cat <path >out", "cat <path >out"),
+            ("echo <café> <имя>", "echo xxxxxx xxxxx"),
+            // Shell, not placeholders.
+            ("cmd <file >out; a<b", "cmd <file >out; a<b"),
+            ("cat <<EOF>out\nline\nEOF\ncat <<<word", "cat <<EOF>out\nline\nEOF\ncat <<<word"),
+        ];
+        for (src, masked) in cases {
+            assert_eq!(mask_placeholders(src), masked, "{src}");
+            assert_eq!(masked_by_the_parser(src), masked, "{src}");
+        }
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! without its terminator, `if` without `fi`, ...) with their offset.
 //!
 //! It is made for documentation, not for running: `<placeholders>` that a reader fills in
-//! (`docker exec $ID <command>`) are words, not redirections; nothing is expanded.
+//! (`docker exec $ID <command>`) are words, not redirections; nothing is expanded. What
+//! a placeholder is, is said once, in [`placeholder_at`].
 //!
 //! ```
 //! use gen::shell::{parse, WordPart};
@@ -22,6 +23,9 @@
 //! not represented.
 
 mod parser;
+mod placeholder;
+
+pub use placeholder::{placeholder_at, placeholders};
 
 use serde::Serialize;
 
@@ -111,7 +115,8 @@ pub enum WordPart {
     /// `$((...))`.
     Arithmetic { span: Span, quoted: bool },
     /// `<command>`, `<path to log file>`: a value the reader fills in; `text` is
-    /// what is between the angle brackets.
+    /// what is between the angle brackets. Unquoted, any [`placeholder_at`] is one; in
+    /// quotes, only one whose name holds a space (`"^<none>"` stays text).
     Placeholder { text: String, span: Span },
 }
 

@@ -2,7 +2,8 @@
 //! command substitutions parsed recursively so that every offset is absolute.
 
 use super::{
-    is_name, Assignment, HereDoc, RedirectOp, Redirection, Script, SimpleCommand, Span, SyntaxError, Word, WordPart,
+    is_name, placeholder_at, Assignment, HereDoc, RedirectOp, Redirection, Script, SimpleCommand, Span, SyntaxError,
+    Word, WordPart,
 };
 
 pub(super) fn parse(source: &str) -> Script {
@@ -466,7 +467,7 @@ impl<'a> Parser<'a> {
             self.pos += len;
             self.skip_blanks();
             let target_at = self.pos;
-            if self.peek().is_none_or(|c| c == b'\n' || (is_meta(c) && !self.placeholder_ahead())) {
+            if self.peek().is_none_or(|c| c == b'\n' || (is_meta(c) && self.placeholder(self.pos).is_none())) {
                 return err(at, format!("`{}` has no target", &self.src[at..at + len]));
             }
             let target = self.word()?;
@@ -532,7 +533,8 @@ impl<'a> Parser<'a> {
         } else {
             (None, rest)
         };
-        if fd.is_none() && after.starts_with('<') && self.placeholder_ahead() {
+        // A number does not turn `<name>` into a redirection: `2<name>` is a word.
+        if self.placeholder(self.pos + rest.len() - after.len()).is_some() {
             return None;
         }
         const OPS: &[(&str, RedirectOp)] = &[
@@ -561,10 +563,10 @@ impl<'a> Parser<'a> {
         None
     }
 
-    /// Is there a `<placeholder>` at the cursor: `<` + a letter, then letters, digits,
-    /// spaces or `-_./:` up to a `>` on the same line, with no space just before the `>`.
-    fn placeholder_ahead(&self) -> bool {
-        placeholder_len(self.rest()).is_some()
+    /// The `<placeholder>` whose `<` is at byte `at` ([`placeholder_at`]), within what is
+    /// being parsed.
+    fn placeholder(&self, at: usize) -> Option<Span> {
+        placeholder_at(&self.src[..self.end], at)
     }
 
     /// Reads one word (possibly empty) at the cursor.
@@ -590,12 +592,11 @@ impl<'a> Parser<'a> {
                     self.nested(Until::Paren(at + 1))?;
                     parts.push(WordPart::CommandSubstitution { span: Span::new(at, self.pos), quoted: false });
                 }
-                b'<' => match placeholder_len(self.rest()) {
-                    Some(len) => {
+                b'<' => match self.placeholder(self.pos) {
+                    Some(span) => {
                         flush(&mut text, &mut parts, false);
-                        let inner = self.src[self.pos + 1..self.pos + len - 1].to_string();
-                        parts.push(WordPart::Placeholder { text: inner, span: Span::new(self.pos, self.pos + len) });
-                        self.pos += len;
+                        parts.push(placeholder_part(self.src, span));
+                        self.pos = span.end;
                     }
                     None => break,
                 },
@@ -614,10 +615,9 @@ impl<'a> Parser<'a> {
                         return err(at, "this single quote is never closed");
                     };
                     flush(&mut text, &mut parts, false);
-                    let inner = &self.rest()[1..1 + close];
                     // Placeholders a reader fills in can sit inside quotes too (when they
                     // contain a space, so that `"^<none>"` stays literal).
-                    quoted_text_with_placeholders(inner, self.pos + 1, &mut parts);
+                    quoted_text_with_placeholders(self.src, Span::new(self.pos + 1, self.pos + 1 + close), &mut parts);
                     self.pos += close + 2;
                 }
                 b'"' => {
@@ -653,11 +653,9 @@ impl<'a> Parser<'a> {
         let at = self.pos;
         self.pos += 1;
         let mut text = String::new();
-        let mut text_start = self.pos;
-        let push_text = |text: &mut String, start: usize, parts: &mut Vec<WordPart>| {
+        let push_text = |text: &mut String, parts: &mut Vec<WordPart>| {
             if !text.is_empty() {
-                quoted_text_with_placeholders(text, start, parts);
-                text.clear();
+                parts.push(WordPart::Text { text: std::mem::take(text), quoted: true });
             }
         };
         loop {
@@ -666,14 +664,11 @@ impl<'a> Parser<'a> {
             };
             match c {
                 b'"' => {
-                    push_text(&mut text, text_start, parts);
+                    push_text(&mut text, parts);
                     self.pos += 1;
                     return Ok(());
                 }
                 b'\\' => {
-                    if text.is_empty() {
-                        text_start = self.pos;
-                    }
                     match self.peek_at(1) {
                         Some(b'$' | b'`' | b'"' | b'\\') => text.push(self.src.as_bytes()[self.pos + 1] as char),
                         Some(b'\n') => {}
@@ -682,26 +677,27 @@ impl<'a> Parser<'a> {
                     self.pos += if matches!(self.peek_at(1), Some(b'$' | b'`' | b'"' | b'\\' | b'\n')) { 2 } else { 1 };
                 }
                 b'$' => {
-                    push_text(&mut text, text_start, parts);
+                    push_text(&mut text, parts);
                     if let Some(part) = self.dollar(true)? {
                         parts.push(part);
                     } else {
                         text.push('$');
                         self.pos += 1;
                     }
-                    text_start = self.pos - text.len();
                 }
                 b'`' => {
-                    push_text(&mut text, text_start, parts);
+                    push_text(&mut text, parts);
                     let span = self.backticks()?;
                     parts.push(WordPart::CommandSubstitution { span, quoted: true });
-                    text_start = self.pos;
+                }
+                b'<' if self.placeholder(self.pos).is_some_and(|span| span.text(self.src).contains(' ')) => {
+                    let span = self.placeholder(self.pos).expect("just found");
+                    push_text(&mut text, parts);
+                    parts.push(placeholder_part(self.src, span));
+                    self.pos = span.end;
                 }
                 _ => {
                     let ch = self.rest().chars().next().expect("not at end");
-                    if text.is_empty() {
-                        text_start = self.pos;
-                    }
                     text.push(ch);
                     self.pos += ch.len_utf8();
                 }
@@ -867,41 +863,31 @@ fn assignment_value(raw: &str, start: usize, whole: &Word) -> Word {
     Word { raw: raw.to_string(), span: Span::new(start, whole.span.end), parts }
 }
 
-/// Length in bytes of a `<placeholder>` at the start of `text`.
-fn placeholder_len(text: &str) -> Option<usize> {
-    let rest = text.strip_prefix('<')?;
-    if !rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        return None;
-    }
-    let close = rest.find(|c: char| !(c.is_ascii_alphanumeric() || " -_./:".contains(c)))?;
-    if rest.as_bytes()[close] != b'>' || rest[..close].ends_with(' ') {
-        return None;
-    }
-    Some(close + 2)
+/// The part for the placeholder at `span` of `source`.
+fn placeholder_part(source: &str, span: Span) -> WordPart {
+    WordPart::Placeholder { text: source[span.start + 1..span.end - 1].to_string(), span }
 }
 
-/// Quoted text as parts: literal text, with `<multi word placeholders>` picked out.
-fn quoted_text_with_placeholders(text: &str, start: usize, parts: &mut Vec<WordPart>) {
-    let mut last = 0;
-    let mut i = 0;
-    while i < text.len() {
-        if text.as_bytes()[i] == b'<' {
-            if let Some(len) = placeholder_len(&text[i..]).filter(|&len| text[i..i + len].contains(' ')) {
+/// Quoted text at `span` of `source` as parts: literal text, with
+/// `<multi word placeholders>` picked out.
+fn quoted_text_with_placeholders(source: &str, span: Span, parts: &mut Vec<WordPart>) {
+    let mut last = span.start;
+    let mut i = span.start;
+    while i < span.end {
+        let found = placeholder_at(source, i).filter(|p| p.end <= span.end && p.text(source).contains(' '));
+        match found {
+            Some(placeholder) => {
                 if last < i {
-                    parts.push(WordPart::Text { text: text[last..i].to_string(), quoted: true });
+                    parts.push(WordPart::Text { text: source[last..i].to_string(), quoted: true });
                 }
-                parts.push(WordPart::Placeholder {
-                    text: text[i + 1..i + len - 1].to_string(),
-                    span: Span::new(start + i, start + i + len),
-                });
-                i += len;
+                parts.push(placeholder_part(source, placeholder));
+                i = placeholder.end;
                 last = i;
-                continue;
             }
+            None => i += 1,
         }
-        i += 1;
     }
-    if last < text.len() {
-        parts.push(WordPart::Text { text: text[last..].to_string(), quoted: true });
+    if last < span.end {
+        parts.push(WordPart::Text { text: source[last..span.end].to_string(), quoted: true });
     }
 }

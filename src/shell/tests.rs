@@ -161,3 +161,61 @@ fn empty_and_comment_only_scripts() {
     assert!(s.commands.is_empty() && s.is_valid());
     assert_eq!(names("echo a # trailing comment"), ["echo"]);
 }
+
+#[test]
+fn the_placeholder_rule() {
+    let at = |src: &str| placeholder_at(src, src.find('<').unwrap()).map(|s| s.text(src).to_string());
+    for src in ["<command>", "x <container-id> y", "<path to log file>", "<host:port>", "<a.b/c_d>", "<café>", "<имя>"]
+    {
+        assert_eq!(at(src).as_deref(), Some(src.trim_start_matches("x ").trim_end_matches(" y")), "{src}");
+    }
+    // Not names: a space at either end, a digit or sign first, nothing, a newline or tab inside.
+    for src in ["<path >", "< path>", "<1st>", "<-x>", "<>", "<a\nb>", "<a\tb>", "<a", "<a!b>", "a<b"] {
+        assert_eq!(at(src), None, "{src:?}");
+    }
+    // The second `<` of `<<` (a heredoc) never starts one.
+    assert_eq!(placeholder_at("<<EOF>", 1), None);
+    assert_eq!(placeholder_at("x <a>", 0), None, "only where the `<` is");
+    assert_eq!(placeholders("cat <<EOF>out <a> \"<b c>\" <d >e"), [Span::new(14, 17), Span::new(19, 24)]);
+}
+
+/// Every placeholder the parser read in `src`, as written.
+fn placeholder_texts(src: &str) -> Vec<&str> {
+    let s = parse(src);
+    assert!(s.is_valid(), "{src}: {:?}", s.errors);
+    let mut found = Vec::new();
+    for c in &s.commands {
+        let words = c.words.iter().chain(c.assignments.iter().map(|a| &a.value));
+        for word in words.chain(c.redirections.iter().map(|r| &r.target)) {
+            for part in &word.parts {
+                if let WordPart::Placeholder { text, span } = part {
+                    assert_eq!(span.text(src), format!("<{text}>"));
+                    found.push(span.text(src));
+                }
+            }
+        }
+    }
+    found.sort_by_key(|t| t.as_ptr());
+    found
+}
+
+#[test]
+fn placeholders_follow_the_rule_and_redirections_stay() {
+    assert_eq!(placeholder_texts("echo <café> <имя>"), ["<café>", "<имя>"]);
+    assert_eq!(placeholder_texts("docker rm <container-id> <your name>"), ["<container-id>", "<your name>"]);
+    assert_eq!(placeholder_texts("x=<value> cmd 2<name> --opt=<o>"), ["<value>", "<name>", "<o>"]);
+    assert_eq!(placeholder_texts("cmd <path >out"), Vec::<&str>::new());
+    let s = parse("cmd <file >out; a<b; cat <<EOF>log\nbody <x>\nEOF\ncat <<<word");
+    assert!(s.is_valid(), "{:?}", s.errors);
+    let ops: Vec<Vec<RedirectOp>> = s.commands.iter().map(|c| c.redirections.iter().map(|r| r.op).collect()).collect();
+    use RedirectOp::*;
+    assert_eq!(ops, [vec![Input, Output], vec![Input], vec![HereDoc, Output], vec![HereString]]);
+}
+
+#[test]
+fn placeholders_in_double_quotes_are_located_after_escapes() {
+    let src = r#"echo "\\\"<a b> x""#;
+    assert_eq!(placeholder_texts(src), ["<a b>"]);
+    let parts = &parse(src).commands[0].words[1].parts;
+    assert!(matches!(&parts[0], WordPart::Text { text, quoted: true } if text == "\\\""), "{parts:?}");
+}

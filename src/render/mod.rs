@@ -16,6 +16,7 @@ use tera::Tera;
 
 use crate::config::SiteConfig;
 use crate::error::{display_path, Diagnostic, Errors, Result};
+use crate::markdown::highlight::{escape_html_with, Quotes};
 use crate::site::{Page, PageKind, SiteModel, Urls};
 use context::{
     build_toc, HomePage, NotFoundPage, Paginator, PostContext, PostPage, PostSummary, SiteContext, SnippetsPage,
@@ -120,7 +121,7 @@ impl Templates {
 
 /// Autoescaping for templates: `& < > " '`.
 fn escape_for_html(text: &str) -> String {
-    crate::markdown::highlight::escape_html_with(text, true)
+    escape_html_with(text, Quotes::DoubleAndSingle)
 }
 
 /// Where rendered pages go as they are rendered: the staging folder of `gen build`, or

@@ -448,7 +448,7 @@ impl SiteCache {
         let summaries = render::summaries(&model, &Urls::new(config));
         let all: Vec<usize> = (0..model.pages.len()).collect();
         let list = render::PageList::default();
-        let rendered = render::render_selected(&model, &summaries, config, templates, &self.root, &all, &list);
+        let rendered = render::Renderer::new(&model, &summaries, config, templates, &self.root).render(&all, &list);
         memo.end_pass();
         report.pages_rendered = memo.render_count() - before;
         if let Err(e) = rendered {

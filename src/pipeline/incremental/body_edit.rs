@@ -114,7 +114,8 @@ fn render_pages_showing(last: &LastBuild, positions: &[usize], cx: &Inputs) -> O
     let memo = cx.templates.memo();
     let before = memo.map_or(0, |m| m.render_count());
     let list = PageList::default();
-    render::render_selected(&last.model, &last.summaries, cx.config, cx.templates, cx.root, &which, &list).ok()?;
+    let renderer = render::Renderer::new(&last.model, &last.summaries, cx.config, cx.templates, cx.root);
+    renderer.render(&which, &list).ok()?;
     let rendered = memo.map_or(which.len(), |m| m.render_count() - before);
     Some(Shown { pages: list.into_pages(), rendered })
 }

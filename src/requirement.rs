@@ -75,8 +75,32 @@ pub struct RequirementError {
     pub help: String,
 }
 
-/// A requirement being read: (tool, its comparators with their offsets, offset of the tool).
-type PartialRequirement = (String, Vec<(String, usize)>, usize);
+/// A word of a requirement list and the byte offset where it starts.
+#[derive(Debug, Clone, Copy)]
+struct Word<'a> {
+    offset: usize,
+    text: &'a str,
+}
+
+/// One comparator as written (`>=1.3`, `1.3+`) and its byte offset.
+#[derive(Debug, Clone)]
+struct Comparator {
+    text: String,
+    offset: usize,
+}
+
+impl From<&Word<'_>> for Comparator {
+    fn from(word: &Word<'_>) -> Self {
+        Comparator { text: word.text.to_string(), offset: word.offset }
+    }
+}
+
+/// A requirement being read: the tool, its comparators so far, and the tool's offset.
+struct PartialRequirement {
+    tool: String,
+    comparators: Vec<Comparator>,
+    offset: usize,
+}
 
 const HELP: &str = "write requirements as `TOOL [CONSTRAINT]`, comma-separated: `docker 1.3+` (at least 1.3), `docker >=1.3 <1.12`, `docker 1.3` (1.3.x), `boot2docker` (any version), `os macos`";
 
@@ -89,14 +113,14 @@ pub fn parse_requirements(text: &str) -> Result<Vec<Requirement>, RequirementErr
     for part in text.split(',') {
         let offset = start + (part.len() - part.trim_start().len());
         start += part.len() + 1;
-        let words: Vec<(usize, &str)> = split_words(part.trim(), offset);
-        let Some(&(first_at, first)) = words.first() else {
+        let words = split_words(part.trim(), offset);
+        let Some(&Word { offset: first_at, text: first }) = words.first() else {
             return Err(RequirementError { offset, message: "an empty requirement".into(), help: HELP.into() });
         };
         if starts_like_constraint(first) {
             match out.last_mut() {
-                Some((_, comparators, _)) if !comparators.is_empty() => {
-                    comparators.extend(words.iter().map(|&(o, w)| (w.to_string(), o)));
+                Some(PartialRequirement { comparators, .. }) if !comparators.is_empty() => {
+                    comparators.extend(words.iter().map(Comparator::from));
                     continue;
                 }
                 _ => {
@@ -115,17 +139,22 @@ pub fn parse_requirements(text: &str) -> Result<Vec<Requirement>, RequirementErr
                 help: HELP.into(),
             });
         }
-        out.push((first.to_ascii_lowercase(), words[1..].iter().map(|&(o, w)| (w.to_string(), o)).collect(), first_at));
+        out.push(PartialRequirement {
+            tool: first.to_ascii_lowercase(),
+            comparators: words[1..].iter().map(Comparator::from).collect(),
+            offset: first_at,
+        });
     }
-    out.into_iter().map(|(tool, comparators, offset)| build(tool, &comparators, offset)).collect()
+    out.into_iter().map(build).collect()
 }
 
-fn split_words(text: &str, base: usize) -> Vec<(usize, &str)> {
+/// The words of `text`, which starts at byte `base` of the parsed input.
+fn split_words(text: &str, base: usize) -> Vec<Word<'_>> {
     let mut words = Vec::new();
     let mut i = 0;
     for w in text.split_whitespace() {
         let at = text[i..].find(w).map_or(i, |p| i + p);
-        words.push((base + at, w));
+        words.push(Word { offset: base + at, text: w });
         i = at + w.len();
     }
     words
@@ -144,10 +173,11 @@ pub fn is_tool_name(word: &str) -> bool {
         && word.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
 }
 
-fn build(tool: String, comparators: &[(String, usize)], offset: usize) -> Result<Requirement, RequirementError> {
+fn build(partial: PartialRequirement) -> Result<Requirement, RequirementError> {
+    let PartialRequirement { tool, comparators, offset } = partial;
     if tool == "os" {
-        return match comparators {
-            [(name, at)] => {
+        return match comparators.as_slice() {
+            [Comparator { text: name, offset: at }] => {
                 let name = name.to_ascii_lowercase();
                 if KNOWN_OS.contains(&name.as_str()) {
                     Ok(Requirement::Os { name })
@@ -173,7 +203,7 @@ fn build(tool: String, comparators: &[(String, usize)], offset: usize) -> Result
         return Ok(Requirement::Tool { name: tool, version: None, constraint: String::new() });
     }
     let mut semver_parts = Vec::new();
-    for (word, at) in comparators {
+    for Comparator { text: word, offset: at } in &comparators {
         semver_parts.push(comparator(word).ok_or_else(|| RequirementError {
             offset: *at,
             message: format!("`{word}` is not a version constraint"),
@@ -182,15 +212,15 @@ fn build(tool: String, comparators: &[(String, usize)], offset: usize) -> Result
     }
     let joined = semver_parts.join(", ");
     let version = VersionReq::parse(&joined).map_err(|e| RequirementError {
-        offset: comparators[0].1,
+        offset: comparators[0].offset,
         message: format!(
             "`{}` is not a version constraint: {e}",
-            comparators.iter().map(|c| c.0.as_str()).collect::<Vec<_>>().join(" ")
+            comparators.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join(" ")
         ),
         help: HELP.into(),
     })?;
     let constraint =
-        comparators.iter().map(|(w, _)| w.trim_start_matches('v').to_string()).collect::<Vec<_>>().join(" ");
+        comparators.iter().map(|c| c.text.trim_start_matches('v').to_string()).collect::<Vec<_>>().join(" ");
     Ok(Requirement::Tool { name: tool, version: Some(version), constraint })
 }
 
@@ -225,11 +255,18 @@ fn comparator(word: &str) -> Option<String> {
     Some(format!("{op}{version}"))
 }
 
+/// A requirement read from prose, and the sentence it was read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProseRequirement {
+    pub requirement: Requirement,
+    /// `Requires docker v1.3 or later`, without the parenthesis or full stop around it.
+    pub sentence: String,
+}
+
 /// A requirement stated in prose directly before a block: "Requires docker v1.3 or later",
 /// "requires docker 1.3+", "(Requires docker v1.3)". Only a sentence (or parenthesis) that
 /// starts with "requires" counts, so "a program that requires Java 5" tags nothing.
-/// Returns the requirement and the sentence it was read from.
-pub fn requirement_in_prose(prose: &str) -> Option<(Requirement, String)> {
+pub fn requirement_in_prose(prose: &str) -> Option<ProseRequirement> {
     let lower = prose.to_ascii_lowercase();
     let mut search = 0;
     while let Some(found) = lower[search..].find("requires") {
@@ -247,7 +284,7 @@ pub fn requirement_in_prose(prose: &str) -> Option<(Requirement, String)> {
             continue;
         }
         let after_tool = &rest[tool_end..];
-        let (constraint, tail) = prose_version(after_tool);
+        let ProseVersion { constraint, tail } = prose_version(after_tool);
         let ends_sentence =
             tail.trim_start().is_empty() || tail.trim_start().starts_with(['.', ')', ',', ';', '!', ']']);
         if !ends_sentence {
@@ -260,35 +297,42 @@ pub fn requirement_in_prose(prose: &str) -> Option<(Requirement, String)> {
         if let Ok(mut reqs) = parse_requirements(&text) {
             if reqs.len() == 1 {
                 let sentence_end = prose.len() - tail.len();
-                return Some((reqs.remove(0), prose[at..sentence_end].trim().to_string()));
+                let sentence = prose[at..sentence_end].trim().to_string();
+                return Some(ProseRequirement { requirement: reqs.remove(0), sentence });
             }
         }
     }
     None
 }
 
-/// Reads ` v1.3 or later` / ` 1.3+` / ` v1.3` after a tool name in prose: the constraint
-/// (`1.3+`, `1.3`) and the text after it.
-fn prose_version(text: &str) -> (Option<String>, &str) {
+/// A version read from prose after a tool name.
+struct ProseVersion<'a> {
+    /// `1.3+`, `1.3`; `None` when no version follows the tool.
+    constraint: Option<String>,
+    /// The text after the version (all of it when there is none).
+    tail: &'a str,
+}
+
+/// Reads ` v1.3 or later` / ` 1.3+` / ` v1.3` after a tool name in prose.
+fn prose_version(text: &str) -> ProseVersion<'_> {
     let t = text.trim_start_matches(' ');
     let t2 = t.strip_prefix(['v', 'V']).unwrap_or(t);
     let end = t2.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t2.len());
     let version = t2[..end].trim_end_matches('.');
     if version.is_empty() || !version.starts_with(|c: char| c.is_ascii_digit()) {
-        return (None, text);
+        return ProseVersion { constraint: None, tail: text };
     }
-    let mut tail = &t2[version.len()..];
+    let tail = &t2[version.len()..];
     if let Some(rest) = tail.strip_prefix('+') {
-        return (Some(format!("{version}+")), rest);
+        return ProseVersion { constraint: Some(format!("{version}+")), tail: rest };
     }
     let lower = tail.to_ascii_lowercase();
     for phrase in [" or later", " or newer", " or higher", " or above", " and later", " and above", " and newer"] {
         if lower.starts_with(phrase) {
-            tail = &tail[phrase.len()..];
-            return (Some(format!("{version}+")), tail);
+            return ProseVersion { constraint: Some(format!("{version}+")), tail: &tail[phrase.len()..] };
         }
     }
-    (Some(version.to_string()), tail)
+    ProseVersion { constraint: Some(version.to_string()), tail }
 }
 
 #[cfg(test)]
@@ -381,14 +425,15 @@ mod tests {
 
     #[test]
     fn prose_tags_start_a_sentence() {
-        let (r, text) = requirement_in_prose("(Requires docker v1.3 or later)").unwrap();
-        assert_eq!((r.to_string(), text.as_str()), ("docker 1.3+".into(), "Requires docker v1.3 or later"));
+        let found = |prose: &str| requirement_in_prose(prose).unwrap();
+        let r = found("(Requires docker v1.3 or later)");
         assert_eq!(
-            requirement_in_prose("This one is new. requires docker 1.3+.").unwrap().0.to_string(),
-            "docker 1.3+"
+            (r.requirement.to_string(), r.sentence.as_str()),
+            ("docker 1.3+".into(), "Requires docker v1.3 or later")
         );
-        assert_eq!(requirement_in_prose("(Requires docker v1.3)").unwrap().0.to_string(), "docker 1.3");
-        assert_eq!(requirement_in_prose("Requires boot2docker.").unwrap().0.to_string(), "boot2docker");
+        assert_eq!(found("This one is new. requires docker 1.3+.").requirement.to_string(), "docker 1.3+");
+        assert_eq!(found("(Requires docker v1.3)").requirement.to_string(), "docker 1.3");
+        assert_eq!(found("Requires boot2docker.").requirement.to_string(), "boot2docker");
         assert_eq!(requirement_in_prose("maybe you have a program that requires Java 5"), None);
         assert_eq!(requirement_in_prose("Requires a Mac with lots of memory"), None);
         assert_eq!(requirement_in_prose("Start the container"), None);

@@ -27,13 +27,19 @@ pub fn is_shell_script(lang: &str) -> bool {
     matches!(lang, "sh" | "bash" | "shell" | "zsh")
 }
 
+/// A highlighted block, or the place one thread is highlighting it into while others wait.
+type BlockSlot = Arc<OnceLock<Arc<str>>>;
+
+/// Highlighted blocks by hash of language and code.
+type BlockCache = Mutex<HashMap<u64, BlockSlot>>;
+
 /// Highlights code blocks; one per process, shared by every thread and every rebuild.
 pub struct Highlighter {
     syntaxes: OnceLock<SyntaxSet>,
     /// Highlighted blocks by hash of language and code; a block being highlighted by one
     /// thread is waited for by another that wants it, never highlighted twice. `None`
     /// for a one-off build (see [`Highlighter::for_one_build`]).
-    cache: Option<Mutex<HashMap<u64, Arc<OnceLock<Arc<str>>>>>>,
+    cache: Option<BlockCache>,
     highlighted: AtomicUsize,
     lines: LineCache,
 }
@@ -198,14 +204,23 @@ fn without_last_newline(mut html: String) -> String {
     html
 }
 
-/// Escapes `&`, `<`, `>` and `"` for HTML text and attributes.
-pub fn escape_html(text: &str) -> String {
-    escape_html_with(text, false)
+/// Which quotes [`escape_html_with`] escapes besides `&`, `<` and `>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quotes {
+    /// `"` alone: enough for text and double-quoted attributes.
+    Double,
+    /// `"` and `'`, for templates' autoescaping.
+    DoubleAndSingle,
 }
 
-/// [`escape_html`], and `'` as well when `apostrophe` (for templates' autoescaping). The
-/// text between the characters to escape is copied a run at a time.
-pub fn escape_html_with(text: &str, apostrophe: bool) -> String {
+/// Escapes `&`, `<`, `>` and `"` for HTML text and attributes.
+pub fn escape_html(text: &str) -> String {
+    escape_html_with(text, Quotes::Double)
+}
+
+/// Escapes `&`, `<`, `>` and the `quotes`. The text between the characters to escape is
+/// copied a run at a time.
+pub fn escape_html_with(text: &str, quotes: Quotes) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut copied = 0;
     for (i, byte) in text.bytes().enumerate() {
@@ -214,7 +229,7 @@ pub fn escape_html_with(text: &str, apostrophe: bool) -> String {
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
-            b'\'' if apostrophe => "&#39;",
+            b'\'' if quotes == Quotes::DoubleAndSingle => "&#39;",
             _ => continue,
         };
         // An ASCII byte is always a character boundary.
@@ -250,7 +265,7 @@ mod tests {
     #[test]
     fn escaping_keeps_other_text_and_multibyte_characters() {
         assert_eq!(escape_html("a <b> & \"c\" 'd' · é"), "a &lt;b&gt; &amp; &quot;c&quot; 'd' · é");
-        assert_eq!(escape_html_with("it's <x>", true), "it&#39;s &lt;x&gt;");
+        assert_eq!(escape_html_with("it's <x>", Quotes::DoubleAndSingle), "it&#39;s &lt;x&gt;");
         assert_eq!(escape_html(""), "");
     }
 

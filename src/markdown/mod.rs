@@ -6,6 +6,8 @@ pub mod highlight;
 mod line_cache;
 pub mod snippet;
 
+use std::collections::HashSet;
+use std::ops::Range;
 use std::path::Path;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -206,8 +208,19 @@ impl LineIndex {
     }
 }
 
+/// A fence info string split into its parts: `console {requires="docker 1.3+"}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FenceInfo<'a> {
+    /// The language word, lower-cased (`console`); "" when none.
+    pub lang: String,
+    /// Whatever follows the language, trimmed.
+    pub attrs: &'a str,
+    /// The byte offset of `attrs` in the info string.
+    pub attrs_offset: usize,
+}
+
 /// Splits a fence info string into its language and its attribute text.
-pub fn split_info(info: &str) -> (String, &str, usize) {
+pub fn split_info(info: &str) -> FenceInfo<'_> {
     let info_trim = info.trim_start();
     let lead = info.len() - info_trim.len();
     let end = info_trim.find(|c: char| c.is_whitespace() || c == '{').unwrap_or(info_trim.len());
@@ -215,239 +228,320 @@ pub fn split_info(info: &str) -> (String, &str, usize) {
     let rest = &info_trim[end..];
     let rest_trim = rest.trim_start();
     let attrs_offset = lead + end + (rest.len() - rest_trim.len());
-    (lang, rest_trim.trim_end(), attrs_offset)
+    FenceInfo { lang, attrs: rest_trim.trim_end(), attrs_offset }
 }
 
 /// Renders `markdown` (a post body) into HTML and the data later stages use.
 pub fn render_markdown(markdown: &str, cx: &RenderContext<'_>) -> RenderedMarkdown {
-    let index = LineIndex::new(markdown, cx.first_line);
-    let mut out = RenderedMarkdown::default();
-    let mut events: Vec<Event<'_>> = Vec::new();
-    let mut used_ids: std::collections::HashSet<String> = Default::default();
+    let mut pass = Pass::new(markdown, cx);
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        pass.event(event, range);
+    }
+    pass.finish()
+}
 
-    let mut depth = 0usize;
-    let mut summary_end: Option<usize> = None;
-    let mut first_paragraph_end: Option<usize> = None;
-    let mut last_paragraph: Option<(String, usize)> = None; // (text, events.len() after it)
-    let mut in_paragraph: Option<String> = None;
+/// A heading being read: its attributes, and its inline events and text so far.
+struct OpenHeading<'m> {
+    level: HeadingLevel,
+    /// The id written in the heading (`{#greeting}`), if any.
+    id: Option<String>,
+    classes: Vec<String>,
+    line: usize,
+    /// The heading's inline events, written inside the `<hN>` element.
+    inner: Vec<Event<'m>>,
+    /// The heading's text, for its id and the table of contents.
+    text: String,
+}
 
-    let mut heading: Option<(HeadingLevel, Option<String>, Vec<String>, usize, Vec<Event<'_>>, String)> = None;
-    let mut code: Option<(CodeBlock, usize)> = None;
-    let mut current_heading: Option<String> = None;
+/// A top-level paragraph that has been read, for the code block that may follow it.
+struct Paragraph {
+    text: String,
+    /// `events.len()` right after the paragraph's end.
+    end: usize,
+}
 
-    let parser = Parser::new_ext(markdown, options()).into_offset_iter();
-    for (event, range) in parser {
-        // Inside a code block: gather its text.
-        if let Some((block, _)) = code.as_mut() {
-            match event {
-                Event::Text(t) => {
-                    block.code.push_str(&t);
-                    continue;
-                }
-                Event::End(TagEnd::CodeBlock) => {
-                    let (mut block, _) = code.take().expect("in a code block");
-                    block.unclosed =
-                        block.code_line == block.line + 1 && !ends_with_closing_fence(&markdown[range.clone()]);
-                    block.ended_by = block
-                        .unclosed
-                        .then(|| line_ending_list_item(markdown, range))
-                        .flatten()
-                        .map(|at| index.line(at));
-                    let html = cx.code_blocks.render(&block, out.code_blocks.len(), cx.highlighter);
-                    out.code_blocks.push(block);
-                    events.push(Event::Html(CowStr::from(html)));
-                    depth -= 1;
-                    continue;
-                }
-                _ => continue,
-            }
+/// One render of a post's Markdown: the events to write as HTML, and what is gathered
+/// on the way (headings, code blocks, links, the summary's end, words).
+struct Pass<'m, 'c> {
+    markdown: &'m str,
+    cx: &'c RenderContext<'c>,
+    index: LineIndex,
+    out: RenderedMarkdown,
+    events: Vec<Event<'m>>,
+    /// Nesting depth of block and inline elements; 1 is a top-level block.
+    depth: usize,
+    /// Heading ids given so far, to keep them unique.
+    used_ids: HashSet<String>,
+    /// The id of the last heading, for the code blocks under it.
+    current_heading: Option<String>,
+    heading: Option<OpenHeading<'m>>,
+    code: Option<CodeBlock>,
+    /// The text of the top-level paragraph being read.
+    paragraph: Option<String>,
+    last_paragraph: Option<Paragraph>,
+    /// Where the summary ends: at a `<!-- more -->` marker, else after the first paragraph.
+    more_marker_at: Option<usize>,
+    first_paragraph_end: Option<usize>,
+}
+
+impl<'m, 'c> Pass<'m, 'c> {
+    fn new(markdown: &'m str, cx: &'c RenderContext<'c>) -> Self {
+        Pass {
+            markdown,
+            cx,
+            index: LineIndex::new(markdown, cx.first_line),
+            out: RenderedMarkdown::default(),
+            events: Vec::new(),
+            depth: 0,
+            used_ids: HashSet::new(),
+            current_heading: None,
+            heading: None,
+            code: None,
+            paragraph: None,
+            last_paragraph: None,
+            more_marker_at: None,
+            first_paragraph_end: None,
         }
-        // Inside a heading: gather its inline events and text.
-        if let Some(h) = heading.as_mut() {
-            match event {
-                Event::End(TagEnd::Heading(_)) => {
-                    let (level, id, classes, line, inner, text) = heading.take().expect("in a heading");
-                    let base = id.unwrap_or_else(|| {
-                        let s = slugify(&text);
-                        if s.is_empty() {
-                            "section".to_string()
-                        } else {
-                            s
-                        }
-                    });
-                    let mut id = base.clone();
-                    let mut n = 1;
-                    while !used_ids.insert(id.clone()) {
-                        id = format!("{base}-{n}");
-                        n += 1;
-                    }
-                    let lvl = level as u8;
-                    let class_attr = if classes.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" class=\"{}\"", escape_html(&classes.join(" ")))
-                    };
-                    events.push(Event::Html(CowStr::from(format!("<h{lvl} id=\"{}\"{class_attr}>", escape_html(&id)))));
-                    events.extend(inner);
-                    events.push(Event::Html(CowStr::from(format!(
-                        "<a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a></h{lvl}>\n",
-                        escape_html(&id)
-                    ))));
-                    current_heading = Some(id.clone());
-                    out.headings.push(Heading { level: lvl, id, text: text.trim().to_string(), line });
-                    depth -= 1;
-                    last_paragraph = None;
-                }
-                Event::Text(ref t) | Event::Code(ref t) => {
-                    h.5.push_str(t);
-                    h.4.push(event);
-                }
-                Event::Start(Tag::Link { .. }) | Event::End(TagEnd::Link) => {} // a heading is its own link
-                other => h.4.push(other),
-            }
-            continue;
-        }
+    }
 
+    fn event(&mut self, event: Event<'m>, range: Range<usize>) {
+        if self.code.is_some() {
+            return self.in_code_block(event, range);
+        }
+        if self.heading.is_some() {
+            return self.in_heading(event);
+        }
         match event {
             Event::Start(Tag::Heading { level, id, classes, .. }) => {
-                depth += 1;
-                let line = index.line(range.start);
-                heading = Some((
+                self.depth += 1;
+                self.heading = Some(OpenHeading {
                     level,
-                    id.map(|s| s.to_string()),
-                    classes.iter().map(|c| c.to_string()).collect(),
-                    line,
-                    Vec::new(),
-                    String::new(),
-                ));
+                    id: id.map(|s| s.to_string()),
+                    classes: classes.iter().map(|c| c.to_string()).collect(),
+                    line: self.index.line(range.start),
+                    inner: Vec::new(),
+                    text: String::new(),
+                });
             }
-            Event::Start(Tag::CodeBlock(kind)) => {
-                depth += 1;
-                let fence_line = index.line(range.start);
-                let (lang, attrs, attrs_column) = match &kind {
-                    CodeBlockKind::Fenced(info) => {
-                        let (lang, attrs, attrs_offset) = split_info(info);
-                        // The info string starts after the fence characters on the fence line.
-                        let fence_text = &markdown[range.start..];
-                        let info_start = fence_text.find(info.as_ref()).map_or(0, |i| range.start + i);
-                        let column =
-                            if attrs.is_empty() { 0 } else { index.line_col(markdown, info_start + attrs_offset).1 };
-                        (lang, attrs.to_string(), column)
-                    }
-                    CodeBlockKind::Indented => (String::new(), String::new(), 0),
-                };
-                let code_line = if matches!(kind, CodeBlockKind::Fenced(_)) { fence_line + 1 } else { fence_line };
-                let code_column = index.line_col(markdown, range.start).1;
-                let prose_before = match &last_paragraph {
-                    Some((text, at)) if *at == events.len() => Some(text.clone()),
-                    _ => None,
-                };
-                let block = CodeBlock {
-                    lang,
-                    attrs,
-                    attrs_column,
-                    code: String::new(),
-                    line: fence_line,
-                    code_line,
-                    code_column,
-                    heading: current_heading.clone(),
-                    prose_before,
-                    unclosed: false,
-                    ended_by: None,
-                };
-                code = Some((block, events.len()));
-            }
-            Event::Start(Tag::Paragraph) => {
-                depth += 1;
-                if depth == 1 {
-                    in_paragraph = Some(String::new());
-                }
-                events.push(Event::Start(Tag::Paragraph));
-            }
-            Event::End(TagEnd::Paragraph) => {
-                depth -= 1;
-                events.push(Event::End(TagEnd::Paragraph));
-                if depth == 0 {
-                    if first_paragraph_end.is_none() {
-                        first_paragraph_end = Some(events.len());
-                    }
-                    if let Some(text) = in_paragraph.take() {
-                        last_paragraph = Some((text, events.len()));
-                    }
-                }
-            }
+            Event::Start(Tag::CodeBlock(kind)) => self.start_code_block(&kind, range),
+            Event::Start(Tag::Paragraph) => self.start_paragraph(),
+            Event::End(TagEnd::Paragraph) => self.end_paragraph(),
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                depth += 1;
-                let (line, column) = index.line_col(markdown, range.start);
-                out.links.push(Link { dest: dest_url.to_string(), line, column });
-                let dest_url = match cx.links.resolve(&dest_url) {
+                self.depth += 1;
+                let (line, column) = self.index.line_col(self.markdown, range.start);
+                self.out.links.push(Link { dest: dest_url.to_string(), line, column });
+                let dest_url = match self.cx.links.resolve(&dest_url) {
                     Some(url) => CowStr::from(url),
                     None => dest_url,
                 };
-                events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+                self.events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
             }
-            Event::Html(ref html)
-                if depth == 1
-                    && html.trim() == "<!-- more -->"
-                    && matches!(events.last(), Some(Event::Start(Tag::HtmlBlock))) =>
-            {
-                if summary_end.is_none() {
-                    summary_end = Some(events.len() - 1);
-                }
-                events.push(Event::Html(CowStr::from("<span id=\"more\"></span>\n")));
+            Event::Html(ref html) if self.is_more_marker(html) => {
+                self.more_marker_at.get_or_insert(self.events.len() - 1);
+                self.events.push(Event::Html(CowStr::from("<span id=\"more\"></span>\n")));
             }
-            Event::Text(ref t) => {
-                out.word_count += t.split_whitespace().count();
-                if let Some(p) = in_paragraph.as_mut() {
-                    p.push_str(t);
-                }
-                events.push(event);
-            }
-            Event::Code(ref t) => {
-                out.word_count += 1;
-                if let Some(p) = in_paragraph.as_mut() {
-                    p.push_str(t);
-                }
-                events.push(event);
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                if let Some(p) = in_paragraph.as_mut() {
-                    p.push(' ');
-                }
-                events.push(event);
-            }
+            Event::Text(_) | Event::Code(_) | Event::SoftBreak | Event::HardBreak => self.prose(event),
             Event::Start(tag) => {
-                depth += 1;
-                events.push(Event::Start(tag));
+                self.depth += 1;
+                self.events.push(Event::Start(tag));
             }
             Event::End(tag) => {
-                depth = depth.saturating_sub(1);
-                events.push(Event::End(tag));
+                self.depth = self.depth.saturating_sub(1);
+                self.events.push(Event::End(tag));
             }
-            other => events.push(other),
+            other => self.events.push(other),
         }
     }
-    // An unterminated fence still ends at the end of the document.
-    if let Some((block, _)) = code.take() {
-        let html = cx.code_blocks.render(&block, out.code_blocks.len(), cx.highlighter);
-        out.code_blocks.push(block);
-        events.push(Event::Html(CowStr::from(html)));
+
+    /// Text and breaks outside headings and code: counted as words and kept as the
+    /// paragraph's text.
+    fn prose(&mut self, event: Event<'m>) {
+        match &event {
+            Event::Text(t) => {
+                self.out.word_count += t.split_whitespace().count();
+                if let Some(p) = self.paragraph.as_mut() {
+                    p.push_str(t);
+                }
+            }
+            Event::Code(t) => {
+                self.out.word_count += 1;
+                if let Some(p) = self.paragraph.as_mut() {
+                    p.push_str(t);
+                }
+            }
+            _ => {
+                if let Some(p) = self.paragraph.as_mut() {
+                    p.push(' ');
+                }
+            }
+        }
+        self.events.push(event);
     }
 
-    let (end, marker) = match (summary_end, first_paragraph_end) {
-        (Some(e), _) => (e, true),
-        (None, Some(e)) => (e, false),
-        (None, None) => (0, false),
-    };
-    out.has_more_marker = marker;
-    let summary_events = events[..end].iter().filter(|e| !matches!(e, Event::FootnoteReference(_))).cloned();
-    pulldown_cmark::html::push_html(&mut out.summary_html, summary_events);
-    out.html.reserve(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
-    // Kept until the pages are written: at their size, not the size they grew to.
-    out.html.shrink_to_fit();
-    out.summary_html.shrink_to_fit();
-    out
+    /// A `<!-- more -->` comment as a top-level HTML block of its own.
+    fn is_more_marker(&self, html: &str) -> bool {
+        self.depth == 1
+            && html.trim() == "<!-- more -->"
+            && matches!(self.events.last(), Some(Event::Start(Tag::HtmlBlock)))
+    }
+
+    fn start_paragraph(&mut self) {
+        self.depth += 1;
+        if self.depth == 1 {
+            self.paragraph = Some(String::new());
+        }
+        self.events.push(Event::Start(Tag::Paragraph));
+    }
+
+    fn end_paragraph(&mut self) {
+        self.depth -= 1;
+        self.events.push(Event::End(TagEnd::Paragraph));
+        if self.depth == 0 {
+            self.first_paragraph_end.get_or_insert(self.events.len());
+            if let Some(text) = self.paragraph.take() {
+                self.last_paragraph = Some(Paragraph { text, end: self.events.len() });
+            }
+        }
+    }
+
+    /// Inside a heading: gathers its inline events and text until its end.
+    fn in_heading(&mut self, event: Event<'m>) {
+        let heading = self.heading.as_mut().expect("in a heading");
+        match event {
+            Event::End(TagEnd::Heading(_)) => self.end_heading(),
+            Event::Text(ref t) | Event::Code(ref t) => {
+                heading.text.push_str(t);
+                heading.inner.push(event);
+            }
+            Event::Start(Tag::Link { .. }) | Event::End(TagEnd::Link) => {} // a heading is its own link
+            other => heading.inner.push(other),
+        }
+    }
+
+    /// Writes the finished heading with its unique id and its anchor link.
+    fn end_heading(&mut self) {
+        let OpenHeading { level, id, classes, line, inner, text } = self.heading.take().expect("in a heading");
+        let id = self.unique_id(id.unwrap_or_else(|| {
+            let s = slugify(&text);
+            if s.is_empty() {
+                "section".to_string()
+            } else {
+                s
+            }
+        }));
+        let lvl = level as u8;
+        let class_attr =
+            if classes.is_empty() { String::new() } else { format!(" class=\"{}\"", escape_html(&classes.join(" "))) };
+        self.events.push(Event::Html(CowStr::from(format!("<h{lvl} id=\"{}\"{class_attr}>", escape_html(&id)))));
+        self.events.extend(inner);
+        self.events.push(Event::Html(CowStr::from(format!(
+            "<a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section\">#</a></h{lvl}>\n",
+            escape_html(&id)
+        ))));
+        self.current_heading = Some(id.clone());
+        self.out.headings.push(Heading { level: lvl, id, text: text.trim().to_string(), line });
+        self.depth -= 1;
+        self.last_paragraph = None;
+    }
+
+    /// `base`, or `base-1`, `base-2`… when a heading above already has that id.
+    fn unique_id(&mut self, base: String) -> String {
+        let mut id = base.clone();
+        let mut n = 1;
+        while !self.used_ids.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        id
+    }
+
+    /// Opens a code block, located in the file, with the heading above it and the
+    /// paragraph right before it.
+    fn start_code_block(&mut self, kind: &CodeBlockKind<'m>, range: Range<usize>) {
+        self.depth += 1;
+        let (markdown, index) = (self.markdown, &self.index);
+        let fence_line = index.line(range.start);
+        let (lang, attrs, attrs_column) = match kind {
+            CodeBlockKind::Fenced(info) => {
+                let FenceInfo { lang, attrs, attrs_offset } = split_info(info);
+                // The info string starts after the fence characters on the fence line.
+                let fence_text = &markdown[range.start..];
+                let info_start = fence_text.find(info.as_ref()).map_or(0, |i| range.start + i);
+                let column = if attrs.is_empty() { 0 } else { index.line_col(markdown, info_start + attrs_offset).1 };
+                (lang, attrs.to_string(), column)
+            }
+            CodeBlockKind::Indented => (String::new(), String::new(), 0),
+        };
+        let code_line = if matches!(kind, CodeBlockKind::Fenced(_)) { fence_line + 1 } else { fence_line };
+        let prose_before = match &self.last_paragraph {
+            Some(p) if p.end == self.events.len() => Some(p.text.clone()),
+            _ => None,
+        };
+        self.code = Some(CodeBlock {
+            lang,
+            attrs,
+            attrs_column,
+            code: String::new(),
+            line: fence_line,
+            code_line,
+            code_column: index.line_col(markdown, range.start).1,
+            heading: self.current_heading.clone(),
+            prose_before,
+            unclosed: false,
+            ended_by: None,
+        });
+    }
+
+    /// Inside a code block: gathers its text until its end.
+    fn in_code_block(&mut self, event: Event<'m>, range: Range<usize>) {
+        let block = self.code.as_mut().expect("in a code block");
+        match event {
+            Event::Text(t) => block.code.push_str(&t),
+            Event::End(TagEnd::CodeBlock) => {
+                block.unclosed =
+                    block.code_line == block.line + 1 && !ends_with_closing_fence(&self.markdown[range.clone()]);
+                block.ended_by = block
+                    .unclosed
+                    .then(|| line_ending_list_item(self.markdown, range))
+                    .flatten()
+                    .map(|at| self.index.line(at));
+                self.end_code_block();
+                self.depth -= 1;
+            }
+            _ => {}
+        }
+    }
+
+    /// Renders the open code block and keeps it.
+    fn end_code_block(&mut self) {
+        let block = self.code.take().expect("in a code block");
+        let html = self.cx.code_blocks.render(&block, self.out.code_blocks.len(), self.cx.highlighter);
+        self.out.code_blocks.push(block);
+        self.events.push(Event::Html(CowStr::from(html)));
+    }
+
+    /// Writes the HTML of the post and of its summary.
+    fn finish(mut self) -> RenderedMarkdown {
+        // An unterminated fence still ends at the end of the document.
+        if self.code.is_some() {
+            self.end_code_block();
+        }
+        let mut out = self.out;
+        let (end, marker) = match (self.more_marker_at, self.first_paragraph_end) {
+            (Some(e), _) => (e, true),
+            (None, Some(e)) => (e, false),
+            (None, None) => (0, false),
+        };
+        out.has_more_marker = marker;
+        let summary_events = self.events[..end].iter().filter(|e| !matches!(e, Event::FootnoteReference(_))).cloned();
+        pulldown_cmark::html::push_html(&mut out.summary_html, summary_events);
+        out.html.reserve(self.markdown.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut out.html, self.events.into_iter());
+        // Kept until the pages are written: at their size, not the size they grew to.
+        out.html.shrink_to_fit();
+        out.summary_html.shrink_to_fit();
+        out
+    }
 }
 
 /// Estimated minutes to read `words` words (at least 1).
@@ -548,8 +642,9 @@ mod tests {
 
     #[test]
     fn split_info_examples() {
-        assert_eq!(split_info("console {test=\"run\"}"), ("console".into(), "{test=\"run\"}", 8));
-        assert_eq!(split_info("Bash"), ("bash".into(), "", 4));
-        assert_eq!(split_info("sh{id=x}"), ("sh".into(), "{id=x}", 2));
+        let info = |lang: &str, attrs, attrs_offset| FenceInfo { lang: lang.into(), attrs, attrs_offset };
+        assert_eq!(split_info("console {test=\"run\"}"), info("console", "{test=\"run\"}", 8));
+        assert_eq!(split_info("Bash"), info("bash", "", 4));
+        assert_eq!(split_info("sh{id=x}"), info("sh", "{id=x}", 2));
     }
 }

@@ -169,12 +169,64 @@ type PostSet = Vec<(PathBuf, String)>;
 /// Output path → HTML, as `render::render_pages` gives them.
 type RenderedPages = Vec<(String, Vec<u8>)>;
 
+/// What a build reads besides the posts and the results file, as the last successful
+/// build read it. A rebuild reads again what changed and reuses the rest; a failed
+/// rebuild leaves it as it was (its changes stay pending, see [`SiteCache::rebuild`]).
+struct SiteInputs {
+    config: SiteConfig,
+    /// With a memo of the pages rendered (see [`Templates::with_memo`]).
+    templates: Arc<Templates>,
+    statics: Arc<BTreeMap<String, Vec<u8>>>,
+    syntax_css: Arc<[u8]>,
+}
+
+/// The posts published, and what the cached posts were rendered with: when any of it
+/// changes, every post's Markdown is rendered again. Kept as the last build that read
+/// the posts left it, failed or not, since the cached posts are those it rendered.
+struct Published {
+    /// The configuration the posts were rendered with (a different one drops them).
+    config: SiteConfig,
+    /// The results file of `gen test` the posts were rendered with (each snippet shows
+    /// its status).
+    results: Arc<ResultsFile>,
+    /// (file, slug) of every post: when it changes, links between posts may resolve
+    /// differently.
+    posts: PostSet,
+    /// Where each post is published, for links between posts; follows `posts`.
+    links: LinkIndex,
+}
+
+impl Published {
+    /// `left_out` are the posts not published (drafts, say), which links may not point to.
+    fn new(config: &SiteConfig, results: &Arc<ResultsFile>, posts: PostSet, left_out: &PostSet) -> Self {
+        let urls = Urls::new(config);
+        let links = LinkIndex::from_files(posts.iter().map(|(p, s)| (p.as_path(), s.as_str())), &urls)
+            .with_unpublished(left_out.iter().map(|(p, _)| p.as_path()));
+        Published { config: config.clone(), results: Arc::clone(results), posts, links }
+    }
+}
+
+/// Which posts [`SiteCache::refresh_posts`] renders again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rerender {
+    /// Those whose files changed (every post when posts came, went or changed slugs).
+    Changed,
+    /// Every post: the snippets' results changed, and each post shows them.
+    Every,
+}
+
+/// How many posts [`SiteCache::refresh_posts`] rendered and how many it kept.
+struct PostCounts {
+    rendered: usize,
+    reused: usize,
+}
+
 /// The state kept between builds of one site.
 pub struct SiteCache {
     root: PathBuf,
     opts: BuildOptions,
-    config: Option<SiteConfig>,
-    templates: Option<Templates>,
+    /// What the last successful build read besides the posts; `None` before one.
+    inputs: Option<SiteInputs>,
     /// Rendered posts by file path relative to the root (as [`PostSource::path`]).
     /// Between rebuilds they live in `last`'s site model instead.
     posts: HashMap<PathBuf, Post>,
@@ -182,16 +234,10 @@ pub struct SiteCache {
     last: Option<LastBuild>,
     /// The stamp of each cached post's file when it was read.
     stamps: HashMap<PathBuf, Option<FileStamp>>,
-    /// (file, slug) of every post of the last build: when it changes, every post's
-    /// Markdown is rendered again, since links between posts may resolve differently.
-    post_set: Vec<(PathBuf, String)>,
-    /// Where each post is published, for links between posts; follows `post_set`.
-    links: Option<LinkIndex>,
-    statics: Option<BTreeMap<String, Vec<u8>>>,
+    /// What the cached posts were rendered with; `None` before any were, and after the
+    /// configuration changed.
+    published: Option<Published>,
     static_warnings: Vec<Diagnostic>,
-    syntax_css: Option<Vec<u8>>,
-    /// The results file of `gen test` the posts were rendered with.
-    results: Option<Arc<ResultsFile>>,
     /// Changes not yet built successfully: a failed build leaves them for the next.
     pending: Changes,
 }
@@ -201,17 +247,12 @@ impl SiteCache {
         SiteCache {
             root: root.to_path_buf(),
             opts,
-            config: None,
-            templates: None,
+            inputs: None,
             posts: HashMap::new(),
             last: None,
             stamps: HashMap::new(),
-            post_set: Vec::new(),
-            links: None,
-            statics: None,
+            published: None,
             static_warnings: Vec::new(),
-            syntax_css: None,
-            results: None,
             pending: Changes::everything(),
         }
     }
@@ -221,9 +262,9 @@ impl SiteCache {
         (self.root.clone(), self.opts.clone())
     }
 
-    /// The configuration of the last build that read one.
+    /// The configuration of the last successful build.
     pub fn config(&self) -> Option<&SiteConfig> {
-        self.config.as_ref()
+        self.inputs.as_ref().map(|inputs| &inputs.config)
     }
 
     /// Problems that do not stop the build (such as static links out of the site).
@@ -232,7 +273,8 @@ impl SiteCache {
     }
 
     /// Builds the site again after `changes`. On failure the changes stay pending, so
-    /// that the next rebuild looks at them again whatever it is told.
+    /// that the next rebuild looks at them again whatever it is told, and the inputs of
+    /// the last successful build stay those the next rebuild starts from.
     pub fn rebuild(&mut self, changes: &Changes, highlighter: &Highlighter) -> Result<(BuiltSite, RebuildReport)> {
         let started = Instant::now();
         self.pending.merge(changes);
@@ -242,47 +284,95 @@ impl SiteCache {
             return Ok(quick);
         }
         self.take_back_posts();
+        let last_inputs = self.inputs.take();
+        let rebuilt = self.rebuild_all(&todo, last_inputs.as_ref(), highlighter, started);
+        match rebuilt {
+            Ok(_) => self.pending = Changes::default(),
+            Err(_) => self.inputs = last_inputs,
+        }
+        rebuilt
+    }
+
+    /// The full rebuild: reads what changed since `last` (everything without it), renders
+    /// the posts that need it and plans and renders every page.
+    fn rebuild_all(
+        &mut self,
+        todo: &Changes,
+        last: Option<&SiteInputs>,
+        highlighter: &Highlighter,
+        started: Instant,
+    ) -> Result<(BuiltSite, RebuildReport)> {
         let mut report = RebuildReport::default();
-        let config = self.refresh_config(&todo, &mut report)?;
-        let results_changed = self.refresh_results(&todo)?;
-        let reload_templates = todo.templates || self.templates.is_none();
-        let reload_posts = todo.content || report.config_reloaded || results_changed;
-        let root = self.root.clone();
-        let (templates, posts) = rayon::join(
-            || reload_templates.then(|| Templates::load(&root, &config).map(Templates::with_memo)).transpose(),
-            || {
-                if reload_posts {
-                    self.refresh_posts(&todo, &config, highlighter, results_changed).map(Some)
-                } else {
-                    Ok(None)
-                }
-            },
-        );
-        let (templates, posts) = merge_errors(templates, posts)?;
-        if let Some(t) = templates {
-            self.templates = Some(t);
-            report.templates_reloaded = true;
-        }
-        if let Some((fresh, reused)) = posts {
-            report.posts_rendered = fresh;
-            report.posts_reused = reused;
-        } else {
-            report.posts_reused = self.posts.len();
-        }
-        if todo.statics || self.statics.is_none() {
-            self.refresh_statics(&config)?;
-            report.statics_reloaded = true;
-        }
-        let syntax_css = self.syntax_css.get_or_insert_with(|| syntax_stylesheet(&config)).clone();
-        let (pages, model, summaries) = self.render_pages(&config, &mut report)?;
+        let inputs = self.read_inputs(todo, last, highlighter, &mut report)?;
+        let (pages, model, summaries) = self.render_pages(&inputs, &mut report)?;
         report.pages = pages.len();
-        let statics = self.statics.clone().expect("static files read above");
-        let mut built = assemble_site(statics, syntax_css, pages, model.posts.len());
+        let statics = BTreeMap::clone(&inputs.statics);
+        let mut built = assemble_site(statics, inputs.syntax_css.to_vec(), pages, model.posts.len());
         built.stats.elapsed = started.elapsed();
         report.elapsed = built.stats.elapsed;
+        self.inputs = Some(inputs);
         self.last = Some(LastBuild::new(model, summaries, built.clone()));
-        self.pending = Changes::default();
         Ok((built, report))
+    }
+
+    /// Reads the inputs that changed since `last` (all of them without it, or when the
+    /// configuration changed) and renders the posts that need it; the rest is reused.
+    fn read_inputs(
+        &mut self,
+        todo: &Changes,
+        last: Option<&SiteInputs>,
+        highlighter: &Highlighter,
+        report: &mut RebuildReport,
+    ) -> Result<SiteInputs> {
+        let config = match last {
+            Some(last) if !todo.config => last.config.clone(),
+            _ => load_config(&self.root, &self.opts)?,
+        };
+        // What depends on the configuration is kept only while it is the same.
+        let kept = last.filter(|last| last.config == config);
+        report.config_reloaded = kept.is_none();
+        // Posts rendered with another configuration (by the last build, or by a failed
+        // one since) are read and rendered again.
+        if self.published.as_ref().is_some_and(|published| published.config != config) {
+            self.posts.clear();
+            self.stamps.clear();
+            self.published = None;
+        }
+        let results = match &self.published {
+            Some(published) if !todo.results => Arc::clone(&published.results),
+            _ => Arc::new(ResultsFile::load(&self.root)?),
+        };
+        let results_changed = self.published.as_ref().is_none_or(|published| published.results != results);
+        let kept_templates = kept.filter(|_| !todo.templates).map(|kept| Arc::clone(&kept.templates));
+        report.templates_reloaded = kept_templates.is_none();
+        let reload_posts = todo.content || report.config_reloaded || results_changed;
+        let rerender = if results_changed { Rerender::Every } else { Rerender::Changed };
+        let root = self.root.clone();
+        let (templates, posts) = rayon::join(
+            || match kept_templates {
+                Some(templates) => Ok(templates),
+                None => Templates::load(&root, &config).map(|t| Arc::new(t.with_memo())),
+            },
+            || reload_posts.then(|| self.refresh_posts(todo, &config, &results, highlighter, rerender)).transpose(),
+        );
+        let (templates, posts) = merge_errors(templates, posts)?;
+        match posts {
+            Some(counts) => (report.posts_rendered, report.posts_reused) = (counts.rendered, counts.reused),
+            None => report.posts_reused = self.posts.len(),
+        }
+        let statics = match kept.filter(|_| !todo.statics) {
+            Some(kept) => Arc::clone(&kept.statics),
+            None => {
+                let statics = Arc::new(self.read_statics(&config)?);
+                report.statics_reloaded = true;
+                statics
+            }
+        };
+        let syntax_css = match kept {
+            Some(kept) => Arc::clone(&kept.syntax_css),
+            None => Arc::from(syntax_stylesheet(&config)),
+        };
+        Ok(SiteInputs { config, templates, statics, syntax_css })
     }
 
     /// The quick rebuild when only existing posts' files changed and each changed its
@@ -297,10 +387,16 @@ impl SiteCache {
         if !only_posts || todo.config || todo.templates || todo.statics || todo.results {
             return None;
         }
-        let statuses: Statuses = self.results.clone()?;
-        let (last, config, templates, links) =
-            (self.last.as_mut()?, self.config.as_ref()?, self.templates.as_ref()?, self.links.as_ref()?);
-        let cx = body_edit::Inputs { root: &self.root, config, templates, links, statuses: &statuses, highlighter };
+        let (last, inputs, published) = (self.last.as_mut()?, self.inputs.as_ref()?, self.published.as_ref()?);
+        let statuses: Statuses = published.results.clone();
+        let cx = body_edit::Inputs {
+            root: &self.root,
+            config: &inputs.config,
+            templates: &inputs.templates,
+            links: &published.links,
+            statuses: &statuses,
+            highlighter,
+        };
         let done = body_edit::rebuild_bodies(last, &todo.posts, &cx)?;
         for file in &todo.posts {
             self.stamps.insert(file.clone(), FileStamp::of(&self.root.join(file)));
@@ -330,29 +426,30 @@ impl SiteCache {
     /// success they are in the returned site model, with their summaries.
     fn render_pages(
         &mut self,
-        config: &SiteConfig,
+        inputs: &SiteInputs,
         report: &mut RebuildReport,
     ) -> Result<(RenderedPages, SiteModel, Vec<PostSummary>)> {
+        let config = &inputs.config;
         let posts: Vec<Post> = self.posts.drain().map(|(_, p)| p).collect();
-        let checked = self.links.as_ref().map_or(Ok(()), |links| links.check(&posts));
+        let checked = self.published.as_ref().map_or(Ok(()), |published| published.links.check(&posts));
         if let Err(e) = checked {
             self.posts.extend(posts.into_iter().map(|p| (p.source.path.clone(), p)));
             return Err(e);
         }
-        if has_duplicate_slugs(&self.post_set) {
+        if self.published.as_ref().is_some_and(|published| has_duplicate_slugs(&published.posts)) {
             // build_site_model reports them; give it a copy so that the cache survives.
             let err = site::build_site_model(posts.clone(), config).err();
             self.posts.extend(posts.into_iter().map(|p| (p.source.path.clone(), p)));
             return Err(err.unwrap_or_else(|| Errors(Vec::new())));
         }
         let model = site::build_site_model(posts, config)?;
-        let templates = self.templates.as_ref().expect("templates loaded before rendering");
+        let templates = &inputs.templates;
         let memo = templates.memo().expect("the cache's templates keep a memo");
         let before = memo.render_count();
         let summaries = render::summaries(&model, &Urls::new(config));
         let all: Vec<usize> = (0..model.pages.len()).collect();
         let list = render::PageList::default();
-        let rendered = render::render_selected(&model, &summaries, config, templates, &self.root, &all, &list);
+        let rendered = render::Renderer::new(&model, &summaries, config, templates, &self.root).render(&all, &list);
         memo.end_pass();
         report.pages_rendered = memo.render_count() - before;
         if let Err(e) = rendered {
@@ -362,43 +459,9 @@ impl SiteCache {
         Ok((list.into_pages(), model, summaries))
     }
 
-    /// Reads site.toml again when it changed; a different configuration drops everything.
-    fn refresh_config(&mut self, todo: &Changes, report: &mut RebuildReport) -> Result<SiteConfig> {
-        if !todo.config {
-            if let Some(c) = &self.config {
-                return Ok(c.clone());
-            }
-        }
-        let config = load_config(&self.root, &self.opts)?;
-        if self.config.as_ref() != Some(&config) {
-            report.config_reloaded = true;
-            self.templates = None;
-            self.posts.clear();
-            self.stamps.clear();
-            self.post_set.clear();
-            self.links = None;
-            self.statics = None;
-            self.syntax_css = None;
-            self.config = Some(config.clone());
-        }
-        Ok(config)
-    }
-
-    /// Reads the results file again when it changed (or was never read); true when the
-    /// results differ from those the cached posts show.
-    fn refresh_results(&mut self, todo: &Changes) -> Result<bool> {
-        if !todo.results && self.results.is_some() {
-            return Ok(false);
-        }
-        let results = ResultsFile::load(&self.root)?;
-        let changed = self.results.as_deref() != Some(&results);
-        self.results = Some(Arc::new(results));
-        Ok(changed)
-    }
-
-    /// Reads static files again; symbolic links that lead out of the site are left out
-    /// and reported as warnings.
-    fn refresh_statics(&mut self, config: &SiteConfig) -> Result<()> {
+    /// Reads static files; symbolic links that lead out of the site are left out and
+    /// reported as warnings.
+    fn read_statics(&mut self, config: &SiteConfig) -> Result<BTreeMap<String, Vec<u8>>> {
         let real_root = self.root.canonicalize().unwrap_or_else(|_| self.root.clone());
         let mut refused = Vec::new();
         let root = &self.root;
@@ -419,21 +482,20 @@ impl SiteCache {
             inside
         })?;
         self.static_warnings = refused;
-        self.statics = Some(statics);
-        Ok(())
+        Ok(statics)
     }
 
-    /// Finds the posts, reads the files that changed and renders their Markdown; the
-    /// other posts stay in the cache as they are. Every post's errors are collected.
-    /// Returns how many posts were rendered and how many reused.
-    /// With `every_post`, every post is rendered again (the snippets' results changed).
+    /// Finds the posts, reads the files that changed and renders their Markdown with
+    /// `results`; the other posts stay in the cache as they are (unless `rerender` says
+    /// every post). Every post's errors are collected.
     fn refresh_posts(
         &mut self,
         todo: &Changes,
         config: &SiteConfig,
+        results: &Arc<ResultsFile>,
         highlighter: &Highlighter,
-        every_post: bool,
-    ) -> Result<(usize, usize)> {
+        rerender: Rerender,
+    ) -> Result<PostCounts> {
         let files = content::find_post_files(&self.root)?;
         let named: HashSet<&PathBuf> = todo.posts.iter().collect();
         let mut old_posts = std::mem::take(&mut self.posts);
@@ -487,13 +549,12 @@ impl SiteCache {
             });
         post_set.sort();
         left_out.sort();
-        let post_set_changed = post_set != self.post_set;
-        if post_set_changed || self.links.is_none() {
-            let urls = Urls::new(config);
-            let index = LinkIndex::from_files(post_set.iter().map(|(p, s)| (p.as_path(), s.as_str())), &urls)
-                .with_unpublished(left_out.iter().map(|(p, _)| p.as_path()));
-            self.links = Some(index);
-        }
+        let post_set_changed = self.published.as_ref().is_none_or(|published| published.posts != post_set);
+        let published = match self.published.take() {
+            Some(published) if !post_set_changed => Published { results: Arc::clone(results), ..published },
+            _ => Published::new(config, results, post_set, &left_out),
+        };
+        let links = &self.published.insert(published).links;
         // Posts that left the selection (a post turned draft, say) leave the cache.
         let unselected: Vec<PathBuf> =
             self.posts.iter().filter(|(_, p)| !selected(&p.source)).map(|(k, _)| k.clone()).collect();
@@ -501,30 +562,24 @@ impl SiteCache {
             self.posts.remove(&path);
             self.stamps.remove(&path);
         }
-        if post_set_changed || every_post {
+        if post_set_changed || rerender == Rerender::Every {
             // A post appeared, went or changed its slug: render every post again, since
             // links between posts may now resolve differently (the highlighter's cache
             // keeps this cheap). Likewise when the snippets' results changed.
-            let kept: Vec<PathBuf> = self.posts.keys().cloned().collect();
-            for path in kept {
-                let post = self.posts.remove(&path).expect("listed above");
+            for (path, post) in self.posts.drain() {
                 let stamp = self.stamps.remove(&path).flatten();
                 fresh.push((post.source, stamp));
             }
         }
-        if post_set_changed {
-            self.post_set = post_set;
-        }
         let (sources, stamps): (Vec<PostSource>, Vec<Option<FileStamp>>) =
             fresh.into_iter().filter(|(s, _)| selected(s)).unzip();
         let rendered_count = sources.len();
-        let links = self.links.as_ref().expect("the link index is made above");
-        let statuses: Statuses = self.results.clone().expect("results read before the posts");
+        let statuses: Statuses = results.clone();
         let rendered = render_posts(sources, highlighter, links, &statuses, UnlabelledBlocks::of(&config.snippets))?;
         for (post, stamp) in rendered.into_iter().zip(stamps) {
             self.keep(post, stamp);
         }
-        Ok((rendered_count, self.posts.len() - rendered_count))
+        Ok(PostCounts { rendered: rendered_count, reused: self.posts.len() - rendered_count })
     }
 
     fn keep(&mut self, post: Post, stamp: Option<FileStamp>) {
@@ -843,6 +898,29 @@ mod tests {
         write(dir.path(), "content/posts/a.md", &post("A", "2020-01-01", "Fixed.\n"));
         let (built, _) =
             cache.rebuild(&Changes::classify(dir.path(), &[dir.path().join("content/posts/a.md")]), &h).unwrap();
+        assert_same_as_full_build(dir.path(), &built);
+    }
+
+    #[test]
+    fn a_failed_configuration_change_leaves_no_stale_posts_behind() {
+        let dir = site();
+        write(dir.path(), "content/posts/d.md", &post("D", "2019-01-01", "See [B](b.md).\n"));
+        let h = Highlighter::new();
+        let mut cache = SiteCache::new(dir.path(), opts());
+        cache.rebuild(&Changes::everything(), &h).unwrap();
+        let good = std::fs::read_to_string(dir.path().join("site.toml")).unwrap();
+        // Another base URL (so other links between posts) and a theme that is not there.
+        let broken = good.replace("https://example.com/", "https://example.com/blog/") + "theme = \"missing\"\n";
+        write(dir.path(), "site.toml", &broken);
+        let config = Changes::classify(dir.path(), &[dir.path().join("site.toml")]);
+        let err = cache.rebuild(&config, &h).unwrap_err();
+        assert!(err.to_string().contains("does not exist"), "{err}");
+        write(dir.path(), "site.toml", &good);
+        let (built, report) = cache.rebuild(&config, &h).unwrap();
+        // The templates of the last good build are kept; the posts rendered for the
+        // failed configuration are not.
+        assert!(!report.config_reloaded && !report.templates_reloaded, "{report:?}");
+        assert_eq!(report.posts_rendered, 4, "{report:?}");
         assert_same_as_full_build(dir.path(), &built);
     }
 

@@ -16,6 +16,7 @@ use tera::Tera;
 
 use crate::config::SiteConfig;
 use crate::error::{display_path, Diagnostic, Errors, Result};
+use crate::markdown::highlight::{escape_html_with, Quotes};
 use crate::site::{Page, PageKind, SiteModel, Urls};
 use context::{
     build_toc, HomePage, NotFoundPage, Paginator, PostContext, PostPage, PostSummary, SiteContext, SnippetsPage,
@@ -120,7 +121,7 @@ impl Templates {
 
 /// Autoescaping for templates: `& < > " '`.
 fn escape_for_html(text: &str) -> String {
-    crate::markdown::highlight::escape_html_with(text, true)
+    escape_html_with(text, Quotes::DoubleAndSingle)
 }
 
 /// Where rendered pages go as they are rendered: the staging folder of `gen build`, or
@@ -174,7 +175,7 @@ pub fn render_pages_into(
 ) -> Result<usize> {
     let summaries = summaries(model, &Urls::new(config));
     let all: Vec<usize> = (0..model.pages.len()).collect();
-    render_selected(model, &summaries, config, templates, root, &all, sink)
+    Renderer::new(model, &summaries, config, templates, root).render(&all, sink)
 }
 
 /// [`render_pages_into`] for a build that needs the posts' bodies no longer once they
@@ -202,9 +203,9 @@ pub fn render_pages_releasing_bodies(
     }
     let mut errors = Vec::new();
     let mut rendered = 0;
-    let mut run = |model: &SiteModel, which: &[usize]| match render_selected(
-        model, &summaries, config, templates, root, which, sink,
-    ) {
+    let mut run = |model: &SiteModel, which: &[usize]| match Renderer::new(model, &summaries, config, templates, root)
+        .render(which, sink)
+    {
         Ok(n) => rendered += n,
         Err(e) => errors.extend(e.0),
     };
@@ -233,47 +234,6 @@ pub fn summary(model: &SiteModel, i: usize, urls: &Urls) -> PostSummary {
     PostSummary { scheduled: model.is_scheduled(i), ..PostSummary::new(&model.posts[i], urls) }
 }
 
-/// Renders the pages of `model` numbered `which` (positions in `model.pages`) into
-/// `sink`, in parallel, with the posts' `summaries`; a page whose template the theme
-/// lacks is left out. Returns how many pages were rendered; errors of every page are
-/// collected.
-pub fn render_selected(
-    model: &SiteModel,
-    summaries: &[PostSummary],
-    config: &SiteConfig,
-    templates: &Templates,
-    root: &Path,
-    which: &[usize],
-    sink: &dyn PageSink,
-) -> Result<usize> {
-    let urls = Urls::new(config);
-    let site = SiteContext::new(config, &urls);
-    let pages: Vec<(usize, &Page)> = which
-        .iter()
-        .map(|&i| (i, &model.pages[i]))
-        .filter(|(_, p)| pages::template_name(&p.kind).is_none_or(|t| templates.has(t)))
-        .collect();
-    let errors: Vec<Diagnostic> = pages
-        .par_iter()
-        .filter_map(|&(index, page)| {
-            let rendered = render_page(page, model, summaries, &site, &urls, templates, root).and_then(|html| {
-                let html = if urls.relative && page.kind.is_html() {
-                    rewrite::rewrite_urls(&html, |u| rewrite::relative_url(&page.path, u))
-                } else {
-                    html
-                };
-                sink.put(index, page.output_file(), html.into_bytes())
-            });
-            rendered.err()
-        })
-        .flat_map_iter(|e| e.0)
-        .collect();
-    if !errors.is_empty() {
-        return Err(Errors(errors).sorted());
-    }
-    Ok(pages.len())
-}
-
 /// The pages of `model` that show post `post`'s body (not only its summary): its own
 /// page and the feeds that carry it in full.
 pub fn pages_showing_body(model: &SiteModel, post: usize) -> Vec<usize> {
@@ -290,85 +250,127 @@ pub fn pages_showing_body(model: &SiteModel, post: usize) -> Vec<usize> {
         .collect()
 }
 
-fn render_page(
-    page: &Page,
-    model: &SiteModel,
-    summaries: &[PostSummary],
-    site: &SiteContext,
-    urls: &Urls,
-    templates: &Templates,
-    root: &Path,
-) -> Result<String> {
-    match &page.kind {
-        PageKind::Home { posts, page: of } => {
-            let cx = HomePage {
-                site,
-                posts: posts.iter().map(|&i| &summaries[i]).collect(),
-                paginator: Paginator::home(*of, urls),
-            };
-            templates.render("index.html", &cx, root)
+/// What rendering any page of a site reads: the site model and its posts' summaries,
+/// the site's context and URLs, the templates, and the site root (for error messages).
+pub struct Renderer<'a> {
+    pub model: &'a SiteModel,
+    pub summaries: &'a [PostSummary],
+    pub site: SiteContext,
+    pub urls: Urls,
+    pub templates: &'a Templates,
+    pub root: &'a Path,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(
+        model: &'a SiteModel,
+        summaries: &'a [PostSummary],
+        config: &SiteConfig,
+        templates: &'a Templates,
+        root: &'a Path,
+    ) -> Self {
+        let urls = Urls::new(config);
+        let site = SiteContext::new(config, &urls);
+        Renderer { model, summaries, site, urls, templates, root }
+    }
+
+    /// Renders the pages of the model numbered `which` (positions in `model.pages`) into
+    /// `sink`, in parallel; a page whose template the theme lacks is left out. Returns
+    /// how many pages were rendered; errors of every page are collected.
+    pub fn render(&self, which: &[usize], sink: &dyn PageSink) -> Result<usize> {
+        let pages: Vec<(usize, &Page)> =
+            which.iter().map(|&i| (i, &self.model.pages[i])).filter(|(_, p)| self.has_template(&p.kind)).collect();
+        let errors: Vec<Diagnostic> = pages
+            .par_iter()
+            .filter_map(|&(index, page)| {
+                let rendered = self.render_page(page).and_then(|html| {
+                    let html = if self.urls.relative && page.kind.is_html() {
+                        rewrite::rewrite_urls(&html, |u| rewrite::relative_url(&page.path, u))
+                    } else {
+                        html
+                    };
+                    sink.put(index, page.output_file(), html.into_bytes())
+                });
+                rendered.err()
+            })
+            .flat_map_iter(|e| e.0)
+            .collect();
+        if !errors.is_empty() {
+            return Err(Errors(errors).sorted());
         }
-        PageKind::Post { post } => {
-            let p = &model.posts[*post];
-            let cx = PostPage {
-                site,
-                post: PostContext {
-                    summary: &summaries[*post],
-                    content: &p.rendered.html,
-                    headings: &p.rendered.headings,
-                    word_count: p.rendered.word_count,
-                    source_path: p.source.path.to_string_lossy().into_owned(),
-                    toc: build_toc(&p.rendered.headings),
-                },
-                older: summaries.get(*post + 1),
-                newer: post.checked_sub(1).map(|i| &summaries[i]),
-                series: model.series.nav[*post].map(|nav| pages::series_box(model, summaries, urls, nav, *post)),
-                related: model.related[*post].iter().map(|&i| &summaries[i]).collect(),
-            };
-            templates.render("post.html", &cx, root)
-        }
-        PageKind::TermList { kind } => {
-            templates.render("taxonomy_list.html", &pages::term_list(model, site, urls, *kind), root)
-        }
-        PageKind::Term { kind, term, posts, page: of } => templates.render(
-            "taxonomy_term.html",
-            &pages::term_page(model, summaries, site, urls, *kind, *term, posts, *of),
-            root,
-        ),
-        PageKind::SeriesList => {
-            templates.render("series_list.html", &pages::series_list(model, summaries, site, urls), root)
-        }
-        PageKind::Series { series } => {
-            templates.render("series.html", &pages::series_page(model, summaries, site, urls, *series), root)
-        }
-        PageKind::Feed { category } => {
-            templates.render("atom.xml", &pages::feed(model, summaries, site, urls, *category), root)
-        }
-        PageKind::Sitemap => templates.render(
-            "sitemap.xml",
-            &pages::sitemap(model, site, urls, |k| pages::template_name(k).is_none_or(|t| templates.has(t))),
-            root,
-        ),
-        PageKind::Robots => templates.render("robots.txt", &pages::robots(site, urls), root),
-        PageKind::NotFound => {
-            let cx = NotFoundPage { site, recent: summaries.iter().take(5).collect() };
-            templates.render("404.html", &cx, root)
-        }
-        PageKind::Snippets => templates.render("snippets.html", &SnippetsPage::new(site, &model.snippets, urls), root),
-        PageKind::SnippetsJson => {
-            let doc = crate::snippets::json::index_document(&model.snippets, &site.base_url);
-            serde_json::to_string_pretty(&doc)
-                .map(|mut s| {
-                    s.push('\n');
-                    s
-                })
-                .map_err(|e| {
-                    Diagnostic::file(
-                        crate::site::SNIPPETS_JSON_PATH,
-                        format!("internal: the snippet index did not serialize: {e}"),
-                    )
-                    .into()
-                })
+        Ok(pages.len())
+    }
+
+    /// Whether a page of this kind can be rendered: the theme has its template, or it
+    /// needs none.
+    fn has_template(&self, kind: &PageKind) -> bool {
+        pages::template_name(kind).is_none_or(|t| self.templates.has(t))
+    }
+
+    /// Renders template `name` with `context`.
+    fn fill<C: Serialize>(&self, name: &str, context: &C) -> Result<String> {
+        self.templates.render(name, context, self.root)
+    }
+
+    fn render_page(&self, page: &Page) -> Result<String> {
+        let (model, summaries, site, urls) = (self.model, self.summaries, &self.site, &self.urls);
+        match &page.kind {
+            PageKind::Home { posts, page: of } => {
+                let cx = HomePage {
+                    site,
+                    posts: posts.iter().map(|&i| &summaries[i]).collect(),
+                    paginator: Paginator::home(*of, urls),
+                };
+                self.fill("index.html", &cx)
+            }
+            PageKind::Post { post } => {
+                let p = &model.posts[*post];
+                let cx = PostPage {
+                    site,
+                    post: PostContext {
+                        summary: &summaries[*post],
+                        content: &p.rendered.html,
+                        headings: &p.rendered.headings,
+                        word_count: p.rendered.word_count,
+                        source_path: p.source.path.to_string_lossy().into_owned(),
+                        toc: build_toc(&p.rendered.headings),
+                    },
+                    older: summaries.get(*post + 1),
+                    newer: post.checked_sub(1).map(|i| &summaries[i]),
+                    series: model.series.nav[*post].map(|nav| pages::series_box(self, nav, *post)),
+                    related: model.related[*post].iter().map(|&i| &summaries[i]).collect(),
+                };
+                self.fill("post.html", &cx)
+            }
+            PageKind::TermList { kind } => self.fill("taxonomy_list.html", &pages::term_list(self, *kind)),
+            PageKind::Term { kind, term, posts, page: of } => {
+                self.fill("taxonomy_term.html", &pages::term_page(self, *kind, *term, posts, *of))
+            }
+            PageKind::SeriesList => self.fill("series_list.html", &pages::series_list(self)),
+            PageKind::Series { series } => self.fill("series.html", &pages::series_page(self, *series)),
+            PageKind::Feed { category } => self.fill("atom.xml", &pages::feed(self, *category)),
+            PageKind::Sitemap => self.fill("sitemap.xml", &pages::sitemap(self, |k| self.has_template(k))),
+            PageKind::Robots => self.fill("robots.txt", &pages::robots(self)),
+            PageKind::NotFound => {
+                let cx = NotFoundPage { site, recent: summaries.iter().take(5).collect() };
+                self.fill("404.html", &cx)
+            }
+            PageKind::Snippets => self.fill("snippets.html", &SnippetsPage::new(site, &model.snippets, urls)),
+            PageKind::SnippetsJson => {
+                let doc = crate::snippets::json::index_document(&model.snippets, &site.base_url);
+                serde_json::to_string_pretty(&doc)
+                    .map(|mut s| {
+                        s.push('\n');
+                        s
+                    })
+                    .map_err(|e| {
+                        Diagnostic::file(
+                            crate::site::SNIPPETS_JSON_PATH,
+                            format!("internal: the snippet index did not serialize: {e}"),
+                        )
+                        .into()
+                    })
+            }
         }
     }
 }

@@ -1,16 +1,18 @@
 //! The contexts of the site-structure pages: category and tag lists, series, the post
 //! page's series box, feeds, the sitemap and robots.txt. Each function reads the site
-//! model and the post summaries and returns the typed context of one page.
+//! model and the post summaries (through the [`Renderer`]) and returns the typed context
+//! of one page.
 
 use crate::site::{
     category_feed_path, PageKind, PageOf, SeriesNav, SeriesSlot, SiteModel, TaxonomyKind, Term, Urls, FEED_POSTS,
 };
 
 use super::context::{
-    FeedEntry, FeedPage, Paginator, PostSummary, RobotsPage, SeriesBox, SeriesListPage, SeriesPage, SeriesPartLine,
-    SeriesSummary, SiteContext, SitemapEntry, SitemapPage, TermListPage, TermPage, TermSummary,
+    FeedEntry, FeedPage, Paginator, RobotsPage, SeriesBox, SeriesListPage, SeriesPage, SeriesPartLine, SeriesSummary,
+    SitemapEntry, SitemapPage, TermListPage, TermPage, TermSummary,
 };
 use super::rewrite::{absolute_url, rewrite_urls};
+use super::Renderer;
 
 /// The template that renders a page of this kind; `None` for data pages written
 /// without one (`snippets.json`).
@@ -42,58 +44,45 @@ fn term_summary(kind: TaxonomyKind, term: &Term, urls: &Urls) -> TermSummary {
     }
 }
 
-pub fn term_list<'a>(model: &SiteModel, site: &'a SiteContext, urls: &Urls, kind: TaxonomyKind) -> TermListPage<'a> {
-    let terms = model.taxonomy(kind).terms.iter().map(|t| term_summary(kind, t, urls)).collect();
-    TermListPage { site, kind: kind.key(), singular: kind.singular(), terms }
+pub fn term_list<'a>(cx: &'a Renderer<'_>, kind: TaxonomyKind) -> TermListPage<'a> {
+    let terms = cx.model.taxonomy(kind).terms.iter().map(|t| term_summary(kind, t, &cx.urls)).collect();
+    TermListPage { site: &cx.site, kind: kind.key(), singular: kind.singular(), terms }
 }
 
-#[allow(clippy::too_many_arguments)]
 pub fn term_page<'a>(
-    model: &SiteModel,
-    summaries: &'a [PostSummary],
-    site: &'a SiteContext,
-    urls: &Urls,
+    cx: &'a Renderer<'_>,
     kind: TaxonomyKind,
     term: usize,
     posts: &[usize],
     page: PageOf,
 ) -> TermPage<'a> {
-    let taxonomy = model.taxonomy(kind);
+    let taxonomy = cx.model.taxonomy(kind);
     let t = &taxonomy.terms[term];
     TermPage {
-        site,
+        site: &cx.site,
         kind: kind.key(),
         singular: kind.singular(),
-        term: term_summary(kind, t, urls),
-        posts: posts.iter().map(|&i| &summaries[i]).collect(),
-        paginator: Paginator::new(page, urls, |n| taxonomy.term_path(t, n)),
+        term: term_summary(kind, t, &cx.urls),
+        posts: posts.iter().map(|&i| &cx.summaries[i]).collect(),
+        paginator: Paginator::new(page, &cx.urls, |n| taxonomy.term_path(t, n)),
     }
 }
 
-fn series_summary<'a>(
-    model: &SiteModel,
-    summaries: &'a [PostSummary],
-    urls: &Urls,
-    series: usize,
-) -> SeriesSummary<'a> {
-    let s = &model.series.series[series];
+fn series_summary<'a>(cx: &'a Renderer<'_>, series: usize) -> SeriesSummary<'a> {
+    let s = &cx.model.series.series[series];
     SeriesSummary {
         name: s.name.clone(),
         slug: s.slug.clone(),
-        url: urls.url(&s.path()),
+        url: cx.urls.url(&s.path()),
         total: s.total,
         published: s.published().count(),
-        first: s.published().next().map(|(_, p)| &summaries[p]),
+        first: s.published().next().map(|(_, p)| &cx.summaries[p]),
     }
 }
 
-fn part_lines<'a>(
-    model: &SiteModel,
-    summaries: &'a [PostSummary],
-    series: usize,
-    current: Option<usize>,
-) -> Vec<SeriesPartLine<'a>> {
-    model.series.series[series]
+fn part_lines<'a>(cx: &'a Renderer<'_>, series: usize, current: Option<usize>) -> Vec<SeriesPartLine<'a>> {
+    let summaries = cx.summaries;
+    cx.model.series.series[series]
         .slots
         .iter()
         .map(|slot| match *slot {
@@ -112,46 +101,25 @@ fn part_lines<'a>(
 }
 
 /// The box on a post of a series.
-pub fn series_box<'a>(
-    model: &SiteModel,
-    summaries: &'a [PostSummary],
-    urls: &Urls,
-    nav: SeriesNav,
-    post: usize,
-) -> SeriesBox<'a> {
+pub fn series_box<'a>(cx: &'a Renderer<'_>, nav: SeriesNav, post: usize) -> SeriesBox<'a> {
     SeriesBox {
-        series: series_summary(model, summaries, urls, nav.series),
+        series: series_summary(cx, nav.series),
         part: nav.part,
-        parts: part_lines(model, summaries, nav.series, Some(post)),
-        previous: nav.previous.map(|i| &summaries[i]),
-        next: nav.next.map(|i| &summaries[i]),
+        parts: part_lines(cx, nav.series, Some(post)),
+        previous: nav.previous.map(|i| &cx.summaries[i]),
+        next: nav.next.map(|i| &cx.summaries[i]),
     }
 }
 
-pub fn series_list<'a>(
-    model: &SiteModel,
-    summaries: &'a [PostSummary],
-    site: &'a SiteContext,
-    urls: &Urls,
-) -> SeriesListPage<'a> {
+pub fn series_list<'a>(cx: &'a Renderer<'_>) -> SeriesListPage<'a> {
     SeriesListPage {
-        site,
-        series: (0..model.series.series.len()).map(|s| series_summary(model, summaries, urls, s)).collect(),
+        site: &cx.site,
+        series: (0..cx.model.series.series.len()).map(|s| series_summary(cx, s)).collect(),
     }
 }
 
-pub fn series_page<'a>(
-    model: &SiteModel,
-    summaries: &'a [PostSummary],
-    site: &'a SiteContext,
-    urls: &Urls,
-    series: usize,
-) -> SeriesPage<'a> {
-    SeriesPage {
-        site,
-        series: series_summary(model, summaries, urls, series),
-        parts: part_lines(model, summaries, series, None),
-    }
+pub fn series_page<'a>(cx: &'a Renderer<'_>, series: usize) -> SeriesPage<'a> {
+    SeriesPage { site: &cx.site, series: series_summary(cx, series), parts: part_lines(cx, series, None) }
 }
 
 /// The posts a feed carries: the newest, or one category's newest.
@@ -163,13 +131,8 @@ pub fn feed_posts(model: &SiteModel, category: Option<usize>) -> Vec<usize> {
 }
 
 /// The Atom feed of the newest posts, or of one category's.
-pub fn feed<'a>(
-    model: &SiteModel,
-    summaries: &'a [PostSummary],
-    site: &'a SiteContext,
-    urls: &Urls,
-    category: Option<usize>,
-) -> FeedPage<'a> {
+pub fn feed<'a>(cx: &'a Renderer<'_>, category: Option<usize>) -> FeedPage<'a> {
+    let (model, summaries, site, urls) = (cx.model, cx.summaries, &cx.site, &cx.urls);
     let newest = feed_posts(model, category);
     let (title, feed_path, page_path) = match category {
         Some(t) => {
@@ -203,12 +166,8 @@ pub fn feed<'a>(
 }
 
 /// Every HTML page but the 404 page, with the date of its newest post.
-pub fn sitemap<'a>(
-    model: &SiteModel,
-    site: &'a SiteContext,
-    urls: &Urls,
-    rendered: impl Fn(&PageKind) -> bool,
-) -> SitemapPage<'a> {
+pub fn sitemap<'a>(cx: &'a Renderer<'_>, rendered: impl Fn(&PageKind) -> bool) -> SitemapPage<'a> {
+    let (model, urls) = (cx.model, &cx.urls);
     let newest = |posts: &[usize]| posts.iter().map(|&i| model.posts[i].date()).max().map(|d| d.to_string());
     let entries = model
         .pages
@@ -226,9 +185,9 @@ pub fn sitemap<'a>(
             SitemapEntry { loc: urls.permalink(&p.path), lastmod }
         })
         .collect();
-    SitemapPage { site, entries }
+    SitemapPage { site: &cx.site, entries }
 }
 
-pub fn robots<'a>(site: &'a SiteContext, urls: &Urls) -> RobotsPage<'a> {
-    RobotsPage { site, sitemap_url: urls.has_origin().then(|| urls.permalink("sitemap.xml")) }
+pub fn robots<'a>(cx: &'a Renderer<'_>) -> RobotsPage<'a> {
+    RobotsPage { site: &cx.site, sitemap_url: cx.urls.has_origin().then(|| cx.urls.permalink("sitemap.xml")) }
 }

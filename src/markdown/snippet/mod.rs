@@ -590,8 +590,9 @@ impl SnippetExtractor {
                     .map(|requirement| Tag { requirement, source: TagSource::Attribute { line: block.line, column } }),
             );
         }
-        if let Some((requirement, text)) = block.prose_before.as_deref().and_then(requirement_in_prose) {
-            tags.push(Tag { requirement, source: TagSource::Prose { line: block.line, text } });
+        if let Some(found) = block.prose_before.as_deref().and_then(requirement_in_prose) {
+            let source = TagSource::Prose { line: block.line, text: found.sentence };
+            tags.push(Tag { requirement: found.requirement, source });
         }
         tags.extend(self.defaults.iter().cloned());
         let mut seen = HashSet::new();

@@ -18,6 +18,8 @@ use crate::render::{self, PageList, Templates};
 use crate::site::links::LinkIndex;
 use crate::site::{Post, SiteModel, Urls};
 
+use super::RenderedPages;
+
 /// The last successful build, kept so that a body edit can reuse everything else.
 pub struct LastBuild {
     pub model: SiteModel,
@@ -82,7 +84,7 @@ pub fn rebuild_bodies(last: &mut LastBuild, files: &[PathBuf], cx: &Inputs) -> O
     let urls = Urls::new(cx.config);
     let same_summaries = positions.iter().all(|&i| render::summary(&last.model, i, &urls) == last.summaries[i]);
     let pages = render_pages_showing(last, &positions, cx);
-    let (Some((pages, rendered)), true, Ok(())) =
+    let (Some(Shown { pages, rendered }), true, Ok(())) =
         (pages, same_summaries, cx.links.check_links_of(&last.model.posts, positions.iter().copied()))
     else {
         swap_posts(&mut last.model, &positions, old_posts);
@@ -99,16 +101,23 @@ fn swap_posts(model: &mut SiteModel, positions: &[usize], posts: Vec<Post>) -> V
     positions.iter().zip(posts).map(|(&i, post)| std::mem::replace(&mut model.posts[i], post)).collect()
 }
 
-/// Renders the pages that show the bodies of the posts at `positions`; with how many
-/// went through the templates (the others came from the memo).
-fn render_pages_showing(last: &LastBuild, positions: &[usize], cx: &Inputs) -> Option<(Vec<(String, Vec<u8>)>, usize)> {
+/// Pages rendered again for a body edit.
+struct Shown {
+    pages: RenderedPages,
+    /// How many went through the templates (the others came from the memo).
+    rendered: usize,
+}
+
+/// Renders the pages that show the bodies of the posts at `positions`.
+fn render_pages_showing(last: &LastBuild, positions: &[usize], cx: &Inputs) -> Option<Shown> {
     let mut which: Vec<usize> = positions.iter().flat_map(|&i| render::pages_showing_body(&last.model, i)).collect();
     which.sort_unstable();
     which.dedup();
     let memo = cx.templates.memo();
     let before = memo.map_or(0, |m| m.render_count());
     let list = PageList::default();
-    render::render_selected(&last.model, &last.summaries, cx.config, cx.templates, cx.root, &which, &list).ok()?;
+    let renderer = render::Renderer::new(&last.model, &last.summaries, cx.config, cx.templates, cx.root);
+    renderer.render(&which, &list).ok()?;
     let rendered = memo.map_or(which.len(), |m| m.render_count() - before);
-    Some((list.into_pages(), rendered))
+    Some(Shown { pages: list.into_pages(), rendered })
 }

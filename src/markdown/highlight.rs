@@ -204,23 +204,13 @@ fn without_last_newline(mut html: String) -> String {
     html
 }
 
-/// Which quotes [`escape_html_with`] escapes besides `&`, `<` and `>`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Quotes {
-    /// `"` alone: enough for text and double-quoted attributes.
-    Double,
-    /// `"` and `'`, for templates' autoescaping.
-    DoubleAndSingle,
-}
-
-/// Escapes `&`, `<`, `>` and `"` for HTML text and attributes.
+/// Escapes `&`, `<`, `>` and `"` for HTML text and double-quoted attributes. Not
+/// `pulldown_cmark_escape::escape_html`, which escapes `'` as well: gen writes every
+/// attribute in double quotes, so `'` stays as it is (shorter pages, and code reads the
+/// same in the page source). Templates' autoescaping, which cannot know the quoting, uses
+/// the crate (see `render`). The text between the characters to escape is copied a run at
+/// a time.
 pub fn escape_html(text: &str) -> String {
-    escape_html_with(text, Quotes::Double)
-}
-
-/// Escapes `&`, `<`, `>` and the `quotes`. The text between the characters to escape is
-/// copied a run at a time.
-pub fn escape_html_with(text: &str, quotes: Quotes) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut copied = 0;
     for (i, byte) in text.bytes().enumerate() {
@@ -229,7 +219,6 @@ pub fn escape_html_with(text: &str, quotes: Quotes) -> String {
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
-            b'\'' if quotes == Quotes::DoubleAndSingle => "&#39;",
             _ => continue,
         };
         // An ASCII byte is always a character boundary.
@@ -265,7 +254,6 @@ mod tests {
     #[test]
     fn escaping_keeps_other_text_and_multibyte_characters() {
         assert_eq!(escape_html("a <b> & \"c\" 'd' · é"), "a &lt;b&gt; &amp; &quot;c&quot; 'd' · é");
-        assert_eq!(escape_html_with("it's <x>", Quotes::DoubleAndSingle), "it&#39;s &lt;x&gt;");
         assert_eq!(escape_html(""), "");
     }
 

@@ -16,7 +16,6 @@ use tera::Tera;
 
 use crate::config::SiteConfig;
 use crate::error::{display_path, Diagnostic, Errors, Result};
-use crate::markdown::highlight::{escape_html_with, Quotes};
 use crate::site::{Page, PageKind, SiteModel, Urls};
 use context::{
     build_toc, HomePage, NotFoundPage, Paginator, PostContext, PostPage, PostSummary, SiteContext, SnippetsPage,
@@ -119,9 +118,11 @@ impl Templates {
     }
 }
 
-/// Autoescaping for templates: `& < > " '`.
+/// Autoescaping for templates: `& < > " '` (a template may quote an attribute either way).
 fn escape_for_html(text: &str) -> String {
-    escape_html_with(text, Quotes::DoubleAndSingle)
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    pulldown_cmark_escape::escape_html(&mut out, text).expect("writing to a String cannot fail");
+    out
 }
 
 /// Where rendered pages go as they are rendered: the staging folder of `gen build`, or
@@ -372,5 +373,16 @@ impl<'a> Renderer<'a> {
                     })
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn autoescaping_escapes_both_quotes() {
+        assert_eq!(escape_for_html("it's <x> & \"y\" · é"), "it&#39;s &lt;x&gt; &amp; &quot;y&quot; · é");
+        assert_eq!(escape_for_html(""), "");
     }
 }

@@ -158,7 +158,8 @@ fn find_word(source: &str, word: &str) -> Option<usize> {
     source.match_indices(word).map(|(i, _)| i).find(|&i| {
         let before = source[..i].chars().next_back();
         let after = source[i + word.len()..].chars().next();
-        !before.is_some_and(is_name) && !(after.is_some_and(is_name) && !word.ends_with('('))
+        // A word ending in `(` may run on into its arguments; any other must end there.
+        !before.is_some_and(is_name) && (word.ends_with('(') || !after.is_some_and(is_name))
     })
 }
 

@@ -60,37 +60,50 @@ impl ServedSite {
     pub fn from_built(built: BuiltSite, previous: &ServedSite, now: SystemTime) -> (ServedSite, SiteDiff) {
         let mut old = previous.files.iter().peekable();
         let mut diff = SiteDiff::default();
-        // (path, the previous entry if it has the same bytes, or the bytes to hash)
-        let mut entries: Vec<(String, Result<Arc<ServedFile>, (Arc<[u8]>, Option<&Arc<ServedFile>>)>)> =
-            Vec::with_capacity(built.files.len());
+        let mut entries: Vec<(String, Incoming<'_>)> = Vec::with_capacity(built.files.len());
         for (path, bytes) in built.files {
             while let Some((gone, _)) = old.next_if(|(p, _)| p.as_str() < path.as_str()) {
                 diff.removed.push(gone.clone());
             }
             let before = old.next_if(|(p, _)| **p == path).map(|(_, f)| f);
             match before {
-                Some(f) if Arc::ptr_eq(&f.bytes, &bytes) => entries.push((path, Ok(Arc::clone(f)))),
-                before => entries.push((path, Err((bytes, before)))),
+                Some(f) if Arc::ptr_eq(&f.bytes, &bytes) => entries.push((path, Incoming::HandedOn(Arc::clone(f)))),
+                before => entries.push((path, Incoming::ToHash { bytes, before })),
             }
         }
         diff.removed.extend(old.map(|(p, _)| p.clone()));
-        let entries: Vec<(String, Arc<ServedFile>, bool)> = entries
+        let entries: Vec<Served> = entries
             .into_par_iter()
             .map(|(path, entry)| match entry {
-                Ok(same) => (path, same, false),
-                Err((bytes, before)) => {
+                Incoming::HandedOn(same) => Served { path, file: same, changed: false },
+                Incoming::ToHash { bytes, before } => {
                     let hash = xxhash_rust::xxh3::xxh3_128(&bytes);
                     match before {
-                        Some(f) if f.hash == hash => (path, Arc::clone(f), false),
-                        _ => (path, Arc::new(ServedFile { bytes, hash, modified: now }), true),
+                        Some(f) if f.hash == hash => Served { path, file: Arc::clone(f), changed: false },
+                        _ => Served { path, file: Arc::new(ServedFile { bytes, hash, modified: now }), changed: true },
                     }
                 }
             })
             .collect();
-        diff.changed = entries.iter().filter(|(_, _, changed)| *changed).map(|(p, _, _)| p.clone()).collect();
-        let files = entries.into_iter().map(|(p, f, _)| (p, f)).collect();
+        diff.changed = entries.iter().filter(|e| e.changed).map(|e| e.path.clone()).collect();
+        let files = entries.into_iter().map(|e| (e.path, e.file)).collect();
         (ServedSite { files }, diff)
     }
+}
+
+/// A file of a fresh build, as [`ServedSite::from_built`] meets it.
+enum Incoming<'p> {
+    /// The previous build's own bytes (the same allocation): its entry is kept as it is.
+    HandedOn(Arc<ServedFile>),
+    /// Bytes to hash, and the previous entry at the same path, if any, to compare with.
+    ToHash { bytes: Arc<[u8]>, before: Option<&'p Arc<ServedFile>> },
+}
+
+/// A file of the new site, and whether its bytes differ from the previous site's.
+struct Served {
+    path: String,
+    file: Arc<ServedFile>,
+    changed: bool,
 }
 
 /// The problems of the latest build: errors mean it failed and the last good build is

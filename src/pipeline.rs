@@ -76,19 +76,22 @@ pub fn select_posts(
         .partition(|p| (opts.drafts || !p.front_matter.draft) && (opts.future || p.front_matter.date <= now))
 }
 
+/// What every post's render shares: the highlighter, the links between posts, the last
+/// test results, and how code blocks with no language are read.
+#[derive(Clone, Copy)]
+pub struct PostInputs<'a> {
+    pub highlighter: &'a Highlighter,
+    pub links: &'a LinkIndex,
+    /// Each snippet shows its last test result from these.
+    pub statuses: &'a Statuses,
+    pub unlabelled: UnlabelledBlocks,
+}
+
 /// Renders each post's Markdown, in parallel; links to other posts' files become their
 /// URLs, and the post's snippets are extracted in the same pass. Snippet errors (bad
 /// attributes or requirements) of every post are collected.
-/// Each snippet shows its last test result from `statuses`; code blocks with no language
-/// are read as `unlabelled` says.
-pub fn render_posts(
-    sources: Vec<PostSource>,
-    highlighter: &Highlighter,
-    links: &LinkIndex,
-    statuses: &Statuses,
-    unlabelled: UnlabelledBlocks,
-) -> Result<Vec<Post>> {
-    render_posts_for(PostPass::KeepMarkdown, sources, highlighter, links, statuses, unlabelled)
+pub fn render_posts(sources: Vec<PostSource>, inputs: &PostInputs<'_>) -> Result<Vec<Post>> {
+    render_posts_for(PostPass::KeepMarkdown, sources, inputs)
 }
 
 /// What a pass over the posts keeps.
@@ -103,36 +106,22 @@ enum PostPass {
     ExtractOnly,
 }
 
-fn render_posts_for(
-    pass: PostPass,
-    sources: Vec<PostSource>,
-    highlighter: &Highlighter,
-    links: &LinkIndex,
-    statuses: &Statuses,
-    unlabelled: UnlabelledBlocks,
-) -> Result<Vec<Post>> {
-    Errors::collect(render_each(pass, sources, highlighter, links, statuses, unlabelled))
+fn render_posts_for(pass: PostPass, sources: Vec<PostSource>, inputs: &PostInputs<'_>) -> Result<Vec<Post>> {
+    Errors::collect(render_each(pass, sources, inputs))
 }
 
 /// [`render_posts_for`], each post's result on its own, in input order.
-fn render_each(
-    pass: PostPass,
-    sources: Vec<PostSource>,
-    highlighter: &Highlighter,
-    links: &LinkIndex,
-    statuses: &Statuses,
-    unlabelled: UnlabelledBlocks,
-) -> Vec<Result<Post>> {
+fn render_each(pass: PostPass, sources: Vec<PostSource>, inputs: &PostInputs<'_>) -> Vec<Result<Post>> {
     let keep_markdown = pass == PostPass::KeepMarkdown;
     sources
         .into_par_iter()
         .map(|source| {
             let extractor = SnippetExtractor::new(&source.path, &source.slug, &source.front_matter.snippets)
-                .with_statuses(statuses.clone())
-                .with_unlabelled(unlabelled);
+                .with_statuses(inputs.statuses.clone())
+                .with_unlabelled(inputs.unlabelled);
             let extractor = if pass == PostPass::ExtractOnly { extractor.extract_only() } else { extractor };
-            let mut cx = RenderContext::new(highlighter);
-            let resolver = links.resolver(&source.path);
+            let mut cx = RenderContext::new(inputs.highlighter);
+            let resolver = inputs.links.resolver(&source.path);
             cx.links = &resolver;
             cx.first_line = source.body_line;
             cx.code_blocks = &extractor;
@@ -234,9 +223,10 @@ pub fn test_inputs(
     let scheduled = left_out.iter().any(|p| p.front_matter.date > now);
     let links =
         LinkIndex::new(&sources, &Urls::new(&config)).with_unpublished(left_out.iter().map(|p| p.path.as_path()));
-    let unlabelled = UnlabelledBlocks::of(&config.snippets);
+    let inputs =
+        PostInputs { highlighter, links: &links, statuses, unlabelled: UnlabelledBlocks::of(&config.snippets) };
     let mut posts = Vec::new();
-    for post in render_each(PostPass::ExtractOnly, sources, highlighter, &links, statuses, unlabelled) {
+    for post in render_each(PostPass::ExtractOnly, sources, &inputs) {
         match post {
             Ok(post) => posts.push(post),
             Err(errors) => broken.push(BrokenPost::new(errors)),
@@ -393,9 +383,14 @@ fn plan_site(
     let links =
         LinkIndex::new(&sources, &Urls::new(&config)).with_unpublished(left_out.iter().map(|p| p.path.as_path()));
     drop(left_out);
-    let unlabelled = UnlabelledBlocks::of(&config.snippets);
-    let posts =
-        render_posts_for(PostPass::DropMarkdown, sources, highlighter, &links, &load_statuses(root)?, unlabelled)?;
+    let statuses = load_statuses(root)?;
+    let inputs = PostInputs {
+        highlighter,
+        links: &links,
+        statuses: &statuses,
+        unlabelled: UnlabelledBlocks::of(&config.snippets),
+    };
+    let posts = render_posts_for(PostPass::DropMarkdown, sources, &inputs)?;
     links.check(&posts)?;
     let model = site::build_site_model_at(posts, &config, now)?;
     Ok((config, templates, model))

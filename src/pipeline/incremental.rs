@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use super::{
     assemble_site, collect_static_where, load_config, merge_errors, render_posts, syntax_stylesheet, BuildOptions,
-    BuiltSite, Statuses,
+    BuiltSite, PostInputs, Statuses,
 };
 use crate::config::{SiteConfig, CONFIG_FILE};
 use crate::content::PostDate;
@@ -575,7 +575,9 @@ impl SiteCache {
             fresh.into_iter().filter(|(s, _)| selected(s)).unzip();
         let rendered_count = sources.len();
         let statuses: Statuses = results.clone();
-        let rendered = render_posts(sources, highlighter, links, &statuses, UnlabelledBlocks::of(&config.snippets))?;
+        let inputs =
+            PostInputs { highlighter, links, statuses: &statuses, unlabelled: UnlabelledBlocks::of(&config.snippets) };
+        let rendered = render_posts(sources, &inputs)?;
         for (post, stamp) in rendered.into_iter().zip(stamps) {
             self.keep(post, stamp);
         }

@@ -12,7 +12,7 @@ use crate::config::SiteConfig;
 use crate::content::{self, PostSource};
 use crate::markdown::snippet::UnlabelledBlocks;
 use crate::markdown::Highlighter;
-use crate::pipeline::{render_posts, BuiltSite, Statuses};
+use crate::pipeline::{render_posts, BuiltSite, PostInputs, Statuses};
 use crate::render::context::PostSummary;
 use crate::render::{self, PageList, Templates};
 use crate::site::links::LinkIndex;
@@ -71,8 +71,13 @@ pub fn rebuild_bodies(last: &mut LastBuild, files: &[PathBuf], cx: &Inputs) -> O
         sources.push((i, source));
     }
     let (positions, sources): (Vec<usize>, Vec<PostSource>) = sources.into_iter().unzip();
-    let unlabelled = UnlabelledBlocks::of(&cx.config.snippets);
-    let fresh = render_posts(sources, cx.highlighter, cx.links, cx.statuses, unlabelled).ok()?;
+    let inputs = PostInputs {
+        highlighter: cx.highlighter,
+        links: cx.links,
+        statuses: cx.statuses,
+        unlabelled: UnlabelledBlocks::of(&cx.config.snippets),
+    };
+    let fresh = render_posts(sources, &inputs).ok()?;
     let body_only = positions.iter().zip(&fresh).all(|(&i, new)| {
         let old = &last.model.posts[i].rendered;
         new.rendered.headings == old.headings && new.rendered.snippets == old.snippets

@@ -72,9 +72,17 @@ pub struct ToolConfig {
     /// `[tools.shellcheck]` only: codes never reported on this site (`["SC2046"]`).
     #[serde(default)]
     pub exclude: Vec<String>,
-    /// `[tools.shellcheck]` only: the least severity reported: error, warning (the
-    /// default), info or style.
+    /// `[tools.shellcheck]` only: the least severity that fails a snippet: error,
+    /// warning (the default), info or style (`fail` says it more precisely).
     pub severity: Option<String>,
+    /// `[tools.shellcheck]` only: the severities that fail a snippet (default: those at
+    /// or above `severity`, so `["error", "warning"]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail: Option<Vec<String>>,
+    /// `[tools.shellcheck]` only: the severities reported as warnings, which do not fail
+    /// a snippet (default none: the others are not reported).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warn: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -201,10 +209,16 @@ impl ToolConfig {
         if self.version.as_ref().is_some_and(Vec::is_empty) {
             return Err("`version` must name a command, e.g. [\"docker\", \"--version\"]".into());
         }
-        if let Some(severity) = &self.severity {
-            if !["error", "warning", "info", "style"].contains(&severity.as_str()) {
-                return Err(format!("`severity` is \"{severity}\"; use one of error, warning, info, style"));
+        let levels = ["error", "warning", "info", "style"];
+        let named = self.severity.iter().map(|s| ("severity", s));
+        let listed = self.fail.iter().flatten().map(|s| ("fail", s)).chain(self.warn.iter().map(|s| ("warn", s)));
+        for (key, severity) in named.chain(listed) {
+            if !levels.contains(&severity.as_str()) {
+                return Err(format!("`{key}` has \"{severity}\"; use error, warning, info or style"));
             }
+        }
+        if let Some(both) = self.warn.iter().find(|w| self.fail.iter().flatten().any(|f| f == *w)) {
+            return Err(format!("\"{both}\" is in both `fail` and `warn`; a severity either fails or warns"));
         }
         if self.timeout == Some(0) {
             return Err("`timeout` must be at least 1 (seconds)".into());
@@ -268,7 +282,10 @@ exclude = ["SC2046"]
         assert_eq!((err.0[0].line, err.0[0].column), (3, 1));
         let err = SiteConfig::parse("title = \"T\"\n[tools.shellcheck]\nseverity = \"loud\"\n", Path::new("site.toml"))
             .unwrap_err();
-        assert!(err.0[0].message.contains("use one of error, warning, info, style"), "{}", err.0[0].message);
+        assert!(err.0[0].message.contains("use error, warning, info or style"), "{}", err.0[0].message);
+        let both = "title = \"T\"\n[tools.shellcheck]\nfail = [\"error\", \"warning\"]\nwarn = [\"warning\"]\n";
+        let err = SiteConfig::parse(both, Path::new("site.toml")).unwrap_err();
+        assert!(err.0[0].message.contains("in both `fail` and `warn`"), "{}", err.0[0].message);
     }
 
     #[test]

@@ -28,8 +28,17 @@ const HEADER: &str = "# Written by `gen test`: the last result of each snippet. 
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Passed,
+    /// Passed, with warnings (kept in `warnings`).
+    Warned,
     Failed,
     Skipped,
+}
+
+impl Status {
+    /// Passed, with or without warnings.
+    pub fn is_pass(self) -> bool {
+        matches!(self, Status::Passed | Status::Warned)
+    }
 }
 
 /// The last result of one snippet.
@@ -55,6 +64,9 @@ pub struct SnippetResult {
     /// What failed, one line each (`file:line:column: check CODE: message`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub findings: Vec<String>,
+    /// Its warnings, one line each (`file:line:column: check CODE (warning): message`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// Which checks ran, with what (none in a file written before gen recorded it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence: Option<Evidence>,
@@ -115,9 +127,12 @@ impl StatusLookup for ResultsFile {
             return SnippetStatus::Changed { last_tested: date };
         }
         match result.status {
-            Status::Passed => {
-                SnippetStatus::Passed { tools: result.tools.clone(), date, evidence: result.evidence.clone() }
-            }
+            Status::Passed | Status::Warned => SnippetStatus::Passed {
+                tools: result.tools.clone(),
+                date,
+                evidence: result.evidence.clone(),
+                warnings: result.warnings.clone(),
+            },
             Status::Failed => SnippetStatus::Failed { findings: result.findings.clone(), date },
             Status::Skipped => SnippetStatus::Skipped { reason: result.detail.clone(), date },
         }
@@ -148,6 +163,7 @@ mod tests {
             tools: BTreeMap::from([("docker".to_string(), "28.2.2".to_string())]),
             detail: if status == Status::Skipped { "boot2docker not installed".into() } else { String::new() },
             findings: if status == Status::Failed { vec!["a.md:3:3: args ARGS: x".into()] } else { Vec::new() },
+            warnings: Vec::new(),
             evidence: None,
         }
     }
@@ -166,7 +182,7 @@ mod tests {
         let docker = BTreeMap::from([("docker".to_string(), "28.2.2".to_string())]);
         assert_eq!(
             results.status("docker/ps", "c1"),
-            SnippetStatus::Passed { tools: docker, date: "2026-12-01".into(), evidence: None }
+            SnippetStatus::Passed { tools: docker, date: "2026-12-01".into(), evidence: None, warnings: Vec::new() }
         );
         assert_eq!(results.status("docker/ps", "c2"), SnippetStatus::Changed { last_tested: "2026-12-01".into() });
         assert_eq!(

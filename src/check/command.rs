@@ -170,6 +170,7 @@ fn add_broken(report: &mut SuiteReport, broken: &[&BrokenPost]) {
             outcome,
             cached: false,
             findings,
+            warnings: Vec::new(),
         });
     }
 }
@@ -180,7 +181,14 @@ fn add_skipped(report: &mut SuiteReport, skipped: &[PlannedSkip]) {
         let outcome = Outcome::skipped(s.reason.clone());
         report.summary.add(&outcome);
         let origin = Origin::new(&s.file, s.line, s.column);
-        report.snippets.push(SnippetReport { id: s.id.clone(), origin, outcome, cached: false, findings: Vec::new() });
+        report.snippets.push(SnippetReport {
+            id: s.id.clone(),
+            origin,
+            outcome,
+            cached: false,
+            findings: Vec::new(),
+            warnings: Vec::new(),
+        });
     }
 }
 
@@ -208,7 +216,7 @@ fn json_text(report: &SuiteReport) -> String {
     let snippets: Vec<serde_json::Value> = report
         .snippets
         .iter()
-        .map(|r| serde_json::json!({ "id": r.id, "location": fence_location(&r.origin), "outcome": r.outcome, "cached": r.cached, "findings": r.findings }))
+        .map(|r| serde_json::json!({ "id": r.id, "location": fence_location(&r.origin), "outcome": r.outcome, "cached": r.cached, "findings": r.findings, "warnings": r.warnings }))
         .collect();
     let doc = serde_json::json!({ "snippets": snippets, "notes": report.notes, "tested": report.tested, "summary": report.summary });
     format!("{}\n", serde_json::to_string_pretty(&doc).unwrap_or_default())
@@ -226,6 +234,7 @@ fn lines_text(report: &SuiteReport) -> String {
             Outcome::Skipped { reason } => lines.push(format!("skipped {location} ({}): {reason}", r.id)),
             _ => {}
         }
+        lines.extend(r.warnings.iter().map(|w| format!("warning {w}")));
     }
     lines.extend(report.notes.iter().map(|note| format!("note: {note}")));
     if report.tested == 0 {
@@ -277,7 +286,7 @@ mod tests {
     fn report(id: &str, outcome: Outcome, cached: bool, findings: &[&str]) -> SnippetReport {
         let origin = Origin::new("content/posts/a.md", 13, 1);
         let findings = findings.iter().map(|f| f.to_string()).collect();
-        SnippetReport { id: id.into(), origin, outcome, cached, findings }
+        SnippetReport { id: id.into(), origin, outcome, cached, findings, warnings: Vec::new() }
     }
 
     #[test]

@@ -147,7 +147,8 @@ fn html_entity(chars: &[char]) -> Option<(String, String)> {
 }
 
 /// GEN103: shell prompts (`$ `, `user@host:~$ `) at the start of lines of a script
-/// block; one finding for the block, at its first prompt.
+/// block; one finding for the block, at its first prompt. A warning: the block is a
+/// session labelled as a script, a matter of style (it is tested as the session it is).
 fn prompts_in_script(text: &str, findings: &mut Vec<Finding>) {
     let mut prompts = text.lines().enumerate().filter_map(|(i, line)| Some((i, line, Prompts::SCRIPT.prompt(line)?)));
     let Some((index, line, prompt)) = prompts.next() else { return };
@@ -165,7 +166,7 @@ fn prompts_in_script(text: &str, findings: &mut Vec<Finding>) {
         indent + 1,
         format!("`{shown} ` prompt in a script block{more}: a reader who copies the block runs `{shown}` as a command"),
         "mark the block ```console if it shows a session (the site's copy button then leaves the prompts out), or remove the prompts".into(),
-    ));
+    ).as_warning());
 }
 
 /// A line of shell in a block: its 1-based number, the column where the command text
@@ -455,6 +456,7 @@ mod tests {
         // One finding for the block, at its first prompt.
         let f = one("echo hi\n  $ brew install docker\n$ docker images\necho $HOME", BlockKind::Script);
         assert_eq!((f.code.as_str(), f.line, f.column), ("GEN103", 2, 3));
+        assert!(f.is_warning(), "a style matter: {f:?}");
         assert!(f.message.starts_with("`$ ` prompt in a script block (and 1 more line): "), "{}", f.message);
         assert!(lint("$ brew install docker", BlockKind::Console).is_empty());
         // Any shell prompt, `user@host:path$ ` too; a `#` comment is no prompt in a script.

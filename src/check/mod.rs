@@ -90,6 +90,23 @@ impl fmt::Display for CheckKind {
     }
 }
 
+/// How much a finding weighs: an error fails its snippet; a warning is reported and the
+/// snippet passes with warnings (a style matter, advice about valid shell, a command
+/// the block shows failing on purpose).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    #[default]
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn is_error(&self) -> bool {
+        *self == Severity::Error
+    }
+}
+
 /// One problem a check found, located in the text it was given.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
@@ -104,11 +121,22 @@ pub struct Finding {
     pub line: usize,
     /// 1-based column (characters); 0 when unknown.
     pub column: usize,
+    /// An error (the default) or a warning.
+    #[serde(default, skip_serializing_if = "Severity::is_error")]
+    pub severity: Severity,
 }
 
 impl Finding {
     pub fn new(check: CheckKind, code: impl Into<String>, message: impl Into<String>) -> Self {
-        Finding { check, code: code.into(), message: message.into(), help: None, line: 0, column: 0 }
+        Finding {
+            check,
+            code: code.into(),
+            message: message.into(),
+            help: None,
+            line: 0,
+            column: 0,
+            severity: Severity::Error,
+        }
     }
 
     pub fn at(mut self, line: usize, column: usize) -> Self {
@@ -122,10 +150,29 @@ impl Finding {
         self
     }
 
+    /// The finding as a warning: reported, but it does not fail the snippet.
+    pub fn as_warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    /// The finding as a warning, with why it is one added to its message ("the block
+    /// shows this command failing").
+    pub fn as_warning_because(mut self, why: &str) -> Self {
+        self.message = format!("{} ({why})", self.message);
+        self.as_warning()
+    }
+
+    pub fn is_warning(&self) -> bool {
+        self.severity == Severity::Warning
+    }
+
     /// The finding as a diagnostic in the Markdown file where the checked text starts.
     pub fn to_diagnostic(&self, origin: &Origin) -> Diagnostic {
         let (line, column) = if self.line == 0 { (origin.line, 0) } else { origin.map(self.line, self.column.max(1)) };
-        let d = Diagnostic::new(&origin.file, line, column, format!("{} {}: {}", self.check, self.code, self.message));
+        let weight = if self.is_warning() { " (warning)" } else { "" };
+        let message = format!("{} {}{weight}: {}", self.check, self.code, self.message);
+        let d = Diagnostic::new(&origin.file, line, column, message);
         match &self.help {
             Some(help) => d.with_help(help.clone()),
             None => d,
@@ -138,9 +185,14 @@ impl Finding {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "lowercase")]
 pub enum Outcome {
-    /// Checked and fine; `detail` says against what ("docker 28.2.2"), may be empty.
-    Passed { detail: String },
-    /// Checked and broken.
+    /// Checked and fine; `detail` says against what ("docker 28.2.2"), may be empty;
+    /// `warnings` are findings that do not fail it (passed with warnings).
+    Passed {
+        detail: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        warnings: Vec<Finding>,
+    },
+    /// Checked and broken: at least one finding is an error (its warnings are kept too).
     Failed { findings: Vec<Finding> },
     /// Not checked, and why ("requires docker 1.3+, found 1.2.0").
     Skipped { reason: String },
@@ -150,7 +202,12 @@ pub enum Outcome {
 
 impl Outcome {
     pub fn passed() -> Self {
-        Outcome::Passed { detail: String::new() }
+        Outcome::Passed { detail: String::new(), warnings: Vec::new() }
+    }
+
+    /// Passed, checked against `detail` ("docker 28.2.2").
+    pub fn passed_with(detail: impl Into<String>) -> Self {
+        Outcome::Passed { detail: detail.into(), warnings: Vec::new() }
     }
 
     pub fn skipped(reason: impl Into<String>) -> Self {
@@ -161,12 +218,13 @@ impl Outcome {
         Outcome::Inconclusive { reason: reason.into() }
     }
 
-    /// Passed when there are no findings, failed with them otherwise.
+    /// Passed when no finding is an error (with the warnings among them), failed with
+    /// all of them otherwise.
     pub fn from_findings(findings: Vec<Finding>) -> Self {
-        if findings.is_empty() {
-            Outcome::passed()
-        } else {
+        if findings.iter().any(|f| f.severity.is_error()) {
             Outcome::Failed { findings }
+        } else {
+            Outcome::Passed { detail: String::new(), warnings: findings }
         }
     }
 
@@ -174,32 +232,46 @@ impl Outcome {
         matches!(self, Outcome::Failed { .. })
     }
 
+    /// Passed with at least one warning.
+    pub fn has_warnings(&self) -> bool {
+        matches!(self, Outcome::Passed { warnings, .. } if !warnings.is_empty())
+    }
+
     /// The outcome of a snippet from the outcomes of its checks: failed if any check
-    /// failed (all findings kept, in order); else skipped if any was skipped (the first
-    /// reason); else passed. An inconclusive check does not fail a snippet: with nothing
-    /// else decided, the snippet is passed with the reason kept in `detail`.
+    /// failed (all findings kept, in order, warnings too); else skipped if any was
+    /// skipped (the first reason); else passed, with the warnings of every check. An
+    /// inconclusive check does not fail a snippet: with nothing else decided, the snippet
+    /// is passed with the reason kept in `detail`.
     pub fn combine(outcomes: impl IntoIterator<Item = Outcome>) -> Outcome {
         let mut findings = Vec::new();
+        let mut failed = false;
         let mut skipped = None;
         let mut details = Vec::new();
         for outcome in outcomes {
             match outcome {
-                Outcome::Failed { findings: f } => findings.extend(f),
+                Outcome::Failed { findings: f } => {
+                    failed = true;
+                    findings.extend(f);
+                }
                 Outcome::Skipped { reason } => {
                     skipped.get_or_insert(reason);
                 }
-                Outcome::Passed { detail } if !detail.is_empty() => details.push(detail),
-                Outcome::Passed { .. } => {}
+                Outcome::Passed { detail, warnings } => {
+                    findings.extend(warnings);
+                    if !detail.is_empty() {
+                        details.push(detail);
+                    }
+                }
                 Outcome::Inconclusive { reason } => details.push(format!("inconclusive: {reason}")),
             }
         }
-        if !findings.is_empty() {
+        if failed {
             Outcome::Failed { findings }
         } else if let Some(reason) = skipped {
             Outcome::Skipped { reason }
         } else {
             details.dedup();
-            Outcome::Passed { detail: details.join("; ") }
+            Outcome::Passed { detail: details.join("; "), warnings: findings }
         }
     }
 }
@@ -208,6 +280,9 @@ impl Outcome {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
     pub passed: usize,
+    /// Of the passed, those with warnings (counted from the reports, which keep the
+    /// warnings of recorded results too).
+    pub warned: usize,
     pub failed: usize,
     pub skipped: usize,
 }
@@ -239,7 +314,11 @@ impl Summary {
 
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} passed, {} failed, {} skipped", self.passed, self.failed, self.skipped)
+        write!(f, "{} passed", self.passed)?;
+        if self.warned > 0 {
+            write!(f, " ({} with warnings)", self.warned)?;
+        }
+        write!(f, ", {} failed, {} skipped", self.failed, self.skipped)
     }
 }
 
@@ -270,11 +349,8 @@ mod tests {
             Outcome::skipped("a")
         );
         assert_eq!(
-            Outcome::combine([
-                Outcome::inconclusive("needs a daemon"),
-                Outcome::Passed { detail: "docker 28.2.2".into() }
-            ]),
-            Outcome::Passed { detail: "inconclusive: needs a daemon; docker 28.2.2".into() }
+            Outcome::combine([Outcome::inconclusive("needs a daemon"), Outcome::passed_with("docker 28.2.2")]),
+            Outcome::passed_with("inconclusive: needs a daemon; docker 28.2.2")
         );
         assert_eq!(Outcome::combine([]), Outcome::passed());
     }
@@ -291,6 +367,23 @@ mod tests {
         assert_eq!(summary.to_string(), "2 passed, 1 failed, 1 skipped");
         assert!(summary.has_failures());
         assert!(!Summary::of(&[Outcome::passed()]).has_failures());
+    }
+
+    #[test]
+    fn warnings_pass_and_are_counted_but_an_error_beside_them_fails() {
+        let warned = Outcome::from_findings(vec![finding("GEN103").as_warning()]);
+        assert!(warned.has_warnings() && !warned.is_failed(), "{warned:?}");
+        let both = Outcome::combine([warned.clone(), Outcome::from_findings(vec![finding("GEN001")])]);
+        let Outcome::Failed { findings } = &both else { panic!("{both:?}") };
+        assert_eq!(
+            findings.iter().map(|f| (f.code.as_str(), f.is_warning())).collect::<Vec<_>>(),
+            [("GEN103", true), ("GEN001", false)]
+        );
+        let summary = Summary { warned: 1, ..Summary::of(&[warned.clone(), Outcome::passed(), both]) };
+        assert_eq!(summary.to_string(), "2 passed (1 with warnings), 1 failed, 0 skipped");
+        let origin = Origin::new("content/posts/a.md", 10, 1);
+        let Outcome::Passed { warnings, .. } = warned else { unreachable!() };
+        assert_eq!(warnings[0].to_diagnostic(&origin).message, "lint GEN103 (warning): bad");
     }
 
     #[test]

@@ -216,7 +216,7 @@ impl ToolVersions {
             }
         }
         found.dedup();
-        Outcome::Passed { detail: found.join(", ") }
+        Outcome::passed_with(found.join(", "))
     }
 }
 
@@ -363,7 +363,7 @@ mod tests {
         assert_eq!(versions.check(&[Requirement::tool("boot2docker")]), Outcome::skipped("boot2docker not installed"));
         assert_eq!(versions.check(&[Requirement::tool("brew")]), Outcome::skipped("brew not installed"));
         let newer = ToolVersions::from_probes([("docker".into(), found("28.2.2"))]);
-        assert_eq!(newer.check(&[docker13]), Outcome::Passed { detail: "docker 28.2.2".into() });
+        assert_eq!(newer.check(&[docker13]), Outcome::passed_with("docker 28.2.2"));
         let old_only = Requirement::tool_version("docker", ">=1.3, <1.12", "docker >=1.3 <1.12").unwrap();
         assert_eq!(newer.check(&[old_only]), Outcome::skipped("requires docker >=1.3 <1.12, found 28.2.2"));
         assert_eq!(newer.version_of("docker").as_deref(), Some("28.2.2"));

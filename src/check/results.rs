@@ -75,23 +75,27 @@ pub struct Tested<'a> {
     /// The versions of its tools, as probed.
     pub tools: BTreeMap<String, String>,
     pub date: toml::value::Datetime,
-    /// Its findings located in the Markdown file, one line each (kept when it failed).
+    /// Its errors located in the Markdown file, one line each (kept when it failed).
     pub findings: Vec<String>,
+    /// Its warnings, the same way (kept when it passed with warnings or failed).
+    pub warnings: Vec<String>,
     /// Which checks ran (kept when it passed).
     pub evidence: Evidence,
 }
 
 /// Records the outcome of snippet `id`'s test. An inconclusive outcome is recorded as
-/// passed, as [`Outcome::combine`] counts it.
+/// passed, as [`Outcome::combine`] counts it; a pass with warnings as `warned`.
 pub fn record(results: &mut ResultsFile, id: &str, outcome: &Outcome, tested: Tested<'_>) {
     let (status, detail) = match outcome {
-        Outcome::Passed { detail } => (Status::Passed, detail.clone()),
+        Outcome::Passed { detail, warnings } if !warnings.is_empty() => (Status::Warned, detail.clone()),
+        Outcome::Passed { detail, .. } => (Status::Passed, detail.clone()),
         Outcome::Inconclusive { reason } => (Status::Passed, format!("inconclusive: {reason}")),
         Outcome::Failed { .. } => (Status::Failed, String::new()),
         Outcome::Skipped { reason } => (Status::Skipped, reason.clone()),
     };
     let findings = if status == Status::Failed { tested.findings } else { Vec::new() };
-    let evidence = (status == Status::Passed).then_some(tested.evidence);
+    let warnings = if status == Status::Skipped { Vec::new() } else { tested.warnings };
+    let evidence = status.is_pass().then_some(tested.evidence);
     let result = SnippetResult {
         status,
         date: tested.date,
@@ -100,6 +104,7 @@ pub fn record(results: &mut ResultsFile, id: &str, outcome: &Outcome, tested: Te
         tools: tested.tools,
         detail,
         findings,
+        warnings,
         evidence,
     };
     results.snippets.insert(id.to_string(), result);
@@ -115,7 +120,7 @@ pub fn kept_because(
     outcome: &Outcome,
     evidence: &Evidence,
 ) -> Option<String> {
-    let recorded = recorded.filter(|r| r.status == Status::Passed && r.content == content)?;
+    let recorded = recorded.filter(|r| r.status.is_pass() && r.content == content)?;
     match outcome {
         Outcome::Failed { .. } => None,
         Outcome::Skipped { reason } => Some(format!("this machine skips it ({reason})")),
@@ -130,7 +135,7 @@ pub fn kept_because(
 /// result keeps them only as lines).
 pub fn recorded_outcome(result: &SnippetResult) -> Outcome {
     match result.status {
-        Status::Passed => Outcome::Passed { detail: result.detail.clone() },
+        Status::Passed | Status::Warned => Outcome::Passed { detail: result.detail.clone(), warnings: Vec::new() },
         Status::Skipped => Outcome::skipped(result.detail.clone()),
         Status::Failed => Outcome::Failed { findings: Vec::new() },
     }
@@ -151,7 +156,14 @@ mod tests {
     }
 
     fn tested<'a>(full: &'a str, tools: BTreeMap<String, String>, findings: Vec<String>) -> Tested<'a> {
-        Tested { key: Key { full, content: "c1" }, tools, date: date("2026-12-01"), findings, evidence: linted() }
+        Tested {
+            key: Key { full, content: "c1" },
+            tools,
+            date: date("2026-12-01"),
+            findings,
+            warnings: Vec::new(),
+            evidence: linted(),
+        }
     }
 
     fn linted() -> Evidence {
@@ -182,7 +194,7 @@ mod tests {
         let mut results = ResultsFile::default();
         let k1 = result_key("", "docker ps", &docker("28.2.2"));
         assert!(needs_test(&results, "docker/ps", &k1, Retest::Changed));
-        let passed = Outcome::Passed { detail: "docker 28.2.2".into() };
+        let passed = Outcome::passed_with("docker 28.2.2");
         record(&mut results, "docker/ps", &passed, tested(&k1, docker("28.2.2"), vec![]));
         let skipped = Outcome::skipped("boot2docker not installed");
         record(&mut results, "boot2docker/up", &skipped, tested("k2", BTreeMap::new(), vec!["dropped".into()]));
@@ -205,7 +217,12 @@ mod tests {
         assert!(needs_test(&results, "docker/ps", "changed", Retest::Changed));
         assert_eq!(
             results.status("docker/ps", "c1"),
-            SnippetStatus::Passed { tools: docker("28.2.2"), date: "2026-12-01".into(), evidence: Some(linted()) }
+            SnippetStatus::Passed {
+                tools: docker("28.2.2"),
+                date: "2026-12-01".into(),
+                evidence: Some(linted()),
+                warnings: Vec::new(),
+            }
         );
         assert_eq!(
             results.status("boot2docker/up", "c1"),
@@ -222,7 +239,7 @@ mod tests {
         assert_eq!(recorded_outcome(&results.snippets["docker/run"]), Outcome::Failed { findings: vec![] });
         assert_eq!(
             recorded_outcome(&results.snippets["docker/info"]),
-            Outcome::Passed { detail: "inconclusive: needs a daemon".into() }
+            Outcome::passed_with("inconclusive: needs a daemon")
         );
     }
 
@@ -231,7 +248,7 @@ mod tests {
         let mut results = ResultsFile::default();
         let mut strong = linted();
         strong.shellcheck = Some("0.9.0".into());
-        let passed = Outcome::Passed { detail: String::new() };
+        let passed = Outcome::passed();
         let tested_strong = Tested { evidence: strong.clone(), ..tested("k1", docker("28.2.2"), vec![]) };
         record(&mut results, "a/x", &passed, tested_strong);
         let recorded = results.snippets.get("a/x");

@@ -66,19 +66,47 @@ pub fn normalize_code(code: &str) -> String {
     format!("SC{digits}")
 }
 
-/// A site's shellcheck settings, from `[tools.shellcheck]`.
+/// shellcheck's severities, the strongest first.
+pub const LEVELS: [&str; 4] = ["error", "warning", "info", "style"];
+
+/// A site's shellcheck settings, from `[tools.shellcheck]`: the codes left out, the
+/// severities that fail a snippet and those reported as warnings (the others are not
+/// reported).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     pub exclude: Vec<String>,
-    pub severity: String,
+    pub fail: Vec<String>,
+    pub warn: Vec<String>,
 }
 
 impl Settings {
+    /// Codes left out; errors and warnings fail, the rest is not reported.
+    pub fn excluding(exclude: &[&str]) -> Settings {
+        Settings {
+            exclude: exclude.iter().map(|c| normalize_code(c)).collect(),
+            fail: vec!["error".into(), "warning".into()],
+            warn: Vec::new(),
+        }
+    }
+
     pub fn from_config(config: Option<&ToolConfig>) -> Settings {
+        let least = config.and_then(|c| c.severity.as_deref()).unwrap_or("warning");
+        let down_to = LEVELS.iter().position(|l| *l == least).unwrap_or(1);
+        let fail = match config.and_then(|c| c.fail.clone()) {
+            Some(fail) => fail,
+            None => LEVELS[..=down_to].iter().map(|l| l.to_string()).collect(),
+        };
+        let warn = config.map(|c| c.warn.iter().filter(|w| !fail.contains(w)).cloned().collect()).unwrap_or_default();
         Settings {
             exclude: config.map(|c| c.exclude.iter().map(|code| normalize_code(code)).collect()).unwrap_or_default(),
-            severity: config.and_then(|c| c.severity.clone()).unwrap_or_else(|| "warning".into()),
+            fail,
+            warn,
         }
+    }
+
+    /// The least severity shellcheck is to report (`-S`): the weakest that fails or warns.
+    fn least_reported(&self) -> &'static str {
+        LEVELS.iter().rev().find(|l| self.fail.iter().chain(&self.warn).any(|s| s == *l)).copied().unwrap_or("error")
     }
 }
 
@@ -134,7 +162,7 @@ pub fn check_all_with(
     let mut exclude: Vec<String> = NOISE.iter().map(|c| c.to_string()).collect();
     exclude.extend(settings.exclude.iter().cloned());
     let output = Command::new(program)
-        .args(["-f", "json1", "-s", "bash", "-S", &settings.severity])
+        .args(["-f", "json1", "-s", "bash", "-S", settings.least_reported()])
         .arg(format!("--exclude={}", exclude.join(",")))
         .args(&files)
         .current_dir(dir.path())
@@ -159,15 +187,43 @@ pub fn check_all_with(
             continue;
         }
         let (line, column) = script.block_position(comment.line, comment.column);
-        findings[index].push(
-            Finding::new(CheckKind::Shellcheck, &code, format!("{} ({})", comment.message, comment.level))
-                .at(line, column)
-                .with_help(format!(
-                    "see https://www.shellcheck.net/wiki/{code}; to accept it, add shellcheck=\"{code}\" to the block"
-                )),
-        );
+        let finding = Finding::new(CheckKind::Shellcheck, &code, format!("{} ({})", comment.message, comment.level))
+            .at(line, column)
+            .with_help(format!(
+                "see https://www.shellcheck.net/wiki/{code}; to accept it, add shellcheck=\"{code}\" to the block"
+            ));
+        let finding = if settings.fail.contains(&comment.level) {
+            finding
+        } else if settings.warn.contains(&comment.level) {
+            finding.as_warning()
+        } else {
+            continue;
+        };
+        let finding = match code.as_str() {
+            "SC2024" if redirects_to_a_user_file(&script.text, comment.line, comment.column) => {
+                finding.as_warning_because("the redirection writes a file of the user's own, sudo is not needed for it")
+            }
+            _ => finding,
+        };
+        findings[index].push(finding);
     }
     Ok(findings.into_iter().map(Outcome::from_findings).collect())
+}
+
+/// SC2024 ("sudo doesn't affect redirects") matters where the file needs root: is the
+/// redirection at `line`:`column` of `text` (shellcheck's 1-based position, at or before
+/// the `>`) to a relative path, or one under `~`, `$HOME` or `/tmp`? Then running it
+/// without sudo is what the author meant (`sudo docker run … > out.txt`).
+fn redirects_to_a_user_file(text: &str, line: usize, column: usize) -> bool {
+    let Some(line) = text.lines().nth(line.wrapping_sub(1)) else { return false };
+    let from: usize = line.char_indices().nth(column.saturating_sub(1)).map_or(line.len(), |(i, _)| i);
+    let Some(arrow) = line[from..].find('>') else { return false };
+    let target = line[from + arrow..].trim_start_matches(['>', '|']).trim_start();
+    let target = target.trim_start_matches(['"', '\'']);
+    if target.is_empty() || target.starts_with('&') {
+        return false;
+    }
+    !target.starts_with('/') || ["~", "$HOME", "${HOME}", "/tmp/"].iter().any(|p| target.starts_with(p))
 }
 
 /// `text` with each `<placeholder>` ([`shell::placeholders`], as in `<path to log file>`)
@@ -200,7 +256,36 @@ mod tests {
         );
         assert_eq!(mask_placeholders("cat <<EOF\nsort < file"), "cat <<EOF\nsort < file");
         let settings = Settings::from_config(Some(&ToolConfig { exclude: vec!["2046".into()], ..Default::default() }));
-        assert_eq!(settings, Settings { exclude: vec!["SC2046".into()], severity: "warning".into() });
+        assert_eq!(settings, Settings::excluding(&["SC2046"]));
+        assert_eq!(settings.least_reported(), "warning");
+    }
+
+    #[test]
+    fn severities_fail_or_warn_as_the_site_says() {
+        let config = ToolConfig {
+            fail: Some(vec!["error".into()]),
+            warn: vec!["warning".into(), "info".into()],
+            ..Default::default()
+        };
+        let settings = Settings::from_config(Some(&config));
+        assert_eq!(
+            (settings.fail.clone(), settings.warn.clone()),
+            (vec!["error".into()], vec!["warning".into(), "info".into()])
+        );
+        assert_eq!(settings.least_reported(), "info");
+        // `severity` alone: that level and the stronger ones fail.
+        let info = Settings::from_config(Some(&ToolConfig { severity: Some("info".into()), ..Default::default() }));
+        assert_eq!(info.fail, ["error", "warning", "info"]);
+        assert!(info.warn.is_empty());
+    }
+
+    #[test]
+    fn sudo_redirects_matter_only_for_files_that_need_root() {
+        let text = "sudo docker run img > out.txt\nsudo echo x > /etc/hosts\nsudo cat a >> ~/b\nsudo ls >/tmp/x";
+        assert!(redirects_to_a_user_file(text, 1, 1));
+        assert!(!redirects_to_a_user_file(text, 2, 1));
+        assert!(redirects_to_a_user_file(text, 3, 12));
+        assert!(redirects_to_a_user_file(text, 4, 9));
     }
 
     /// `src` with what the parser reads as placeholders replaced by `x`s.

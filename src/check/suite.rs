@@ -92,9 +92,11 @@ pub struct SnippetReport {
     pub outcome: Outcome,
     /// True when the result is the recorded one (unchanged snippet, not tested).
     pub cached: bool,
-    /// Each finding as `file:line:column: check CODE: message` (with help on the next
+    /// Each error as `file:line:column: check CODE: message` (with help on the next
     /// lines), located in the Markdown file.
     pub findings: Vec<String>,
+    /// Each warning, the same way (`check CODE (warning): message`).
+    pub warnings: Vec<String>,
 }
 
 /// The whole run: per snippet, in input order, notes for the reader, and the counts.
@@ -169,7 +171,7 @@ pub fn unchanged_report(
     }
     let snippets: Vec<SnippetReport> = planned.iter().map(|p| recorded_report(p, results)).collect();
     let notes = isolation_note(config, options).into_iter().chain(unchanged_note(planned.len())).collect();
-    let summary = Summary::of(snippets.iter().map(|r| &r.outcome));
+    let summary = summary_of(&snippets);
     Some(SuiteReport { snippets, notes, summary, tested: 0 })
 }
 
@@ -216,6 +218,7 @@ fn recorded_report(planned: &Planned, results: &ResultsFile) -> SnippetReport {
         outcome: recorded_outcome(recorded),
         cached: true,
         findings: recorded.findings.clone(),
+        warnings: recorded.warnings.clone(),
     }
 }
 
@@ -292,9 +295,31 @@ fn run_evidence(isolation: &Isolation, spec: &RunSpec) -> RunEvidence {
     }
 }
 
-fn finding_lines(outcome: &Outcome, origin: &Origin) -> Vec<String> {
-    let Outcome::Failed { findings } = outcome else { return Vec::new() };
-    findings.iter().map(|f| f.to_diagnostic(origin).to_string().trim_start_matches("error: ").to_string()).collect()
+/// The counts of a run's reports, with the passed snippets that have warnings.
+pub fn summary_of(reports: &[SnippetReport]) -> Summary {
+    let summary = Summary::of(reports.iter().map(|r| &r.outcome));
+    let warned = reports.iter().filter(|r| !r.warnings.is_empty() && !r.outcome.is_failed()).count();
+    Summary { warned, ..summary }
+}
+
+/// A snippet's findings as lines located in the Markdown file: its errors, and its
+/// warnings.
+struct FindingLines {
+    errors: Vec<String>,
+    warnings: Vec<String>,
+}
+
+fn finding_lines(outcome: &Outcome, origin: &Origin) -> FindingLines {
+    let findings = match outcome {
+        Outcome::Failed { findings } => findings,
+        Outcome::Passed { warnings, .. } => warnings,
+        _ => return FindingLines { errors: Vec::new(), warnings: Vec::new() },
+    };
+    let line = |f: &super::Finding| f.to_diagnostic(origin).to_string().trim_start_matches("error: ").to_string();
+    FindingLines {
+        errors: findings.iter().filter(|f| !f.is_warning()).map(line).collect(),
+        warnings: findings.iter().filter(|f| f.is_warning()).map(line).collect(),
+    }
 }
 
 /// Tests `snippets`, updates `results` with what was tested, and reports. Fails only
@@ -395,13 +420,14 @@ pub fn run_suite(
                     reports.push(recorded_report(&planned[i], results));
                     continue;
                 }
-                let findings = finding_lines(outcome, &snippet.origin);
+                let FindingLines { errors: findings, warnings } = finding_lines(outcome, &snippet.origin);
                 let key = Key { full: key, content: &snippet.digest };
                 let tested = Tested {
                     key,
                     tools: tools.clone(),
                     date: options.date,
                     findings: findings.clone(),
+                    warnings: warnings.clone(),
                     evidence: evidence.clone(),
                 };
                 record(results, &snippet.id, outcome, tested);
@@ -411,6 +437,7 @@ pub fn run_suite(
                     outcome: outcome.clone(),
                     cached: false,
                     findings,
+                    warnings,
                 }
             }
             None => recorded_report(&planned[i], results),
@@ -418,7 +445,7 @@ pub fn run_suite(
         reports.push(report);
     }
     notes.extend(unchanged_note(snippets.len() - to_test.len()));
-    let summary = Summary::of(reports.iter().map(|r| &r.outcome));
+    let summary = summary_of(&reports);
     Ok(SuiteReport { snippets: reports, notes, summary, tested: to_test.len() })
 }
 

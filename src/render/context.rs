@@ -340,8 +340,10 @@ pub struct SnippetCard {
     pub post_url: String,
     /// "docker 1.3+, os macos", or "".
     pub requires: String,
-    /// `untested`, `passed`, `failed` or `skipped`.
+    /// `untested`, `passed`, `warned`, `unverified`, `failed` or `skipped`: the badge's class.
     pub status: &'static str,
+    /// The badge's word: the status, "passed with warnings" for `warned`.
+    pub status_word: &'static str,
     /// Beside the status: tool versions and date, the reason for a skip, "changed since".
     pub status_detail: String,
     pub tools: Vec<String>,
@@ -361,6 +363,7 @@ impl SnippetCard {
             post_url: urls.url(&entry.post_path),
             requires: s.requires_text(),
             status: s.status.as_str(),
+            status_word: s.status.word(),
             status_detail: s.status.detail(),
             tools: s.tools.clone(),
             command: s.commands.first().map(|c| c.text.lines().next().unwrap_or("").to_string()).unwrap_or_default(),

@@ -11,8 +11,8 @@ use crate::markdown::snippet::{Parameter, Snippet, SnippetStatus, TagSource, Tes
 use crate::requirement::Requirement;
 
 /// The version of the document's shape. 2: `evidence` (what a pass checked), and the
-/// status `unverified`.
-pub const SCHEMA_VERSION: u32 = 2;
+/// status `unverified`. 3: the status `warned` and `last_test.warnings`.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The whole document.
 #[derive(Debug, Clone, Serialize)]
@@ -46,8 +46,8 @@ pub struct SnippetRecord<'a> {
     pub requires: Vec<RequirementRecord<'a>>,
     pub parameters: &'a [Parameter],
     pub test: TestRecord<'a>,
-    /// `untested`, `passed`, `unverified` (passed, but a tool it uses could not be
-    /// checked), `failed` or `skipped`.
+    /// `untested`, `passed`, `warned` (passed with warnings), `unverified` (passed, but a
+    /// tool it uses could not be checked), `failed` or `skipped`.
     pub status: &'static str,
     /// The last `gen test` result in detail (versions, date, reason, findings); null
     /// when never tested.

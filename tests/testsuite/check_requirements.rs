@@ -21,7 +21,7 @@ fn docker_version_constraints_and_missing_tools() {
     assert!(printed.contains(&format!("version {version},")), "{printed} vs {version}");
 
     let new_enough = Requirement::tool_version("docker", ">=1.3", "docker 1.3+").unwrap();
-    assert_eq!(versions.check(&[new_enough]), Outcome::Passed { detail: format!("docker {version}") });
+    assert_eq!(versions.check(&[new_enough]), Outcome::passed_with(format!("docker {version}")));
     // The aufs path of the cheat sheet needs a docker from before overlay2 became the default.
     let old = Requirement::tool_version("docker", "<1.13", "docker <1.13").unwrap();
     assert_eq!(versions.check(&[old]), Outcome::skipped(format!("requires docker <1.13, found {version}")));

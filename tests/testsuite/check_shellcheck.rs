@@ -83,14 +83,14 @@ fn noise_site_and_snippet_excludes() {
         Script::new("for f in $(ls); do echo \"$f\"; done").excluding(&["SC2045"]),
         Script::new("for f in $(ls); do echo \"$f\"; done"),
     ];
-    let settings = Settings { exclude: vec!["SC2046".into()], severity: "warning".into() };
+    let settings = Settings::excluding(&["SC2046"]);
     let outcomes = check_all_with(&shellcheck, &scripts, &settings).unwrap();
     assert_eq!(outcomes[0], Outcome::passed());
     assert_eq!(outcomes[1], Outcome::passed());
     assert_eq!(outcomes[2], Outcome::passed());
     assert_eq!(findings_of(&outcomes[3]), [("SC2045".to_string(), 1, 10)]);
     // With severity "info", quoting advice (SC2086) is reported too.
-    let info = Settings { exclude: vec![], severity: "info".into() };
+    let info = Settings { fail: vec!["error".into(), "warning".into(), "info".into()], ..Settings::excluding(&[]) };
     let outcomes = check_all_with(&shellcheck, &[Script::new("docker logs $CONTAINERID")], &info).unwrap();
     assert_eq!(findings_of(&outcomes[0]), [("SC2086".to_string(), 1, 13)]);
 }

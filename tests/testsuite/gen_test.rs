@@ -316,3 +316,38 @@ fn a_new_tool_version_makes_its_snippets_untested_again() {
     assert!(!out.contains("nothing changed"), "{out}");
     assert!(site.read("snippet-results.toml").contains("gentool = \"1.10.0\""));
 }
+
+/// Warnings by rule, each beside a real bug that still fails: prompts in an `sh` block
+/// (GEN103) and SC2024 on a redirection to the user's own file pass with warnings; a
+/// curly quote beside the prompts and SC2024 on a file that needs root fail.
+#[test]
+fn warnings_pass_and_real_bugs_beside_them_fail() {
+    let site = TestSite::fixture("warnings");
+    let out = site.run(&["test"]).failure();
+    let stdout = out.stdout();
+    assert_contains(
+        &stdout,
+        &[
+            "warning content/posts/warnings.md:9:1: lint GEN103 (warning): `$ ` prompt in a script block",
+            "warning content/posts/warnings.md:16:1: lint GEN103 (warning)",
+            "failed content/posts/warnings.md:17:8: lint GEN001: curly double quote",
+        ],
+    );
+    if require_program("shellcheck") {
+        assert_contains(
+            &stdout,
+            &[
+                "warning content/posts/warnings.md:23:26: shellcheck SC2024 (warning): sudo doesn't affect redirects",
+                "the redirection writes a file of the user's own",
+                "failed content/posts/warnings.md:29:31: shellcheck SC2024: sudo doesn't affect redirects",
+            ],
+        );
+        assert_eq!(stdout.lines().last(), Some("2 passed (2 with warnings), 2 failed, 0 skipped"), "{stdout}");
+    }
+    let results = site.read("snippet-results.toml");
+    assert!(results.contains("status = \"warned\""), "{results}");
+    // The badge says it in words, with the warnings in its title.
+    site.build();
+    let html = site.read("public/posts/warnings/index.html");
+    assert_contains(&html, &["snippet-status snippet-status-warned", ">passed with warnings <span"]);
+}

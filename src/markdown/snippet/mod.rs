@@ -230,12 +230,15 @@ pub enum SnippetStatus {
     #[serde(rename = "untested")]
     Changed { last_tested: String },
     /// Passed on `date` against these tool versions, with the evidence of what was
-    /// checked (none from a results file written before gen recorded it).
+    /// checked (none from a results file written before gen recorded it), and the
+    /// warnings found, one line each (passed with warnings when there are some).
     Passed {
         tools: BTreeMap<String, String>,
         date: String,
         #[serde(skip)]
         evidence: Option<Evidence>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        warnings: Vec<String>,
     },
     /// Failed on `date`; `findings` says what, one line each.
     Failed { findings: Vec<String>, date: String },
@@ -244,16 +247,26 @@ pub enum SnippetStatus {
 }
 
 impl SnippetStatus {
-    /// `untested`, `passed`, `unverified`, `failed` or `skipped`: the badge's class and
-    /// word. A pass is `unverified` when some tool of the snippet is not installed on the
-    /// test machine (its commands were not checked): "passed" alone never claims that.
+    /// `untested`, `passed`, `warned`, `unverified`, `failed` or `skipped`: the badge's
+    /// class. A pass is `warned` when it has warnings, else `unverified` when some tool of
+    /// the snippet is not installed on the test machine (its commands were not checked):
+    /// "passed" alone never claims either.
     pub fn as_str(&self) -> &'static str {
         match self {
             SnippetStatus::Untested | SnippetStatus::Changed { .. } => "untested",
+            SnippetStatus::Passed { warnings, .. } if !warnings.is_empty() => "warned",
             SnippetStatus::Passed { evidence: Some(e), .. } if e.is_partial() => "unverified",
             SnippetStatus::Passed { .. } => "passed",
             SnippetStatus::Failed { .. } => "failed",
             SnippetStatus::Skipped { .. } => "skipped",
+        }
+    }
+
+    /// The badge's word: [`Self::as_str`], with "passed with warnings" for `warned`.
+    pub fn word(&self) -> &'static str {
+        match self.as_str() {
+            "warned" => "passed with warnings",
+            word => word,
         }
     }
 
@@ -266,7 +279,7 @@ impl SnippetStatus {
             SnippetStatus::Untested => String::new(),
             SnippetStatus::Changed { last_tested } => format!("changed since its test on {last_tested}"),
             SnippetStatus::Passed { evidence: Some(evidence), date, .. } => format!("{} · {date}", evidence.summary()),
-            SnippetStatus::Passed { tools, date, evidence: None } => {
+            SnippetStatus::Passed { tools, date, evidence: None, .. } => {
                 let versions: Vec<String> = tools.iter().map(|(tool, version)| format!("{tool} {version}")).collect();
                 versions.into_iter().chain([date.clone()]).collect::<Vec<_>>().join(" · ")
             }
@@ -278,8 +291,8 @@ impl SnippetStatus {
     /// The word and the detail: "passed (docker 28.2.2 · 2026-12-05)", "untested".
     pub fn label(&self) -> String {
         match self.detail() {
-            detail if detail.is_empty() => self.as_str().to_string(),
-            detail => format!("{} ({detail})", self.as_str()),
+            detail if detail.is_empty() => self.word().to_string(),
+            detail => format!("{} ({detail})", self.word()),
         }
     }
 }
@@ -729,12 +742,14 @@ pub fn snippet_html(snippet: &Snippet, pre: &str) -> String {
 }
 
 /// The status badge: its word, and the detail (versions and date, the reason) beside it;
-/// a failed snippet's findings in its title.
+/// a failed snippet's findings, or a passed one's warnings, in its title.
 pub fn status_badge(status: &SnippetStatus) -> String {
-    let word = status.as_str();
+    let (class, word) = (status.as_str(), status.word());
     let title = match status {
-        SnippetStatus::Failed { findings, .. } if !findings.is_empty() => {
-            format!(" title=\"{}\"", escape_html(&findings.join("\n")).replace('\n', "&#10;"))
+        SnippetStatus::Failed { findings: lines, .. } | SnippetStatus::Passed { warnings: lines, .. }
+            if !lines.is_empty() =>
+        {
+            format!(" title=\"{}\"", escape_html(&lines.join("\n")).replace('\n', "&#10;"))
         }
         _ => String::new(),
     };
@@ -744,7 +759,7 @@ pub fn status_badge(status: &SnippetStatus) -> String {
     } else {
         format!(" <span class=\"snippet-status-detail\">{}</span>", escape_html(&detail))
     };
-    format!(" <span class=\"snippet-status snippet-status-{word}\"{title}>{word}{detail}</span>")
+    format!(" <span class=\"snippet-status snippet-status-{class}\"{title}>{word}{detail}</span>")
 }
 
 #[cfg(test)]

@@ -146,7 +146,7 @@ fn render_each(
                 rendered.code_blocks = Vec::new();
             }
             let path = site::post_path(&source.slug);
-            Ok(Post { source, rendered, path })
+            Ok(Post { source, rendered, path, linked_headings: site::LinkedHeadings::Own })
         })
         .collect()
 }
@@ -394,9 +394,9 @@ fn plan_site(
         LinkIndex::new(&sources, &Urls::new(&config)).with_unpublished(left_out.iter().map(|p| p.path.as_path()));
     drop(left_out);
     let unlabelled = UnlabelledBlocks::of(&config.snippets);
-    let posts =
+    let mut posts =
         render_posts_for(PostPass::DropMarkdown, sources, highlighter, &links, &load_statuses(root)?, unlabelled)?;
-    links.check(&posts)?;
+    links.check_and_fix(&mut posts)?;
     let model = site::build_site_model_at(posts, &config, now)?;
     Ok((config, templates, model))
 }

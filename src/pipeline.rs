@@ -135,7 +135,7 @@ fn render_each(pass: PostPass, sources: Vec<PostSource>, inputs: &PostInputs<'_>
                 rendered.code_blocks = Vec::new();
             }
             let path = site::post_path(&source.slug);
-            Ok(Post { source, rendered, path })
+            Ok(Post { source, rendered, path, linked_headings: site::LinkedHeadings::Own })
         })
         .collect()
 }
@@ -390,8 +390,8 @@ fn plan_site(
         statuses: &statuses,
         unlabelled: UnlabelledBlocks::of(&config.snippets),
     };
-    let posts = render_posts_for(PostPass::DropMarkdown, sources, &inputs)?;
-    links.check(&posts)?;
+    let mut posts = render_posts_for(PostPass::DropMarkdown, sources, &inputs)?;
+    links.check_and_fix(&mut posts)?;
     let model = site::build_site_model_at(posts, &config, now)?;
     Ok((config, templates, model))
 }

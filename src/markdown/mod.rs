@@ -3,6 +3,7 @@
 //! each located at its line in the post file.
 
 pub mod highlight;
+mod html_ids;
 mod line_cache;
 pub mod snippet;
 
@@ -112,6 +113,9 @@ pub struct RenderedMarkdown {
     /// Whether the summary came from a `<!-- more -->` marker.
     pub has_more_marker: bool,
     pub headings: Vec<Heading>,
+    /// The link targets raw HTML defines (`<a name="x">`, `id="x"` on any element), in
+    /// order: with the headings' ids, what `#anchor` links may point to.
+    pub anchors: Vec<String>,
     pub code_blocks: Vec<CodeBlock>,
     pub links: Vec<Link>,
     /// The post's snippets, when a [`snippet::SnippetExtractor`] rendered its code blocks.
@@ -276,6 +280,9 @@ struct Pass<'m, 'c> {
     current_heading: Option<String>,
     heading: Option<OpenHeading<'m>>,
     code: Option<CodeBlock>,
+    /// The text of the HTML block being read, scanned for ids at its end (a tag may
+    /// span its lines).
+    html_block: Option<String>,
     /// The text of the top-level paragraph being read.
     paragraph: Option<String>,
     last_paragraph: Option<Paragraph>,
@@ -297,6 +304,7 @@ impl<'m, 'c> Pass<'m, 'c> {
             current_heading: None,
             heading: None,
             code: None,
+            html_block: None,
             paragraph: None,
             last_paragraph: None,
             more_marker_at: None,
@@ -308,6 +316,7 @@ impl<'m, 'c> Pass<'m, 'c> {
         if self.code.is_some() {
             return self.in_code_block(event, range);
         }
+        self.raw_html(&event);
         if self.heading.is_some() {
             return self.in_heading(event);
         }
@@ -350,6 +359,25 @@ impl<'m, 'c> Pass<'m, 'c> {
                 self.events.push(Event::End(tag));
             }
             other => self.events.push(other),
+        }
+    }
+
+    /// Keeps the ids that raw HTML defines: an inline tag at once, an HTML block whole
+    /// at its end.
+    fn raw_html(&mut self, event: &Event<'m>) {
+        match event {
+            Event::Start(Tag::HtmlBlock) => self.html_block = Some(String::new()),
+            Event::Html(html) => match self.html_block.as_mut() {
+                Some(block) => block.push_str(html),
+                None => html_ids::collect_ids(html, &mut self.out.anchors),
+            },
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some(block) = self.html_block.take() {
+                    html_ids::collect_ids(&block, &mut self.out.anchors);
+                }
+            }
+            Event::InlineHtml(html) => html_ids::collect_ids(html, &mut self.out.anchors),
+            _ => {}
         }
     }
 
@@ -544,6 +572,15 @@ impl<'m, 'c> Pass<'m, 'c> {
     }
 }
 
+/// The `href="…"` attribute the HTML of a Markdown link to `dest` has, escaped as
+/// pulldown-cmark writes it.
+pub fn href_attribute(dest: &str) -> String {
+    let mut attr = String::from("href=\"");
+    pulldown_cmark_escape::escape_href(&mut attr, dest).expect("writing to a String cannot fail");
+    attr.push('"');
+    attr
+}
+
 /// Estimated minutes to read `words` words (at least 1).
 pub fn reading_minutes(words: usize) -> usize {
     words.div_ceil(200).max(1)
@@ -626,6 +663,22 @@ mod tests {
     fn links_are_collected_with_lines() {
         let r = render_simple("Intro\n\nSee [the template](post-mortem-template.md).\n");
         assert_eq!(r.links, vec![Link { dest: "post-mortem-template.md".into(), line: 3, column: 5 }]);
+    }
+
+    #[test]
+    fn raw_html_ids_are_anchors() {
+        let md = "# <a name=\"user_flag\"></a>Step 2\n\nSee <span id='inline'>this</span>.\n\n<div\n  class=\"note\"\n  id=\"tips\">\n\nText.\n\n</div>\n\n```html\n<a name=\"in-code\"></a>\n```\n\n`<a id=\"in-span\">`\n";
+        let r = render_simple(md);
+        assert_eq!(r.anchors, ["user_flag", "inline", "tips"]);
+        assert_eq!(r.headings[0].id, "step-2");
+    }
+
+    #[test]
+    fn href_attributes_are_as_rendered() {
+        for dest in ["#registry--repository", "other.md#a&b", "/posts/x/#café", "#it's"] {
+            let html = render_simple(&format!("[x](<{dest}>)\n")).html;
+            assert!(html.contains(&format!("<a {}>", href_attribute(dest))), "{dest}: {html}");
+        }
     }
 
     #[test]

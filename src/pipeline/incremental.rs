@@ -34,7 +34,7 @@ use crate::render::{self, Templates, SITE_TEMPLATES_DIR};
 use crate::results::{ResultsFile, RESULTS_FILE};
 use crate::site::links::LinkIndex;
 use crate::site::Urls;
-use crate::site::{self, Post, SiteModel};
+use crate::site::{self, LinkedHeadings, Post, SiteModel};
 use body_edit::LastBuild;
 
 /// What changed since the last build, by kind of input.
@@ -430,8 +430,8 @@ impl SiteCache {
         report: &mut RebuildReport,
     ) -> Result<(RenderedPages, SiteModel, Vec<PostSummary>)> {
         let config = &inputs.config;
-        let posts: Vec<Post> = self.posts.drain().map(|(_, p)| p).collect();
-        let checked = self.published.as_ref().map_or(Ok(()), |published| published.links.check(&posts));
+        let mut posts: Vec<Post> = self.posts.drain().map(|(_, p)| p).collect();
+        let checked = self.published.as_ref().map_or(Ok(()), |published| published.links.check_and_fix(&mut posts));
         if let Err(e) = checked {
             self.posts.extend(posts.into_iter().map(|p| (p.source.path.clone(), p)));
             return Err(e);
@@ -487,7 +487,8 @@ impl SiteCache {
 
     /// Finds the posts, reads the files that changed and renders their Markdown with
     /// `results`; the other posts stay in the cache as they are (unless `rerender` says
-    /// every post). Every post's errors are collected.
+    /// every post, or their HTML depends on other posts' headings). Every post's errors
+    /// are collected.
     fn refresh_posts(
         &mut self,
         todo: &Changes,
@@ -504,7 +505,8 @@ impl SiteCache {
         for file in files {
             let rel = display_path(&self.root, &file);
             let stamp = FileStamp::of(&file);
-            let cached = old_posts.remove(&rel);
+            // A post whose HTML depends on other posts' headings is rendered again.
+            let cached = old_posts.remove(&rel).filter(|p| p.linked_headings == LinkedHeadings::Own);
             let unchanged = stamp.is_some() && old_stamps.get(&rel) == Some(&stamp) && !named.contains(&rel);
             match cached {
                 Some(post) if unchanged => self.keep(post, stamp),
@@ -807,6 +809,26 @@ mod tests {
         assert!(err.to_string().contains("#nowhere"), "{err}");
         write(dir.path(), "content/posts/a.md", &post("A", "2020-01-01", "First of A.\n\nSee [b](b.md).\n"));
         let (built, _) = cache.rebuild(&a(), &h).unwrap();
+        assert_same_as_full_build(dir.path(), &built);
+    }
+
+    #[test]
+    fn a_link_by_github_style_anchor_follows_the_heading_it_names() {
+        let dir = site();
+        let h = Highlighter::new();
+        let b_with =
+            |headings: &str| post("B", "2021-01-01", &format!("First of B.\n\n{headings}## Tools & Versions\n"));
+        write(dir.path(), "content/posts/b.md", &b_with(""));
+        write(dir.path(), "content/posts/a.md", &post("A", "2020-01-01", "See [tools](b.md#tools--versions).\n"));
+        let mut cache = SiteCache::new(dir.path(), opts());
+        let (built, _) = cache.rebuild(&Changes::everything(), &h).unwrap();
+        let page_a = |built: &BuiltSite| String::from_utf8_lossy(&built.files["posts/a/index.html"]).into_owned();
+        assert!(page_a(&built).contains("href=\"/posts/b/#tools-versions\""), "{}", page_a(&built));
+        // A heading above takes the id `tools-versions`: A's link, not edited, follows.
+        write(dir.path(), "content/posts/b.md", &b_with("## Tools, versions\n\n"));
+        let b = Changes::classify(dir.path(), &[dir.path().join("content/posts/b.md")]);
+        let (built, _) = cache.rebuild(&b, &h).unwrap();
+        assert!(page_a(&built).contains("href=\"/posts/b/#tools-versions-1\""), "{}", page_a(&built));
         assert_same_as_full_build(dir.path(), &built);
     }
 

@@ -27,6 +27,20 @@ pub struct Post {
     pub rendered: RenderedMarkdown,
     /// Site-relative URL path without the base path: `posts/<slug>/`.
     pub path: String,
+    /// Whose headings the post's HTML depends on (set by the link check).
+    pub linked_headings: LinkedHeadings,
+}
+
+/// Whose headings a post's HTML depends on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LinkedHeadings {
+    /// Its own only (the ids of the headings it links to are in its HTML as rendered,
+    /// or were set from its own headings).
+    #[default]
+    Own,
+    /// The link check pointed a link at another post's heading id, found by its
+    /// GitHub-style anchor: when that post changes, this one must be rendered again.
+    OtherPosts,
 }
 
 impl Post {
@@ -398,7 +412,7 @@ pub(crate) mod tests {
         let text = format!("+++\ntitle = \"{name}\"\ndate = {date}\n{extra}\n+++\nBody\n");
         let source = parse_post(&text, format!("content/posts/{name}.md").into()).unwrap();
         let path = post_path(&source.slug);
-        Post { source, rendered: Default::default(), path }
+        Post { source, rendered: Default::default(), path, linked_headings: LinkedHeadings::Own }
     }
 
     fn config(paginate: usize) -> SiteConfig {

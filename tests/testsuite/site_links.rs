@@ -78,6 +78,55 @@ error: content/posts/linking.md:9:65: the link `#nowhere` points to no heading o
 }
 
 #[test]
+fn html_anchors_and_github_style_anchors_are_link_targets() {
+    // The fixture's broken.md links to a commented-out anchor, to the `name` of a form
+    // field, to a heading in the wrong case and to nothing: those fail, and only those.
+    TestSite::fixture("html-anchors").run(&["build"]).failure().stderr_matches(snapbox::str![[r#"
+error: content/posts/broken.md:8:11: the link `#old` points to no heading of this post
+  help: that post has no headings; link to the post without an anchor
+error: content/posts/broken.md:9:1: the link `#query` points to no heading of this post
+  help: that post has no headings; link to the post without an anchor
+error: content/posts/broken.md:9:35: the link `guide.md#Registry--Repository` points to a heading #Registry--Repository that content/posts/guide.md does not have
+  help: use one of the heading or HTML anchors: #registry-repository, #step-2-the-user-flag, #elsewhere, #user_flag, #setup, #tips
+error: content/posts/broken.md:10:29: the link `notes.md#nowhere` points to a heading #nowhere that content/posts/notes.md does not have
+  help: use one of the heading or HTML anchors: #tools-versions, #summary, #quick-start, #Glossary, #faq
+
+"#]]);
+
+    let site = TestSite::fixture("html-anchors").remove("content/posts/broken.md");
+    site.build();
+    let guide = site.read("public/posts/guide/index.html");
+    assert_contains(
+        &guide,
+        &[
+            // Anchors of raw HTML, in this post and in another.
+            "<a name=\"user_flag\"></a>Step 2: The --user flag",
+            "<a href=\"#user_flag\">the flag</a>",
+            "<a href=\"#setup\">setup notes</a>",
+            "<a href=\"#tips\">tips</a>",
+            "<a href=\"/posts/notes/#quick-start\">quick start</a>",
+            "<a href=\"/posts/notes/#Glossary\">glossary</a>",
+            "<a href=\"/posts/notes/#faq\">questions</a>",
+            // GitHub-style anchors now point at the headings' ids.
+            "<h2 id=\"registry-repository\">",
+            "<a href=\"#registry-repository\">registry</a>",
+            "<a href=\"#step-2-the-user-flag\">flag</a>",
+            "<a href=\"/posts/notes/#tools-versions\">tools and versions</a>",
+            "<a href=\"/posts/notes/#summary\">summary</a>",
+        ],
+    );
+    crate::harness::assert_not_contains(
+        &guide,
+        &["#registry--repository", "#step-2-the---user-flag", "#tools--versions"],
+    );
+    // The summary in the feed is fixed too.
+    assert_contains(
+        &site.read("public/atom.xml"),
+        &["href=&quot;https://example.com/posts/guide/#registry-repository&quot;"],
+    );
+}
+
+#[test]
 fn a_link_to_a_draft_says_it_is_not_built() {
     let site = TestSite::fixture("invalid/broken-link")
         .write("content/posts/linking.md", "+++\ntitle = \"L\"\ndate = 2021-02-01\n+++\nSee [the draft](draft.md).\n")

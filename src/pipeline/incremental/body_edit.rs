@@ -1,6 +1,6 @@
 //! The quick rebuild for the most common save while writing: the body of existing posts
-//! changed, and nothing else. When a post's front matter, summary, headings and
-//! snippets are as before, the site's structure (order, pages, lists, links between
+//! changed, and nothing else. When a post's front matter, summary, headings, HTML
+//! anchors and snippets are as before, the site's structure (order, pages, lists, links between
 //! posts) is too, so only the pages that show the post's body are rendered again: its
 //! own page and the feeds that carry it. Every other page keeps its bytes from the last
 //! build. Anything less simple returns `None` and the full incremental rebuild runs.
@@ -80,18 +80,19 @@ pub fn rebuild_bodies(last: &mut LastBuild, files: &[PathBuf], cx: &Inputs) -> O
     let fresh = render_posts(sources, &inputs).ok()?;
     let body_only = positions.iter().zip(&fresh).all(|(&i, new)| {
         let old = &last.model.posts[i].rendered;
-        new.rendered.headings == old.headings && new.rendered.snippets == old.snippets
+        new.rendered.headings == old.headings
+            && new.rendered.anchors == old.anchors
+            && new.rendered.snippets == old.snippets
     });
     if !body_only {
         return None;
     }
     let old_posts = swap_posts(&mut last.model, &positions, fresh);
+    let checked = cx.links.check_and_fix_links_of(&mut last.model.posts, positions.iter().copied());
     let urls = Urls::new(cx.config);
     let same_summaries = positions.iter().all(|&i| render::summary(&last.model, i, &urls) == last.summaries[i]);
-    let pages = render_pages_showing(last, &positions, cx);
-    let (Some(Shown { pages, rendered }), true, Ok(())) =
-        (pages, same_summaries, cx.links.check_links_of(&last.model.posts, positions.iter().copied()))
-    else {
+    let pages = if checked.is_ok() && same_summaries { render_pages_showing(last, &positions, cx) } else { None };
+    let (Some(Shown { pages, rendered }), true, Ok(())) = (pages, same_summaries, checked) else {
         swap_posts(&mut last.model, &positions, old_posts);
         return None;
     };

@@ -77,14 +77,22 @@ impl PostSummary {
             let slug = slugify(name);
             TermLink { name: name.clone(), url: urls.url(&format!("{kind}/{slug}/")), slug }
         };
+        let url = urls.url(&post.path);
         let summary_html = match &fm.summary {
             Some(s) => format!("<p>{}</p>\n", crate::markdown::escape_html(s)),
+            // A summary is shown on other pages (home, lists): its links to the post's own
+            // sections (`#prompts`, heading anchors) must name the post.
+            None if post.rendered.summary_html.contains("href=\"#") => {
+                super::rewrite::rewrite_urls(&post.rendered.summary_html, |v| {
+                    v.starts_with('#').then(|| format!("{url}{v}"))
+                })
+            }
             None => post.rendered.summary_html.clone(),
         };
         PostSummary {
             title: fm.title.clone(),
             slug: post.slug().to_string(),
-            url: urls.url(&post.path),
+            url,
             permalink: urls.permalink(&post.path),
             date: post.date().into(),
             has_more: post.rendered.html.len() > post.rendered.summary_html.len() + 16,

@@ -422,3 +422,24 @@ fn docs_series_example_builds_as_documented() {
         &["<a href=\"/posts/post-mortem-optimism/\">the last post</a>"],
     );
 }
+
+/// A summary shown on another page keeps its links to the post's own sections: they
+/// name the post (`/posts/x/#prompts`), not the page showing the summary.
+#[test]
+fn summaries_on_other_pages_link_to_the_posts_sections() {
+    let site = built();
+    let mut showing = 0;
+    for file in site.files_under("public") {
+        if !file.ends_with(".html") || file.starts_with("posts/intro-to-shells/") {
+            continue;
+        }
+        let html = site.read(&format!("public/{file}"));
+        assert!(!html.contains("href=\"#prompts\""), "{file} links to #prompts of itself");
+        if html.contains("href=\"/posts/intro-to-shells/#prompts\"") {
+            showing += 1;
+        }
+    }
+    assert!(showing >= 2, "the summary's link to the post's section is on {showing} pages");
+    // The post's own page keeps the in-page link.
+    assert_contains(&site.read("public/posts/intro-to-shells/index.html"), &["href=\"#prompts\""]);
+}

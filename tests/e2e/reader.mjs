@@ -24,6 +24,9 @@ const base = arg("url").replace(/\/$/, "");
 const pages = arg("pages").split(",");
 const executablePath = arg("chromium", "/usr/bin/chromium");
 const screenshots = arg("screenshots", "");
+// A page with a failed snippet and a line of its findings: shown without hover.
+const failedPage = arg("failed-page", "");
+const finding = arg("finding", "");
 const playwrightDir = arg("playwright", "");
 const { chromium } = playwrightDir ? await import(pathToFileURL(join(playwrightDir, "index.mjs")).href) : await import("playwright-core");
 
@@ -90,6 +93,18 @@ try {
       check(wide.length === 0, `no page scrolls sideways at ${width} px, ${colorScheme}`, wide.join("; "));
       await context.close();
     }
+  }
+
+  // 2. A failed snippet's findings are on the page, under its block, without hover.
+  if (failedPage) {
+    const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(base + failedPage, { waitUntil: "load" });
+    const shown = page.locator("figure.snippet .snippet-findings li", { hasText: finding });
+    await shown.scrollIntoViewIfNeeded();
+    check((await shown.count()) === 1 && (await shown.isVisible()), "a failed snippet's findings are visible without hover");
+    check(await page.evaluate(() => document.querySelectorAll("figure.snippet [title]").length === 0), "no snippet says anything in a title only");
+    await context.close();
   }
 } catch (e) {
   check(false, "the browser run", String(e));

@@ -98,9 +98,16 @@ fn reader_sees_pages_that_fit_phones_and_code_that_works() {
     let chromium =
         String::from_utf8(Command::new("sh").args(["-c", "command -v chromium"]).output().unwrap().stdout).unwrap();
     let site = TestSite::bundled_blog();
+    // One snippet failed its last test, with a finding to show.
+    let results = std::fs::read_to_string(repo_root().join("snippet-results.toml")).unwrap();
+    let passed = "[snippets.\"docker-cheat-sheet/copy-files-from-a-container\"]\nstatus = \"passed\"\n";
+    assert!(results.contains(passed), "the bundled blog's results have the snippet");
+    let failed = "[snippets.\"docker-cheat-sheet/copy-files-from-a-container\"]\nstatus = \"failed\"\nfindings = [\"E2E finding: docker rejected the flag\"]\n";
+    let site = site.write("snippet-results.toml", &results.replacen(passed, failed, 1));
     let served = Served::start(&site, &[]);
     let output = Command::new("node")
         .arg(e2e.join("reader.mjs"))
+        .args(["--failed-page", "/posts/docker-cheat-sheet/", "--finding", "E2E finding: docker rejected the flag"])
         .arg("--url")
         .arg(format!("http://127.0.0.1:{}", served.port))
         .arg("--pages")
@@ -125,6 +132,8 @@ fn reader_sees_pages_that_fit_phones_and_code_that_works() {
             expected.push(format!("ok: no page scrolls sideways at {width} px, {scheme}"));
         }
     }
+    expected.push("ok: a failed snippet's findings are visible without hover".into());
+    expected.push("ok: no snippet says anything in a title only".into());
     expected.push(", 0 failed".into());
     assert_contains(&stdout, &expected.iter().map(String::as_str).collect::<Vec<_>>());
 }

@@ -66,10 +66,7 @@ fn several_clients_give_a_range_and_drift_is_not_a_failure() {
     assert_eq!(init["evidence"]["checks"].get("args"), None);
 
     let post = site.read("public/posts/drift/index.html");
-    assert_contains(
-        &post,
-        &["passed <span class=\"snippet-status-detail\">arguments accepted by drift 1.0.0 and 2.0.0 · "],
-    );
+    assert_contains(&post, &["<p class=\"snippet-says\">Arguments accepted by drift 1.0.0 and 2.0.0 · tested "]);
 }
 
 #[test]
@@ -93,7 +90,13 @@ fn a_weaker_run_keeps_the_stronger_result() {
     assert_eq!(site.read("snippet-results.toml"), strong, "the stronger result is kept as it was");
     site.build();
     let post = site.read("public/posts/p/index.html");
-    assert_contains(&post, &["passed <span class=\"snippet-status-detail\">syntax, lint and shellcheck "]);
+    assert_contains(
+        &post,
+        &[
+            "snippet-status-passed\" href=\"#snippet-legend\">passed</a>",
+            "<p class=\"snippet-says\">Syntax, lint and shellcheck ",
+        ],
+    );
 }
 
 #[test]
@@ -145,7 +148,7 @@ fn the_bundled_blogs_unchecked_tools_do_not_claim_passed() {
     let post = site.read("public/posts/boot2docker-cheat-sheet/index.html");
     assert_contains(
         &post,
-        &["<span class=\"snippet-status snippet-status-unverified\">unverified <span class=\"snippet-status-detail\">syntax"],
+        &["snippet-status-unverified\" href=\"#snippet-legend\">unverified</a>", "<p class=\"snippet-says\">Syntax"],
     );
     assert_not_contains(&post, &["snippet-status-passed"]);
 }

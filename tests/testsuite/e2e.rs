@@ -60,3 +60,80 @@ fn browser_follows_edits_errors_and_fixes_without_any_action() {
         ],
     );
 }
+
+/// One page of each kind of the bundled blog, and every post (they differ the most).
+const READER_PAGES: &[&str] = &[
+    "/",
+    "/page/2/",
+    "/posts/boot2docker-cheat-sheet/",
+    "/posts/container-vs-package-deployments/",
+    "/posts/docker-cheat-sheet/",
+    "/posts/enable-apache-on-mountain-lion/",
+    "/posts/post-mortem-optimism/",
+    "/posts/post-mortem-template/",
+    "/posts/setting-java-home-on-osx/",
+    "/categories/",
+    "/categories/docker/",
+    "/tags/",
+    "/tags/docker/",
+    "/series/",
+    "/series/docker-on-the-mac/",
+    "/snippets/",
+    "/404.html",
+];
+
+#[test]
+fn reader_sees_pages_that_fit_phones_and_code_that_works() {
+    if !require_program("chromium") || !require_program("node") {
+        return;
+    }
+    let e2e = repo_root().join("tests/e2e");
+    let playwright = std::env::var_os("GEN_PLAYWRIGHT_CORE")
+        .map_or_else(|| e2e.join("node_modules/playwright-core"), std::path::PathBuf::from);
+    if !playwright.join("index.mjs").is_file() {
+        assert!(!strict(), "playwright-core is required when GEN_TEST_STRICT=1: set GEN_PLAYWRIGHT_CORE or run npm ci --prefix tests/e2e");
+        println!("skipped: playwright-core not installed (npm ci --prefix tests/e2e)");
+        return;
+    }
+    let chromium =
+        String::from_utf8(Command::new("sh").args(["-c", "command -v chromium"]).output().unwrap().stdout).unwrap();
+    let site = TestSite::bundled_blog();
+    // One snippet failed its last test, with a finding to show.
+    let results = std::fs::read_to_string(repo_root().join("snippet-results.toml")).unwrap();
+    let passed = "[snippets.\"docker-cheat-sheet/copy-files-from-a-container\"]\nstatus = \"passed\"\n";
+    assert!(results.contains(passed), "the bundled blog's results have the snippet");
+    let failed = "[snippets.\"docker-cheat-sheet/copy-files-from-a-container\"]\nstatus = \"failed\"\nfindings = [\"E2E finding: docker rejected the flag\"]\n";
+    let site = site.write("snippet-results.toml", &results.replacen(passed, failed, 1));
+    let served = Served::start(&site, &[]);
+    let output = Command::new("node")
+        .arg(e2e.join("reader.mjs"))
+        .args(["--failed-page", "/posts/docker-cheat-sheet/", "--finding", "E2E finding: docker rejected the flag"])
+        .arg("--url")
+        .arg(format!("http://127.0.0.1:{}", served.port))
+        .arg("--pages")
+        .arg(READER_PAGES.join(","))
+        .arg("--chromium")
+        .arg(chromium.trim())
+        .arg("--playwright")
+        .arg(&playwright)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "the browser run failed ({:?}):\n{stdout}\n{}\ngen serve printed:\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr),
+        served.log()
+    );
+    let mut expected: Vec<String> = Vec::new();
+    for width in [320, 390, 1280] {
+        for scheme in ["light", "dark"] {
+            expected.push(format!("ok: no page scrolls sideways at {width} px, {scheme}"));
+        }
+    }
+    expected.push("ok: a failed snippet's findings are visible without hover".into());
+    expected.push("ok: no snippet says anything in a title only".into());
+    expected.push(", 0 failed".into());
+    assert_contains(&stdout, &expected.iter().map(String::as_str).collect::<Vec<_>>());
+}

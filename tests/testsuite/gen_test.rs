@@ -346,8 +346,15 @@ fn warnings_pass_and_real_bugs_beside_them_fail() {
     }
     let results = site.read("snippet-results.toml");
     assert!(results.contains("status = \"warned\""), "{results}");
-    // The badge says it in words, with the warnings in its title.
+    // The badge says it in words, and the warnings are listed under the block.
     site.build();
     let html = site.read("public/posts/warnings/index.html");
-    assert_contains(&html, &["snippet-status snippet-status-warned", ">passed with warnings <span"]);
+    assert_contains(
+        &html,
+        &[
+            "snippet-status snippet-status-warned\" href=\"#snippet-legend\">passed with warnings</a>",
+            "warning, listed below</p>",
+            "<summary>What its test found (1 warning)</summary>",
+        ],
+    );
 }

@@ -20,6 +20,7 @@ mod site_structure;
 mod site_validation;
 mod snippets;
 mod test_results;
+mod theme_contrast;
 
 mod check_support;
 

@@ -202,6 +202,19 @@ fn snippets_page_groups_by_tool_and_version() {
 <article class="snippet-index">
   <h1>Snippets</h1>
   <p>34 shell snippets from the posts of this site, each with the tool versions it needs. Also as <a href="/snippets.json">JSON</a>.</p>
+  <section class="snippet-legend" id="legend">
+    <h2>What the labels mean</h2>
+
+<dl class="snippet-legend-words">
+  <dt><span class="snippet-status legend-passed">passed</span></dt><dd>gen test checked it on the author's test machine and found nothing wrong; the sentence under the block says how far the check went (syntax, shellcheck, each tool's arguments, or a run).</dd>
+  <dt><span class="snippet-status legend-warned">passed with warnings</span></dt><dd>passed, with findings that do not fail it (a style warning, a shellcheck severity the site only warns about); they are listed under the block.</dd>
+  <dt><span class="snippet-status legend-unverified">unverified</span></dt><dd>passed the checks that could run, but a tool it uses is not installed on the test machine, so those commands were not checked.</dd>
+  <dt><span class="snippet-status legend-failed">failed</span></dt><dd>its test found a problem; what it found is listed under the block.</dd>
+  <dt><span class="snippet-status legend-skipped">skipped</span></dt><dd>not tested, because the test machine cannot run it (another operating system, a missing tool or version); the reason is under the block.</dd>
+  <dt><span class="snippet-status legend-untested">untested</span></dt><dd>never tested, or changed since its last test.</dd>
+</dl>
+
+  </section>
 
   <h2 id="by-version">By required version</h2>
   <table class="snippet-summary">
@@ -278,10 +291,11 @@ fn snippet_blocks_have_a_copy_button_with_commands_only() {
 <div class="post-body">
 <h2 id="start-the-vm">Start the VM<a class="anchor" href="#start-the-vm" aria-label="Link to this section">#</a></h2>
 <figure class="snippet" id="snippet-start-the-vm" data-snippet-id="mac/start-the-vm" data-status="untested">
-<figcaption class="snippet-bar"><a class="snippet-anchor" href="#snippet-start-the-vm" aria-label="Link to this snippet">#</a> <span class="snippet-requires">requires boot2docker, os macos</span> <span class="snippet-status snippet-status-untested">untested</span> <button type="button" class="snippet-copy" hidden data-copy="boot2docker up&#10;echo 'ARGS=1' | sudo tee -a &lt;profile file&gt;">Copy</button></figcaption>
+<figcaption class="snippet-bar"><a class="snippet-anchor" href="#snippet-start-the-vm" aria-label="Link to this snippet">#</a> <a class="snippet-status snippet-status-untested" href="#snippet-legend">untested</a> <span class="snippet-requires">requires boot2docker, os macos</span> <button type="button" class="snippet-copy" hidden data-copy="boot2docker up&#10;echo 'ARGS=1' | sudo tee -a &lt;profile file&gt;" aria-label="Copy the commands">Copy</button></figcaption>
 <pre class="code" data-lang="console"><code class="language-console"><span class="gp">$ </span><span class="cmd">[..]>boot2docker</span>[..]> up</span></span></span>
 <span class="gp">$ </span><span class="cmd">[..]>echo</span>[..]ARGS=1[..]>sudo</span>[..]> tee[..]>profile file<[..]</span>
 </code></pre>
+<p class="snippet-says">Not tested yet.</p>
 </figure>
 <pre class="code" data-lang="text"><code class="language-text">Not a snippet.
 </code></pre>
@@ -294,7 +308,7 @@ fn snippet_blocks_have_a_copy_button_with_commands_only() {
         "public/posts/containers/index.html",
         "<button",
         "</button>",
-        snapbox::str![[r#"<button type="button" class="snippet-copy" hidden data-copy="docker ps -a">Copy</button>"#]],
+        snapbox::str![[r#"<button type="button" class="snippet-copy" hidden data-copy="docker ps -a" aria-label="Copy the commands">Copy</button>"#]],
     );
 }
 

@@ -52,15 +52,18 @@ fn build_shows_each_snippets_last_result() {
             "data-snippet-id=\"three/list\" data-status=\"passed\"",
             "data-snippet-id=\"three/assign\" data-status=\"failed\"",
             "data-snippet-id=\"three/mac-only\" data-status=\"skipped\"",
-            &format!("<span class=\"snippet-status snippet-status-skipped\">skipped <span class=\"snippet-status-detail\">requires macOS, this is Linux · {date}</span></span>"),
-            // A failed snippet's findings are in its badge's title.
-            "<span class=\"snippet-status snippet-status-failed\" title=\"content/posts/three.md:",
+            "<a class=\"snippet-status snippet-status-skipped\" href=\"#snippet-legend\">skipped</a>",
+            &format!("<p class=\"snippet-says\">Not tested: needs macOS; the test machine runs Linux · {date}</p>"),
+            // A failed snippet's findings are under its block, in words, not in a title.
+            "<a class=\"snippet-status snippet-status-failed\" href=\"#snippet-legend\">failed</a>",
+            "<details class=\"snippet-findings\" open>",
+            "<li><code>content/posts/three.md:",
             "lint GEN101",
         ],
     );
     let passed = post.split("data-status=\"passed\"").nth(1).unwrap();
     assert!(
-        passed.split("</figcaption>").next().unwrap().contains(&format!("{date}</span>")),
+        passed.split("</figure>").next().unwrap().contains(&format!("tested {date}</p>")),
         "no date on the passed badge:\n{passed}"
     );
 
@@ -102,7 +105,7 @@ fn a_snippet_changed_since_its_test_shows_untested() {
         &post,
         &[
             "data-snippet-id=\"three/list\" data-status=\"untested\">",
-            &format!("untested <span class=\"snippet-status-detail\">changed since its test on {date}</span>"),
+            &format!("<p class=\"snippet-says\">Changed since its test on {date}; not tested since.</p>"),
             // The others did not change.
             "data-snippet-id=\"three/mac-only\" data-status=\"skipped\"",
         ],

@@ -710,9 +710,11 @@ fn unclosed_fence(file: &Path, block: &CodeBlock) -> Diagnostic {
     }
 }
 
-/// A snippet block: a `<figure>` with its anchor, version tag, status and copy button
-/// around the highlighted `<pre>`. Without JavaScript the button stays hidden and the
-/// block reads as before.
+/// A snippet block: a `<figure>` with a one-line bar (anchor, status word linked to the
+/// page's legend, the requirements the status does not already name, copy button) above
+/// the highlighted `<pre>`, and below it what the status means in words and, for a
+/// failed snippet, its findings in an open `<details>`. Without JavaScript the copy
+/// button stays hidden and the block reads as before.
 pub fn snippet_html(snippet: &Snippet, pre: &str) -> String {
     let mut html = format!(
         "<figure class=\"snippet\" id=\"{anchor}\" data-snippet-id=\"{id}\" data-status=\"{status}\">\n<figcaption class=\"snippet-bar\">",
@@ -724,42 +726,108 @@ pub fn snippet_html(snippet: &Snippet, pre: &str) -> String {
         "<a class=\"snippet-anchor\" href=\"#{}\" aria-label=\"Link to this snippet\">#</a>",
         escape_html(&snippet.anchor)
     ));
-    if !snippet.requires.is_empty() {
-        html.push_str(&format!(
-            " <span class=\"snippet-requires\">requires {}</span>",
-            escape_html(&snippet.requires_text())
-        ));
-    }
     html.push_str(&status_badge(&snippet.status));
+    let requires = requirements_not_in_status(snippet);
+    if !requires.is_empty() {
+        html.push_str(&format!(" <span class=\"snippet-requires\">requires {}</span>", escape_html(&requires)));
+    }
     html.push_str(&format!(
-        " <button type=\"button\" class=\"snippet-copy\" hidden data-copy=\"{}\">Copy</button>",
+        " <button type=\"button\" class=\"snippet-copy\" hidden data-copy=\"{}\" aria-label=\"Copy the commands\">Copy</button>",
         escape_html(&snippet.copy_text()).replace('\n', "&#10;")
     ));
     html.push_str("</figcaption>\n");
     html.push_str(pre);
+    html.push_str(&format!("<p class=\"snippet-says\">{}</p>\n", escape_html(&status_sentence(&snippet.status))));
+    let (listed, what) = match &snippet.status {
+        SnippetStatus::Failed { findings, .. } => (findings, "finding"),
+        SnippetStatus::Passed { warnings, .. } => (warnings, "warning"),
+        _ => (&Vec::new(), ""),
+    };
+    if !listed.is_empty() {
+        let plural = if listed.len() == 1 { "" } else { "s" };
+        html.push_str(&format!(
+            "<details class=\"snippet-findings\" open>\n<summary>What its test found ({} {what}{plural})</summary>\n<ul>\n",
+            listed.len()
+        ));
+        for line in listed {
+            html.push_str(&format!("<li><code>{}</code></li>\n", escape_html(line)));
+        }
+        html.push_str("</ul>\n</details>\n");
+    }
     html.push_str("</figure>\n");
     html
 }
 
-/// The status badge: its word, and the detail (versions and date, the reason) beside it;
-/// a failed snippet's findings, or a passed one's warnings, in its title.
-pub fn status_badge(status: &SnippetStatus) -> String {
-    let (class, word) = (status.as_str(), status.word());
-    let title = match status {
-        SnippetStatus::Failed { findings: lines, .. } | SnippetStatus::Passed { warnings: lines, .. }
-            if !lines.is_empty() =>
-        {
-            format!(" title=\"{}\"", escape_html(&lines.join("\n")).replace('\n', "&#10;"))
-        }
+/// The snippet's requirements, less those its skip reason names already ("requires os
+/// macos" beside "requires macOS, this is Linux").
+fn requirements_not_in_status(snippet: &Snippet) -> String {
+    let reason = match &snippet.status {
+        SnippetStatus::Skipped { reason, .. } => reason.to_lowercase(),
         _ => String::new(),
     };
-    let detail = status.detail();
-    let detail = if detail.is_empty() {
-        String::new()
-    } else {
-        format!(" <span class=\"snippet-status-detail\">{}</span>", escape_html(&detail))
-    };
-    format!(" <span class=\"snippet-status snippet-status-{class}\"{title}>{word}{detail}</span>")
+    snippet
+        .requires
+        .iter()
+        .filter(|t| {
+            let named = match &t.requirement {
+                Requirement::Os { name } => name.to_lowercase(),
+                Requirement::Tool { name, .. } => name.to_lowercase(),
+            };
+            reason.is_empty() || !reason.contains(&named)
+        })
+        .map(|t| t.requirement.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The status word, a link to the page's legend of the words (`#snippet-legend`).
+pub fn status_badge(status: &SnippetStatus) -> String {
+    let (class, word) = (status.as_str(), status.word());
+    format!(" <a class=\"snippet-status snippet-status-{class}\" href=\"#snippet-legend\">{word}</a>")
+}
+
+/// What the status means, in a sentence a reader understands without the legend:
+/// "Arguments accepted by docker 28.2.2 · tested 2026-12-06", "Not tested: needs macOS;
+/// the test machine runs Linux · 2026-12-06". Tests ran on the author's test machine,
+/// never the reader's: the sentence says so where it matters.
+pub fn status_sentence(status: &SnippetStatus) -> String {
+    fn capitalized(text: &str) -> String {
+        let mut chars = text.chars();
+        chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+    }
+    match status {
+        SnippetStatus::Untested => "Not tested yet.".to_string(),
+        SnippetStatus::Changed { last_tested } => {
+            format!("Changed since its test on {last_tested}; not tested since.")
+        }
+        SnippetStatus::Passed { evidence: Some(evidence), date, warnings, .. } => {
+            format!("{} · tested {date}{}", capitalized(&evidence.summary()), warnings_note(warnings))
+        }
+        SnippetStatus::Passed { tools, date, evidence: None, warnings } if tools.is_empty() => {
+            format!("Passed its test · tested {date}{}", warnings_note(warnings))
+        }
+        SnippetStatus::Passed { tools, date, evidence: None, warnings } => {
+            let versions: Vec<String> = tools.iter().map(|(tool, version)| format!("{tool} {version}")).collect();
+            format!("Passed with {} · tested {date}{}", versions.join(", "), warnings_note(warnings))
+        }
+        SnippetStatus::Failed { date, .. } => format!("Failed its test on {date}."),
+        SnippetStatus::Skipped { reason, date } => {
+            let why = match reason.strip_prefix("requires ").and_then(|r| r.split_once(", this is ")) {
+                Some((needs, here)) => format!("needs {needs}; the test machine runs {here}"),
+                None => reason.clone(),
+            };
+            format!("Not tested: {why} · {date}")
+        }
+    }
+}
+
+/// "; 2 warnings, listed below" after a passed snippet's sentence, when it has warnings.
+fn warnings_note(warnings: &[String]) -> String {
+    match warnings.len() {
+        0 => String::new(),
+        1 => "; 1 warning, listed below".to_string(),
+        n => format!("; {n} warnings, listed below"),
+    }
 }
 
 #[cfg(test)]

@@ -149,7 +149,11 @@ fn block_html_has_anchor_tag_status_and_copy_text() {
         "{html}"
     );
     assert!(html.contains("<span class=\"snippet-requires\">requires docker 1.3</span>"), "{html}");
-    assert!(html.contains("<span class=\"snippet-status snippet-status-untested\">untested</span>"), "{html}");
+    assert!(
+        html.contains("<a class=\"snippet-status snippet-status-untested\" href=\"#snippet-legend\">untested</a>"),
+        "{html}"
+    );
+    assert!(html.contains("<p class=\"snippet-says\">Not tested yet.</p>"), "{html}");
     assert!(html.contains("data-copy=\"docker exec $ID \\&#10;ls &quot;a&quot;\""), "{html}");
     assert!(html.contains("<pre class=\"code\" data-lang=\"console\">"), "{html}");
 }
@@ -241,4 +245,36 @@ fn script_blocks_written_as_sessions_are_console_snippets() {
     );
     // In a script, `#` lines are comments, never root prompts.
     assert_eq!(s[2].commands[0].text, "# update\napt-get update");
+}
+
+#[test]
+fn failed_findings_show_under_the_block_not_in_a_title() {
+    let mut snippet = snippets("```console\n$ docker ps --bogus\n```\n").remove(0);
+    snippet.status = SnippetStatus::Failed {
+        findings: vec!["p.md:11:3: docker rejected `--bogus`: unknown flag".into()],
+        date: "2026-12-06".into(),
+    };
+    let html = snippet_html(&snippet, "<pre></pre>\n");
+    assert!(!html.contains("title="), "{html}");
+    assert!(html.contains("<p class=\"snippet-says\">Failed its test on 2026-12-06.</p>"), "{html}");
+    assert!(
+        html.contains("<details class=\"snippet-findings\" open>\n<summary>What its test found (1 finding)</summary>\n<ul>\n<li><code>p.md:11:3: docker rejected `--bogus`: unknown flag</code></li>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn a_skip_reason_is_not_repeated_by_the_requirement_tag() {
+    let mut snippet = snippets("```console {requires=\"os macos, docker 1.3\"}\n$ docker ps\n```\n").remove(0);
+    snippet.status =
+        SnippetStatus::Skipped { reason: "requires macOS, this is Linux".into(), date: "2026-12-06".into() };
+    let html = snippet_html(&snippet, "<pre></pre>\n");
+    assert!(html.contains("<span class=\"snippet-requires\">requires docker 1.3</span>"), "{html}");
+    assert!(!html.contains("os macos"), "{html}");
+    assert!(
+        html.contains(
+            "<p class=\"snippet-says\">Not tested: needs macOS; the test machine runs Linux · 2026-12-06</p>"
+        ),
+        "{html}"
+    );
 }

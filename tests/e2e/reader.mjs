@@ -1,0 +1,116 @@
+// The reader's side of the default theme in a real browser (headless Chromium via
+// playwright-core): no page scrolls sideways on a phone or a desktop, light or dark, and
+// code blocks work as a reader uses them. tests/testsuite/e2e.rs starts gen serve on the
+// bundled blog and runs this script; by hand:
+//
+//   node tests/e2e/reader.mjs --url http://127.0.0.1:1111 --pages /,/posts/docker-cheat-sheet/
+//
+// (add --playwright DIR/node_modules/playwright-core when it is installed elsewhere, and
+// --screenshots DIR to keep a picture of each page at each size). Each check prints
+// "ok: ..." or "FAIL: ..."; the exit status is 0 only if all passed.
+
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+
+function arg(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i >= 0 && i + 1 < process.argv.length) return process.argv[i + 1];
+  if (fallback !== undefined) return fallback;
+  console.error(`missing --${name}`);
+  process.exit(2);
+}
+
+const base = arg("url").replace(/\/$/, "");
+const pages = arg("pages").split(",");
+const executablePath = arg("chromium", "/usr/bin/chromium");
+const screenshots = arg("screenshots", "");
+// A page with a failed snippet and a line of its findings: shown without hover.
+const failedPage = arg("failed-page", "");
+const finding = arg("finding", "");
+const playwrightDir = arg("playwright", "");
+const { chromium } = playwrightDir ? await import(pathToFileURL(join(playwrightDir, "index.mjs")).href) : await import("playwright-core");
+
+const watchdog = setTimeout(() => {
+  console.log("FAIL: the run took longer than its bound");
+  process.exit(3);
+}, 240000);
+
+let passed = 0;
+let failed = 0;
+function check(ok, what, detail = "") {
+  if (ok) {
+    passed += 1;
+    console.log(`ok: ${what}`);
+  } else {
+    failed += 1;
+    console.log(`FAIL: ${what}${detail ? `: ${detail}` : ""}`);
+  }
+}
+
+const browser = await chromium.launch({
+  executablePath,
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+});
+
+try {
+  // 1. No page is wider than the window, from a small phone to a desktop, light and dark.
+  for (const width of [320, 390, 1280]) {
+    for (const colorScheme of ["light", "dark"]) {
+      const context = await browser.newContext({ viewport: { width, height: 800 }, colorScheme });
+      const page = await context.newPage();
+      const wide = [];
+      for (const path of pages) {
+        await page.goto(base + path, { waitUntil: "load" });
+        const found = await page.evaluate(() => {
+          const inner = window.innerWidth;
+          const scroll = document.documentElement.scrollWidth;
+          if (scroll <= inner) return null;
+          // The outermost elements that reach past the window, to say what overflows.
+          const culprits = [];
+          const scrolls = (el) => ["auto", "scroll", "hidden"].includes(getComputedStyle(el).overflowX);
+          for (const el of document.body.querySelectorAll("*")) {
+            let inside = el.parentElement;
+            while (inside && inside !== document.body && !scrolls(inside)) inside = inside.parentElement;
+            if (inside && inside !== document.body) continue;
+            const r = el.getBoundingClientRect();
+            if (r.right > inner + 0.5 && !(el.parentElement && el.parentElement.getBoundingClientRect().right > inner + 0.5)) {
+              culprits.push(`${el.tagName.toLowerCase()}.${[...el.classList].join(".")} (${Math.round(r.right)} px)`);
+            }
+          }
+          return `${scroll} px wide in ${inner} px: ${culprits.slice(0, 4).join(", ")}`;
+        });
+        if (found) wide.push(`${path} ${found}`);
+        // A code block wider than its box scrolls inside it and shows that it does.
+        const unhinted = await page.evaluate(() =>
+          [...document.querySelectorAll("pre.code")]
+            .filter((pre) => pre.scrollWidth > pre.clientWidth)
+            .filter((pre) => { const s = getComputedStyle(pre); return s.overflowX !== "auto" || !s.backgroundImage.includes("gradient"); })
+            .map((pre) => pre.textContent.slice(0, 40)));
+        if (unhinted.length) wide.push(`${path} code scrolls without an edge hint: ${unhinted.join(" | ")}`);
+        if (screenshots) await page.screenshot({ path: `${screenshots}/${path.replace(/[^a-z0-9]+/gi, "_")}-${width}-${colorScheme}.png`, fullPage: true });
+      }
+      check(wide.length === 0, `no page scrolls sideways at ${width} px, ${colorScheme}`, wide.join("; "));
+      await context.close();
+    }
+  }
+
+  // 2. A failed snippet's findings are on the page, under its block, without hover.
+  if (failedPage) {
+    const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(base + failedPage, { waitUntil: "load" });
+    const shown = page.locator("figure.snippet .snippet-findings li", { hasText: finding });
+    await shown.scrollIntoViewIfNeeded();
+    check((await shown.count()) === 1 && (await shown.isVisible()), "a failed snippet's findings are visible without hover");
+    check(await page.evaluate(() => document.querySelectorAll("figure.snippet [title]").length === 0), "no snippet says anything in a title only");
+    await context.close();
+  }
+} catch (e) {
+  check(false, "the browser run", String(e));
+} finally {
+  await browser.close();
+  clearTimeout(watchdog);
+}
+console.log(`reader: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

@@ -26,7 +26,12 @@
     }
   }
 
+  // Set once a reload has begun: messages that arrive before the page goes are about a
+  // newer text than this page shows, and must not touch it.
+  var reloading = false;
+
   function reload() {
+    reloading = true;
     try {
       sessionStorage.setItem(SCROLL_KEY, JSON.stringify({ path: location.pathname, x: window.scrollX, y: window.scrollY }));
     } catch (e) {
@@ -117,6 +122,9 @@
   }
 
   function apply(message) {
+    if (reloading) {
+      return;
+    }
     if (message.generation !== generation) {
       if (message.action === "reload") {
         reload();

@@ -13,6 +13,7 @@
 //! - [`plan`]: what a run is to check, as the plan cache keeps it.
 //! - [`cache`]: what `gen test` remembers between runs outside the site (a shortcut).
 //! - [`suite`]: a whole run over many snippets.
+//! - [`live`]: the checks `gen serve` runs on the snippets edited while serving.
 //! - [`junit`]: a run as JUnit XML (`--junit`).
 //! - [`command`]: the `gen test` command, from its options to what it prints.
 //!
@@ -29,6 +30,7 @@ pub mod expect;
 pub mod from_index;
 pub mod junit;
 pub mod lint;
+pub mod live;
 pub mod plan;
 pub mod requirements;
 pub mod results;

@@ -2,10 +2,12 @@
 
 use std::net::IpAddr;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
 
+use crate::check::live::LiveChecks;
 use crate::error::Errors;
 use crate::serve::watch::WatchMode;
 use crate::serve::{serve, ServeOptions};
@@ -29,5 +31,7 @@ pub struct ServeArgs {
 pub fn run(root: &Path, args: ServeArgs) -> Result<i32, Errors> {
     let watch =
         if args.poll { WatchMode::Poll(Duration::from_millis(args.poll_interval.max(10))) } else { WatchMode::Native };
-    serve(root, &ServeOptions { bind: args.bind, port: args.port, watch })
+    // gen test's checks, for the snippets edited while serving (serve does not know check).
+    let checks = Arc::new(LiveChecks::new());
+    serve(root, &ServeOptions { bind: args.bind, port: args.port, watch }, checks)
 }

@@ -27,7 +27,7 @@ use crate::config::{SiteConfig, CONFIG_FILE};
 use crate::content::PostDate;
 use crate::content::{self, PostSource, CONTENT_DIR};
 use crate::error::{display_path, Diagnostic, Errors, Result};
-use crate::markdown::snippet::UnlabelledBlocks;
+use crate::markdown::snippet::{Snippet, UnlabelledBlocks};
 use crate::markdown::Highlighter;
 use crate::render::context::PostSummary;
 use crate::render::{self, Templates, SITE_TEMPLATES_DIR};
@@ -265,6 +265,13 @@ impl SiteCache {
     /// The configuration of the last successful build.
     pub fn config(&self) -> Option<&SiteConfig> {
         self.inputs.as_ref().map(|inputs| &inputs.config)
+    }
+
+    /// The snippets of the post at `file` (relative to the root, as
+    /// [`PostSource::path`]) as the cache holds them; `None` for no such post.
+    pub fn snippets_of(&self, file: &Path) -> Option<&[Snippet]> {
+        let last = self.last.as_ref().and_then(|last| last.index.get(file).map(|&i| &last.model.posts[i]));
+        last.or_else(|| self.posts.get(file)).map(|post| post.rendered.snippets.as_slice())
     }
 
     /// Problems that do not stop the build (such as static links out of the site).

@@ -9,7 +9,9 @@
 //! - [`reload`]: the injected script and the Server-Sent Events stream.
 //! - [`overlay`]: the error overlay.
 //! - [`state`]: the swappable in-memory site and its generations.
+//! - [`live`]: checks of the snippets edited while serving, on a thread of their own.
 
+pub mod live;
 pub mod overlay;
 pub mod reload;
 pub mod server;
@@ -27,6 +29,7 @@ use crate::error::{Diagnostic, Errors};
 use crate::markdown::Highlighter;
 use crate::pipeline::incremental::{Changes, RebuildReport, SiteCache};
 use crate::pipeline::BuildOptions;
+use live::{Cancel, Edits, Job, Reported, SnippetChecker};
 use reload::{event_text, Subscribers};
 use server::{first_generation, ServerContext};
 use state::{LiveSite, Problems, ServedSite, SiteDiff};
@@ -55,8 +58,9 @@ enum LoopEvent {
     Stop,
 }
 
-/// Runs the preview server until Ctrl-C (or SIGTERM); returns the exit code.
-pub fn serve(root: &Path, options: &ServeOptions) -> Result<i32, Errors> {
+/// Runs the preview server until Ctrl-C (or SIGTERM); returns the exit code. The
+/// snippets edited while serving are checked by `checker`.
+pub fn serve(root: &Path, options: &ServeOptions, checker: Arc<dyn SnippetChecker>) -> Result<i32, Errors> {
     let root = root.canonicalize().map_err(|e| {
         Diagnostic::file(root, format!("cannot open the site folder: {e}"))
             .with_help("run gen serve in a site folder, or pass --root")
@@ -95,7 +99,7 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<i32, Errors> {
             );
             (
                 ServedSite::from_built(built, &ServedSite::default(), now).0,
-                Problems { errors: Vec::new(), warnings: cache.warnings().to_vec() },
+                Problems { warnings: cache.warnings().to_vec(), ..Problems::default() },
             )
         }
         Err(errors) => {
@@ -103,7 +107,10 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<i32, Errors> {
                 "Build failed in {} ms; fix it and save, the preview follows:\n{errors}",
                 started.elapsed().as_millis()
             );
-            (ServedSite::default(), Problems { errors: errors.0, warnings: cache.warnings().to_vec() })
+            (
+                ServedSite::default(),
+                Problems { errors: errors.0, warnings: cache.warnings().to_vec(), ..Problems::default() },
+            )
         }
     };
     print_warnings(&problems);
@@ -138,6 +145,9 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<i32, Errors> {
         Diagnostic::file(&root, format!("cannot watch the site for changes: {e}")).with_help("try gen serve --poll")
     })?;
     let signals = stop_on_signals(tx)?;
+    let checks = live::start(checker, report_checks(Arc::clone(&live), Arc::clone(&subscribers)));
+    let mut edits = Edits::default();
+    let mut cancel = Cancel::default();
 
     let how = match options.watch {
         WatchMode::Native => String::new(),
@@ -159,14 +169,26 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<i32, Errors> {
             continue;
         }
         let started = Instant::now();
+        // The checks of the text before this save are of no use any more.
+        cancel.cancel();
+        for file in &changes.posts {
+            edits.before(file, cache.snippets_of(file));
+        }
         let result = rebuild(&mut cache, &changes, &highlighter);
         let now = SystemTime::now();
         let warnings = cache.warnings().to_vec();
+        for file in &changes.posts {
+            edits.after(file, cache.snippets_of(file));
+        }
+        let edited = edits.snippets();
+        // Findings whose snippet is as it was stay until the new round reports.
+        let kept: Vec<_> =
+            live.snapshot().problems.snippets.iter().filter(|l| edited.iter().any(|s| l.is_for(s))).cloned().collect();
         let (update, problems, summary) = match result {
             Ok((built, report)) => {
                 let (site, diff) = ServedSite::from_built(built, &live.snapshot().site, now);
                 let summary = describe_rebuild(&root, &paths, &report, &diff, started.elapsed());
-                (Some((site, diff)), Problems { errors: Vec::new(), warnings }, summary)
+                (Some((site, diff)), Problems { errors: Vec::new(), warnings, snippets: kept }, summary)
             }
             Err(errors) => {
                 let summary = format!(
@@ -174,7 +196,7 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<i32, Errors> {
                     started.elapsed().as_millis(),
                     describe_paths(&root, &paths)
                 );
-                (None, Problems { errors: errors.0, warnings }, summary)
+                (None, Problems { errors: errors.0, warnings, snippets: kept }, summary)
             }
         };
         let was_broken = !live.snapshot().problems.errors.is_empty();
@@ -184,7 +206,15 @@ pub fn serve(root: &Path, options: &ServeOptions) -> Result<i32, Errors> {
         if let Some(transition) = live.publish(update, problems, now) {
             subscribers.broadcast(&event_text(&live.snapshot(), &transition.action));
         }
+        // Then the edited snippets are checked, after the reload.
+        cancel = Cancel::default();
+        if let (false, Some(config)) = (edited.is_empty(), cache.config()) {
+            let job = Job { config: config.clone(), snippets: edited, cancel: cancel.clone() };
+            let _ = checks.send(job);
+        }
     }
+    cancel.cancel();
+    drop(checks);
 
     signals.close();
     drop(watcher);
@@ -299,6 +329,37 @@ fn stop_on_signals(tx: mpsc::Sender<LoopEvent>) -> Result<signal_hook::iterator:
         })
         .map_err(|e| Diagnostic::file("gen", format!("cannot handle Ctrl-C: {e}")))?;
     Ok(handle)
+}
+
+/// What the checking thread does with a round's findings: publish them to open pages,
+/// and print to the terminal the findings not shown before and each note once.
+fn report_checks(live: Arc<LiveSite>, subscribers: Arc<Subscribers>) -> impl Fn(Reported) + Send + 'static {
+    let shown = std::sync::Mutex::new(std::collections::HashSet::<String>::new());
+    let noted = std::sync::Mutex::new(std::collections::HashSet::<String>::new());
+    move |reported: Reported| {
+        let Some(transition) = live.publish_snippets(reported.snippets, &reported.cancel, SystemTime::now()) else {
+            return;
+        };
+        let snapshot = live.snapshot();
+        subscribers.broadcast(&event_text(&snapshot, &transition.action));
+        let now: Vec<String> = snapshot
+            .problems
+            .snippets
+            .iter()
+            .flat_map(|s| s.findings.iter().map(move |f| live::finding_text(s, f)))
+            .collect();
+        let mut shown = shown.lock().expect("shown findings poisoned");
+        for text in now.iter().filter(|t| !shown.contains(*t)) {
+            eprintln!("warning: {text}");
+        }
+        *shown = now.into_iter().collect();
+        let mut noted = noted.lock().expect("notes poisoned");
+        for note in reported.notes {
+            if noted.insert(note.clone()) {
+                eprintln!("note: {note}");
+            }
+        }
+    }
 }
 
 fn print_warnings(problems: &Problems) {

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use super::live::LiveSnippet;
 use super::overlay::render_overlay;
 use super::state::{LiveSite, PageAction, Snapshot};
 
@@ -29,11 +30,19 @@ pub struct PageMessage<'a> {
     pub action: &'a PageAction,
     /// The overlay for the current problems ("" when none).
     pub overlay: String,
+    /// The snippets edited while serving and their live findings, which the page shows
+    /// next to their blocks.
+    pub snippets: &'a [LiveSnippet],
 }
 
 /// The message for `action` towards `snapshot`, as an SSE event.
 pub fn event_text(snapshot: &Snapshot, action: &PageAction) -> String {
-    let message = PageMessage { generation: snapshot.generation, action, overlay: render_overlay(&snapshot.problems) };
+    let message = PageMessage {
+        generation: snapshot.generation,
+        action,
+        overlay: render_overlay(&snapshot.problems),
+        snippets: &snapshot.problems.snippets,
+    };
     let json = serde_json::to_string(&message).expect("messages serialize");
     format!("event: update\ndata: {json}\n\n")
 }
@@ -143,7 +152,7 @@ mod tests {
         let text = event_text(&live.snapshot(), &PageAction::Css(vec!["/style.css".into()]));
         assert_eq!(
             text,
-            "event: update\ndata: {\"generation\":5,\"action\":\"css\",\"css\":[\"/style.css\"],\"overlay\":\"\"}\n\n"
+            "event: update\ndata: {\"generation\":5,\"action\":\"css\",\"css\":[\"/style.css\"],\"overlay\":\"\",\"snippets\":[]}\n\n"
         );
         let text = event_text(&live.snapshot(), &PageAction::Reload);
         assert!(text.contains("\"action\":\"reload\""), "{text}");

@@ -12,6 +12,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::Serialize;
 use tiny_http::{Header, Method, Request, Response};
 
+use super::live::LiveSnippet;
 use super::reload::{inject, page_snippet, stream_events, Subscribers, LIVE_JS, LIVE_PREFIX};
 use super::state::{LiveSite, Snapshot};
 use crate::error::Diagnostic;
@@ -244,6 +245,8 @@ pub struct Status<'a> {
     pub ok: bool,
     pub errors: Vec<DiagnosticJson<'a>>,
     pub warnings: Vec<DiagnosticJson<'a>>,
+    /// The snippets edited while serving, each with its live findings.
+    pub snippets: &'a [LiveSnippet],
 }
 
 #[derive(Debug, Serialize)]
@@ -273,6 +276,7 @@ fn status_reply(snapshot: &Snapshot) -> Reply {
         ok: snapshot.problems.errors.is_empty(),
         errors: snapshot.problems.errors.iter().map(DiagnosticJson::from).collect(),
         warnings: snapshot.problems.warnings.iter().map(DiagnosticJson::from).collect(),
+        snippets: &snapshot.problems.snippets,
     };
     let mut reply = Reply::new(200, "application/json", serde_json::to_vec(&status).expect("status serializes"));
     reply.headers.push(("Cache-Control", "no-store".to_string()));

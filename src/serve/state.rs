@@ -11,6 +11,7 @@ use std::time::SystemTime;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::live::{Cancel, LiveSnippet};
 use crate::error::Diagnostic;
 use crate::pipeline::BuiltSite;
 
@@ -107,13 +108,21 @@ struct Served {
 }
 
 /// The problems of the latest build: errors mean it failed and the last good build is
-/// served; warnings are shown but block nothing. This is also where other checks can
-/// report while the author writes (e.g. `gen test`'s snippet checks): anything put in
-/// `warnings` appears in the overlay of every open page.
+/// served; warnings are shown but block nothing. `snippets` are the snippets edited
+/// while serving, with what the live checks found in them (see [`super::live`]): they
+/// show next to their blocks and in the overlay.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Problems {
     pub errors: Vec<Diagnostic>,
     pub warnings: Vec<Diagnostic>,
+    pub snippets: Vec<LiveSnippet>,
+}
+
+impl Problems {
+    /// The live snippets' findings, all snippets together.
+    pub fn snippet_findings(&self) -> usize {
+        self.snippets.iter().map(|s| s.findings.len()).sum()
+    }
 }
 
 /// What open pages must do to show a new generation.
@@ -194,6 +203,28 @@ impl LiveSite {
         now: SystemTime,
     ) -> Option<Transition> {
         let mut current = self.current.write().expect("live site poisoned");
+        self.publish_locked(&mut current, update, problems, now)
+    }
+
+    /// Publishes the live snippets (the site and the build's problems as they are),
+    /// unless `cancel` was set: checked under the lock, so that findings of a text
+    /// already saved over never replace those of the newer build.
+    pub fn publish_snippets(&self, snippets: Vec<LiveSnippet>, cancel: &Cancel, now: SystemTime) -> Option<Transition> {
+        let mut current = self.current.write().expect("live site poisoned");
+        if cancel.is_cancelled() {
+            return None;
+        }
+        let problems = Problems { snippets, ..current.problems.clone() };
+        self.publish_locked(&mut current, None, problems, now)
+    }
+
+    fn publish_locked(
+        &self,
+        current: &mut Arc<Snapshot>,
+        update: Option<(ServedSite, SiteDiff)>,
+        problems: Problems,
+        now: SystemTime,
+    ) -> Option<Transition> {
         let (site, action) = match update {
             Some((_, diff)) if diff.is_empty() => (Arc::clone(&current.site), PageAction::None),
             Some((site, diff)) if diff.stylesheets_only() => {
@@ -283,7 +314,8 @@ mod tests {
     fn nothing_visible_publishes_nothing_and_errors_do() {
         let live = LiveSite::new(7, ServedSite::default(), Problems::default(), t(1));
         assert_eq!(live.publish(None, Problems::default(), t(2)), None);
-        let broken = Problems { errors: vec![Diagnostic::new("content/posts/a.md", 3, 1, "bad")], warnings: vec![] };
+        let broken =
+            Problems { errors: vec![Diagnostic::new("content/posts/a.md", 3, 1, "bad")], ..Problems::default() };
         assert_eq!(
             live.publish(None, broken.clone(), t(2)).unwrap(),
             Transition { generation: 8, action: PageAction::None }

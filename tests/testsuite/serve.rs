@@ -724,3 +724,53 @@ fn the_bundled_blog_serves() {
     assert_contains(&page.body, &["/__gen/live.js"]);
     assert!(repo_root().join("content/posts/docker-cheat-sheet.md").exists());
 }
+
+/// The edited snippet of `status`, by id.
+fn live_snippet(status: &serde_json::Value, id: &str) -> Option<serde_json::Value> {
+    status["snippets"].as_array()?.iter().find(|s| s["id"] == id).cloned()
+}
+
+#[test]
+fn an_edited_snippet_gets_live_findings_and_the_fix_clears_them() {
+    let body = "An intro.\n\n## Run it\n\n```console\n$ ls\n```\n";
+    let site = basic().post("live-post", "2020-02-02", body);
+    // The snippet as tested: afterwards the page says it changed since its test.
+    site.run(&["test"]).success();
+    let results_before = site.read("snippet-results.toml");
+    let served = Served::start(&site, &[]);
+    let mut events = EventStream::open(served.port, generation(&served));
+    assert_eq!(served.status()["snippets"], serde_json::json!([]), "nothing edited yet");
+
+    let post = site.path("content/posts/live-post.md");
+    let text = std::fs::read_to_string(&post).unwrap();
+    std::fs::write(&post, text.replace("$ ls\n", "$ ls\n$ CONTAINERID = $(docker run -rm busybox)\n")).unwrap();
+    let update = events.next_update("the findings", |m| {
+        m["snippets"][0]["findings"].as_array().is_some_and(|f| f.iter().any(|f| f["code"] == "GEN101"))
+    });
+    assert_eq!(update["action"], "none", "findings come without a second reload");
+    assert_contains(update["overlay"].as_str().unwrap(), &["content/posts/live-post.md:11:3", "GEN101"]);
+    let status = served.status();
+    let snippet = live_snippet(&status, "live-post/run-it").expect("the edited snippet is listed");
+    assert_eq!(snippet["file"], "content/posts/live-post.md");
+    assert_contains(snippet["status"].as_str().unwrap(), &["changed since its test"]);
+    let finding = snippet["findings"].as_array().unwrap().iter().find(|f| f["code"] == "GEN101").unwrap().clone();
+    // Front matter (4 lines), the body's lines: the command is line 11, in block line 2.
+    assert_eq!((finding["line"].as_u64(), finding["column"].as_u64()), (Some(11), Some(3)));
+    assert_eq!(finding["block_line"], 2);
+    assert_eq!(finding["check"], "lint");
+    assert_contains(finding["help"].as_str().unwrap(), &["remove the spaces around `=`"]);
+    served.wait_for_log(&["warning: content/posts/live-post.md:11:3: lint GEN101"]);
+    let page = served.get("/posts/live-post/");
+    assert_contains(&page.body, &["data-status=\"untested\"", "changed since its test"]);
+
+    // The fix: the finding goes, the snippet stays listed as changed since its test.
+    let text = std::fs::read_to_string(&post).unwrap();
+    std::fs::write(&post, text.replace("CONTAINERID = $(docker run -rm", "CONTAINERID=$(docker run --rm")).unwrap();
+    served.wait_for("the finding to go", || {
+        let snippet = live_snippet(&served.status(), "live-post/run-it")?;
+        let codes: Vec<String> = snippet["findings"].as_array()?.iter().map(|f| f["code"].to_string()).collect();
+        (!codes.iter().any(|c| c.contains("GEN101"))).then_some(())
+    });
+    assert_eq!(served.log().matches("lint GEN101").count(), 1, "the terminal prints a finding once:\n{}", served.log());
+    assert_eq!(site.read("snippet-results.toml"), results_before, "gen serve never writes the results");
+}

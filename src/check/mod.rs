@@ -7,6 +7,7 @@
 //! - [`args`]: a declared tool's own client judges a simple command's arguments.
 //! - [`requirements`]: tool versions and platforms, probed once per run.
 //! - [`sandbox`] and [`expect`]: running a snippet under bubblewrap and comparing its output.
+//! - [`engine`]: a private, disposable docker engine for `--engine docker`.
 //! - [`from_index`]: the snippet index's snippets as the checks' input.
 //! - [`results`]: the key each snippet is tested under, and its outcome as the results
 //!   file ([`crate::results`]) stores it.
@@ -25,6 +26,7 @@
 pub mod args;
 pub mod cache;
 pub mod command;
+pub mod engine;
 pub mod expect;
 pub mod from_index;
 pub mod junit;

@@ -24,6 +24,7 @@ mod test_results;
 mod check_support;
 
 mod check_args;
+mod check_engine;
 mod check_evidence;
 mod check_lint;
 mod check_requirements;

@@ -15,7 +15,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use super::sandbox::{find_on_path, process_alive, ENGINE_GID};
+use super::sandbox::{find_on_path, process_alive, EngineAccess, ENGINE_GID};
 
 /// The command that installs the engine and the packages its images are made from.
 pub const INSTALL_ENGINE: &str = "apt-get install docker.io busybox-static";
@@ -45,9 +45,13 @@ pub struct EngineVersions {
     pub client: String,
 }
 
-/// The folders of all private engines: one per gen process, named by its pid.
+/// The folders of all private engines: one per gen process, named by its pid
+/// (`GEN_ENGINE_DIR`, else `gen-engine` in the temporary folder).
 pub fn engines_folder() -> PathBuf {
-    std::env::temp_dir().join("gen-engine")
+    std::env::var_os("GEN_ENGINE_DIR")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("gen-engine"))
 }
 
 /// A running private engine. Dropping it stops it and removes everything it made.
@@ -93,6 +97,7 @@ impl Engine {
             Ok(())
         })();
         made.map_err(|e| unavailable(format!("cannot create the engine's folder {}: {e}", dir.display())))?;
+        limit_containers(&cgroup_name(&dir));
         let log = fs::File::create(dir.join("dockerd.log"))
             .map_err(|e| unavailable(format!("cannot create the engine's log: {e}")))?;
         let path = |p: &str| dir.join(p).to_string_lossy().into_owned();
@@ -165,6 +170,20 @@ impl Engine {
         command
     }
 
+    /// What snippet runs need of the engine: its socket, versions, and the image names
+    /// made for them.
+    pub fn for_runs(&self, images: Vec<String>) -> EngineRun {
+        EngineRun {
+            access: EngineAccess { socket_folder: self.socket_folder() },
+            docker_host: self.docker_host(),
+            docker: self.docker.clone(),
+            config: self.dir.join("client"),
+            versions: self.versions.clone(),
+            images: images.into_iter().collect(),
+            exclusive: std::sync::Arc::new(Mutex::new(())),
+        }
+    }
+
     /// Runs `docker ARGS` against the engine and gives its output.
     pub fn run_docker(&self, args: &[&str]) -> io::Result<Output> {
         self.docker().args(args).output()
@@ -224,6 +243,115 @@ impl Engine {
 impl Drop for Engine {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+/// The engines `gen test --engine` knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EngineKind {
+    Docker,
+}
+
+/// Which engine docker snippets run against in a run of the suite.
+#[derive(Debug, Clone, Default)]
+pub enum EngineSetting {
+    /// None: docker snippets run like the others (argument checks, `test="run"`).
+    #[default]
+    Off,
+    /// This private engine.
+    Ready(EngineRun),
+    /// One was asked for but there is none: docker snippets are skipped with this reason.
+    Unavailable(String),
+}
+
+/// A running engine as snippet runs see it. Runs against the engine take turns (one at a
+/// time holds [`EngineRun::exclusive`]), and what one made is removed before the next.
+#[derive(Debug, Clone)]
+pub struct EngineRun {
+    pub access: EngineAccess,
+    pub docker_host: String,
+    docker: PathBuf,
+    config: PathBuf,
+    pub versions: EngineVersions,
+    /// The image names posts may use (site.toml's `[engine.images]`, made locally).
+    pub images: std::collections::BTreeSet<String>,
+    pub exclusive: std::sync::Arc<Mutex<()>>,
+}
+
+impl EngineRun {
+    fn docker(&self, args: &[&str]) -> Option<String> {
+        let out = Command::new(&self.docker)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into()))
+            .env("DOCKER_HOST", &self.docker_host)
+            .env("DOCKER_CONFIG", &self.config)
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .ok()?;
+        Some(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// Removes what a snippet made: every container, the volumes and networks it made,
+    /// and the images other than the mapped ones.
+    pub fn reset(&self) {
+        let words = |text: Option<String>| -> Vec<String> {
+            text.unwrap_or_default().split_whitespace().map(String::from).collect()
+        };
+        let containers = words(self.docker(&["ps", "-aq"]));
+        if !containers.is_empty() {
+            let mut args = vec!["rm", "-f", "-v"];
+            args.extend(containers.iter().map(String::as_str));
+            self.docker(&args);
+        }
+        self.docker(&["volume", "prune", "-f"]);
+        self.docker(&["network", "prune", "-f"]);
+        let images = words(self.docker(&["image", "ls", "--format", "{{.Repository}}:{{.Tag}}"]));
+        let made: Vec<&str> = images
+            .iter()
+            .map(String::as_str)
+            .filter(|i| {
+                let plain = i.strip_suffix(":latest").unwrap_or(i);
+                !self.images.contains(plain) && !i.starts_with("gen-local/") && !i.contains("<none>")
+            })
+            .collect();
+        if !made.is_empty() {
+            let mut args = vec!["rmi", "-f"];
+            args.extend(made);
+            self.docker(&args);
+        }
+        self.docker(&["image", "prune", "-f"]);
+    }
+
+    /// "docker engine 20.10.24 (client 28.2.2)".
+    pub fn label(&self) -> String {
+        format!("docker engine {} (client {})", self.versions.server, self.versions.client)
+    }
+}
+
+/// The limits of all the engine's containers together: memory and processes.
+pub const CONTAINER_MEMORY_BYTES: u64 = 1 << 30;
+pub const CONTAINER_PIDS: u64 = 1024;
+
+/// Makes the engine's cgroup with its limits before dockerd puts containers in it (cgroup
+/// v1's memory and pids hierarchies, or v2's unified one). Best effort: without cgroup
+/// access the containers are limited by docker's defaults only.
+fn limit_containers(name: &str) {
+    let root = Path::new("/sys/fs/cgroup");
+    let v1 = [("memory", "memory.limit_in_bytes", CONTAINER_MEMORY_BYTES), ("pids", "pids.max", CONTAINER_PIDS)];
+    if root.join("memory").is_dir() {
+        for (controller, file, value) in v1 {
+            let dir = root.join(controller).join(name);
+            if fs::create_dir_all(&dir).is_ok() {
+                let _ = fs::write(dir.join(file), value.to_string());
+            }
+        }
+    } else if root.join("cgroup.controllers").is_file() {
+        let dir = root.join(name);
+        if fs::create_dir_all(&dir).is_ok() {
+            let _ = fs::write(dir.join("memory.max"), CONTAINER_MEMORY_BYTES.to_string());
+            let _ = fs::write(dir.join("pids.max"), CONTAINER_PIDS.to_string());
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use std::path::Path;
 use gen::check::engine::{cgroup_processes, mounts_under, processes_naming, Engine};
 use gen::check::sandbox::process_alive;
 
-use crate::harness::strict;
+use crate::harness::{assert_contains, strict, TestSite};
 
 /// Is there a dockerd to start (and are we root, which it needs)?
 fn engine_available() -> bool {
@@ -70,4 +70,82 @@ fn a_killed_runs_engine_is_removed_by_the_next_start() {
     assert_nothing_left(&dir, dockerd);
     drop(next);
     drop(run);
+}
+
+/// The engine folders left in `base` (one per gen process that has not cleaned up).
+fn engine_folders(base: &Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(base).map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default()
+}
+
+#[test]
+fn docker_snippets_run_against_the_engine_screened_and_cleaned_up() {
+    if !engine_available() || !crate::harness::require_program("bwrap") {
+        return;
+    }
+    let site = TestSite::fixture("engine-basic");
+    let base = tempfile::tempdir().unwrap();
+    let env = [("GEN_ENGINE_DIR", base.path().to_str().unwrap())];
+    let out = site.run_with_env(&env, &["test", "--engine", "docker"]).failure();
+    let stdout = out.stdout();
+    assert_contains(
+        &stdout,
+        &[
+            // Wrong expected output: a diff.
+            "containers.md:21:3: run RUN: `docker run --rm busybox echo hello` printed something else",
+            "-hi there\n+hello",
+            "(containers/snippet-4): refused by the engine screen: `--privileged`",
+            "(containers/snippet-5): refused by the engine screen: `-v /:/host`",
+            "(containers/snippet-6): refused by the engine screen: `-v /var/run/docker.sock:/var/run/docker.sock`",
+            "(containers/snippet-7): needs the image `nginx:1.25`, which site.toml [engine.images] does not map",
+            "note: docker snippets ran against a private docker engine 20.",
+        ],
+    );
+    // The detached container, exec, cp and rm pass; so does the one left running.
+    assert_eq!(stdout.lines().last(), Some("2 passed, 1 failed, 4 skipped"), "{stdout}");
+    let results = site.read("snippet-results.toml");
+    assert!(results.contains("[snippets.\"containers/snippet\".evidence.run.engine]"), "{results}");
+    // The strongest level, in snippets.json (and the badge, from the same summary).
+    let json = site.run(&["snippets", "--json"]).success().stdout();
+    assert_contains(&json, &["\"level\": \"engine\"", "ran against docker engine 20."]);
+    // Nothing left: no engine folder, no process of it, no container.
+    assert_eq!(engine_folders(base.path()), Vec::<std::path::PathBuf>::new());
+    assert_eq!(processes_naming(base.path()), Vec::<u32>::new());
+}
+
+#[test]
+fn a_run_killed_halfway_is_cleaned_up_by_the_next() {
+    if !engine_available() || !crate::harness::require_program("bwrap") {
+        return;
+    }
+    let site = TestSite::fixture("engine-basic").post(
+        "slow",
+        "2020-01-02",
+        "```console {timeout=\"120\"}\n$ docker run -d busybox sleep 600 > /dev/null\n$ sleep 100\n```\n",
+    );
+    let base = tempfile::tempdir().unwrap();
+    let mut gen = std::process::Command::new(env!("CARGO_BIN_EXE_gen"))
+        .args(["--root", site.root().to_str().unwrap(), "test", "--engine", "docker", "slow"])
+        .env("GEN_ENGINE_DIR", base.path())
+        .env("GEN_CACHE_DIR", site.cache_dir())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Until its container runs.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let cgroup = format!("gen-engine-{}", gen.id());
+    while cgroup_processes(&cgroup).is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(!cgroup_processes(&cgroup).is_empty(), "the container never started");
+    gen.kill().unwrap();
+    gen.wait().unwrap();
+    let dir = base.path().join(gen.id().to_string());
+    assert!(dir.exists() && !processes_naming(&dir).is_empty(), "the killed run's engine is there");
+    // The next run removes it, then leaves nothing of its own.
+    let env = [("GEN_ENGINE_DIR", base.path().to_str().unwrap())];
+    site.run_with_env(&env, &["test", "--engine", "docker", "containers/snippet-7"]).success();
+    assert_eq!(processes_naming(base.path()), Vec::<u32>::new());
+    assert_eq!(cgroup_processes(&cgroup), Vec::<u32>::new());
+    assert_eq!(mounts_under(base.path()), Vec::<String>::new());
+    assert_eq!(engine_folders(base.path()), Vec::<std::path::PathBuf>::new());
 }

@@ -39,6 +39,28 @@ pub struct SiteConfig {
     /// `[tools.NAME]`: how `gen test` may use the installed tools (docs/testing.md).
     #[serde(default)]
     pub tools: BTreeMap<String, ToolConfig>,
+    /// `[engine]`: the private docker engine of `gen test --engine docker` (docs/testing.md).
+    #[serde(default, skip_serializing_if = "EngineConfig::is_unset")]
+    pub engine: EngineConfig,
+}
+
+/// `[engine]`: whether docker snippets run against a private engine by default, and
+/// the images posts name, each mapped to an image gen makes locally (never pulled).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EngineConfig {
+    /// `"docker"`: `gen test` runs docker snippets against a private engine without
+    /// `--engine`.
+    pub default: Option<String>,
+    /// `[engine.images]`: image name in posts → local image (`busybox`).
+    #[serde(default)]
+    pub images: BTreeMap<String, String>,
+}
+
+impl EngineConfig {
+    pub fn is_unset(&self) -> bool {
+        self.default.is_none() && self.images.is_empty()
+    }
 }
 
 /// `[tools.NAME]`: what `gen test` may do with one installed tool. For a snippet tool

@@ -26,6 +26,8 @@ pub enum Level {
     Arguments,
     /// It ran, and its exit status (and output, where the block shows some) matched.
     Ran,
+    /// It ran against a real (private) docker engine, and matched.
+    Engine,
 }
 
 impl Level {
@@ -35,6 +37,7 @@ impl Level {
             Level::Shellcheck => "shellcheck",
             Level::Arguments => "arguments",
             Level::Ran => "ran",
+            Level::Engine => "engine",
         }
     }
 }
@@ -123,6 +126,17 @@ pub struct RunEvidence {
     pub isolation: RunIsolation,
     /// What was compared with the block.
     pub compared: Compared,
+    /// The private engine its docker commands ran against (`--engine docker`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<EngineEvidence>,
+}
+
+/// The docker engine a snippet ran against, and the client that talked to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EngineEvidence {
+    pub server: String,
+    pub client: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -146,7 +160,9 @@ pub enum Compared {
 impl Evidence {
     /// The strongest level reached.
     pub fn level(&self) -> Level {
-        if self.run.is_some() {
+        if self.run.as_ref().is_some_and(|r| r.engine.is_some()) {
+            Level::Engine
+        } else if self.run.is_some() {
             Level::Ran
         } else if self.args.values().any(|a| !a.accepted_by.is_empty()) {
             Level::Arguments
@@ -180,6 +196,15 @@ impl Evidence {
                     Compared::ExitStatus => "exit status matched",
                 };
                 format!("{place}, {what}")
+            }
+            Level::Engine => {
+                let run = self.run.as_ref().expect("a run");
+                let engine = run.engine.as_ref().expect("an engine");
+                let what = match run.compared {
+                    Compared::Output => "output matched",
+                    Compared::ExitStatus => "exit status matched",
+                };
+                format!("ran against docker engine {} (client {}), {what}", engine.server, engine.client)
             }
             Level::Arguments => {
                 let tools: Vec<String> = self
@@ -231,6 +256,11 @@ impl Evidence {
         }
         if self.run.is_some() && other.run.is_none() {
             more.push("a run".to_string());
+        }
+        if let (Some(engine), false) =
+            (self.run.as_ref().and_then(|r| r.engine.as_ref()), other.run.as_ref().is_some_and(|r| r.engine.is_some()))
+        {
+            more.push(format!("a run against docker engine {}", engine.server));
         }
         if matches!(&self.run, Some(r) if r.isolation == RunIsolation::Sandbox)
             && matches!(&other.run, Some(r) if r.isolation != RunIsolation::Sandbox)
@@ -308,8 +338,16 @@ mod tests {
         assert_eq!(docker(&["28.2.2"]).summary(), "arguments accepted by docker 28.2.2");
         assert_eq!(docker(&["20.10.24", "28.2.2"]).summary(), "arguments accepted by docker 20.10.24 and 28.2.2");
         let mut ran = docker(&["28.2.2"]);
-        ran.run = Some(RunEvidence { isolation: RunIsolation::Sandbox, compared: Compared::Output });
+        ran.run = Some(RunEvidence { isolation: RunIsolation::Sandbox, compared: Compared::Output, engine: None });
         assert_eq!((ran.level(), ran.summary().as_str()), (Level::Ran, "ran in a sandbox, output matched"));
+        let mut engine = ran.clone();
+        engine.run.as_mut().unwrap().engine =
+            Some(EngineEvidence { server: "20.10.24".into(), client: "28.2.2".into() });
+        assert!(Level::Ran < Level::Engine);
+        assert_eq!(
+            (engine.level(), engine.summary().as_str()),
+            (Level::Engine, "ran against docker engine 20.10.24 (client 28.2.2), output matched")
+        );
         let lint_only = Evidence { lint: true, ..Evidence::default() };
         assert_eq!(lint_only.summary(), "lint");
         assert_eq!(linted().summary(), "syntax and lint");

@@ -39,6 +39,11 @@ impl TestCache {
     }
 
     /// The memo of tool versions.
+    /// Where the engine's images are kept between runs (see [`super::images`]).
+    pub fn images_folder(&self) -> PathBuf {
+        self.dir.clone()
+    }
+
     pub fn versions_file(&self) -> PathBuf {
         self.dir.join("versions.json")
     }

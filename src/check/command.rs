@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::cache::{inputs_digest, TestCache};
+use super::engine::{engines_folder, Engine, EngineKind, EngineSetting};
 use super::from_index::{block_check, skip_reason, snippet_check, RunSelection};
 use super::junit::junit_xml;
 use super::plan::{Plan, PlannedSkip};
@@ -53,18 +54,22 @@ pub struct TestOptions {
     pub junit: Option<PathBuf>,
     /// Include draft posts.
     pub drafts: bool,
+    /// The engine docker snippets run against (`--engine docker`); site.toml's
+    /// `[engine] default` when not given.
+    pub engine: Option<EngineKind>,
 }
 
 impl TestOptions {
     /// The options that choose what is tested and how, for the plan cache's digest.
     fn selection(&self) -> String {
         format!(
-            "{:?}|{:?}|run={}|drafts={}|no-sandbox={}",
+            "{:?}|{:?}|run={}|drafts={}|no-sandbox={}|engine={:?}",
             self.pattern,
             self.shard,
             self.runs == RunSelection::All,
             self.drafts,
-            self.fallback == Fallback::Unsandboxed
+            self.fallback == Fallback::Unsandboxed,
+            self.engine
         )
     }
 }
@@ -81,16 +86,23 @@ pub fn test(root: &Path, options: &TestOptions) -> Result<Printed, Errors> {
     let build = BuildOptions { drafts: options.drafts, ..BuildOptions::default() };
     let cache = TestCache::locate();
     let digest = cache.as_ref().and_then(|_| inputs_digest(root, &options.selection()));
-    let suite = SuiteOptions {
+    let engine_kind = options.engine.or_else(|| {
+        let config = load_config(root, &build).ok()?;
+        (config.engine.default.as_deref() == Some("docker")).then_some(EngineKind::Docker)
+    });
+    let mut suite = SuiteOptions {
         retest: options.retest,
         isolation: Isolation::choose(options.fallback),
         jobs: options.jobs,
         date: today(),
         probe_memo: cache.as_ref().map(TestCache::versions_file),
+        engine: EngineSetting::Off,
     };
     // The short path: the same files and options as a run whose results are all still
-    // current: nothing to test, and no Markdown to read to know it.
-    if let Some(plan) = cache.as_ref().zip(digest.as_deref()).and_then(|(c, d)| c.load_plan(root, d)) {
+    // current: nothing to test, and no Markdown to read to know it. Not with an engine,
+    // whose version is part of every key.
+    let plan = cache.as_ref().zip(digest.as_deref()).and_then(|(c, d)| c.load_plan(root, d));
+    if let Some(plan) = plan.filter(|_| engine_kind.is_none()) {
         let config = load_config(root, &build)?;
         let results = ResultsFile::load(root)?;
         if let Some(mut report) = unchanged_report(&plan.checks, &config, &results, &suite) {
@@ -120,7 +132,22 @@ pub fn test(root: &Path, options: &TestOptions) -> Result<Printed, Errors> {
             reason: skip_reason(s).unwrap_or_default(),
         })
         .collect();
-    let mut checks: Vec<_> = tested.iter().map(|s| snippet_check(s, options.runs)).collect();
+    // With an engine, every docker snippet runs against it.
+    let runs = |s: &crate::markdown::snippet::Snippet| match engine_kind {
+        Some(EngineKind::Docker) if s.tools.iter().any(|t| t == "docker") => RunSelection::All,
+        _ => options.runs,
+    };
+    let mut checks: Vec<_> = tested.iter().map(|s| snippet_check(s, runs(s))).collect();
+    let mut engine_notes = Vec::new();
+    let _engine = match engine_kind {
+        Some(EngineKind::Docker) => {
+            let (engine, setting, note) = start_engine(&config, cache.as_ref());
+            suite.engine = setting;
+            engine_notes.push(note);
+            engine
+        }
+        None => None,
+    };
     // Other code blocks are linted too (curly quotes in an Apache config); only those
     // with findings are reported, the others are no tests.
     let blocks: Vec<_> = others.iter().filter_map(|o| block_check(&o.file, &o.slug, &o.block)).collect();
@@ -133,6 +160,7 @@ pub fn test(root: &Path, options: &TestOptions) -> Result<Printed, Errors> {
     let progress: &dyn Progress = bar.as_ref().map_or(&NoProgress, |b| b as &dyn Progress);
     let mut report = run_suite(&checks, &config, &mut results, &suite, progress)
         .map_err(|e| Diagnostic::file(root.join("content"), format!("cannot run snippets: {e}")))?;
+    report.notes.splice(0..0, engine_notes);
     // Results of snippets that are gone are dropped; a pattern or a shard keeps the others'.
     // A broken post's snippets are not gone, only unread: nothing is dropped then.
     if broken.is_empty() {
@@ -152,6 +180,39 @@ pub fn test(root: &Path, options: &TestOptions) -> Result<Printed, Errors> {
     add_skipped(&mut report, &skipped);
     add_broken(&mut report, &broken);
     finish(report, options)
+}
+
+/// Starts the private engine and makes the site's images in it: the engine (stopped
+/// when dropped), the setting for the suite, and a note saying which engine, or why
+/// there is none.
+fn start_engine(
+    config: &crate::config::SiteConfig,
+    cache: Option<&TestCache>,
+) -> (Option<Engine>, EngineSetting, String) {
+    let started = std::time::Instant::now();
+    let engine = match Engine::start(&engines_folder()) {
+        Ok(engine) => engine,
+        Err(e) => {
+            let reason = format!("no docker engine: {e}");
+            return (None, EngineSetting::Unavailable(reason.clone()), format!("docker snippets skipped: {reason}"));
+        }
+    };
+    let images_folder = cache.map(TestCache::images_folder);
+    match super::images::prepare(&engine, &config.engine.images, images_folder.as_deref()) {
+        Ok(images) => {
+            let run = engine.for_runs(images);
+            let note = format!(
+                "docker snippets ran against a private {}, started in {:.1}s",
+                run.label(),
+                started.elapsed().as_secs_f32()
+            );
+            (Some(engine), EngineSetting::Ready(run), note)
+        }
+        Err(e) => {
+            let reason = format!("the engine's images could not be made: {e}");
+            (None, EngineSetting::Unavailable(reason.clone()), format!("docker snippets skipped: {reason}"))
+        }
+    }
 }
 
 /// Adds the posts that could not be read or rendered to the report, each a failure

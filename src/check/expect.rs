@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use super::engine::EngineRun;
 use super::sandbox::{self, Exit, Isolation, Limits};
 use super::{CheckKind, Finding, Outcome};
 use crate::config::ToolConfig;
@@ -158,6 +159,17 @@ pub fn run_snippet(isolation: &Isolation, spec: &RunSpec) -> Outcome {
 /// a program not on PATH (the sandbox's PATH is gen's, over the same root) is skipped:
 /// its run could only say "command not found".
 pub fn run_snippet_in(isolation: &Isolation, spec: &RunSpec, parent: &std::path::Path) -> Outcome {
+    run_snippet_with(isolation, spec, parent, None)
+}
+
+/// [`run_snippet_in`], with `DOCKER_HOST` and the sandbox's only way to `engine`, when
+/// given.
+pub fn run_snippet_with(
+    isolation: &Isolation,
+    spec: &RunSpec,
+    parent: &std::path::Path,
+    engine: Option<&EngineRun>,
+) -> Outcome {
     let missing: Vec<&str> =
         spec.programs.iter().filter(|p| sandbox::find_on_path(p).is_none()).map(String::as_str).collect();
     if let Some(reason) = not_installed(&missing) {
@@ -173,7 +185,9 @@ pub fn run_snippet_in(isolation: &Isolation, spec: &RunSpec, parent: &std::path:
     let argv =
         vec!["bash".to_string(), "--noprofile".into(), "--norc".into(), "-c".into(), session_script(&spec.steps)];
     let limits = Limits::with_timeout(spec.timeout);
-    let run = match sandbox::run(isolation, dir.path(), &argv, &[], &limits) {
+    let env: Vec<(String, String)> =
+        engine.map(|e| vec![("DOCKER_HOST".to_string(), e.docker_host.clone())]).unwrap_or_default();
+    let run = match sandbox::run_with(isolation, dir.path(), &argv, &env, &limits, engine.map(|e| &e.access)) {
         Ok(run) => run,
         Err(e) => return Outcome::inconclusive(format!("cannot start bash: {e}")),
     };

@@ -7,6 +7,9 @@
 //! - [`args`]: a declared tool's own client judges a simple command's arguments.
 //! - [`requirements`]: tool versions and platforms, probed once per run.
 //! - [`sandbox`] and [`expect`]: running a snippet under bubblewrap and comparing its output.
+//! - [`engine`]: a private, disposable docker engine for `--engine docker`.
+//! - [`images`]: the engine's images, made locally from site.toml's mapping.
+//! - [`screen`]: docker commands screened before they reach the engine.
 //! - [`from_index`]: the snippet index's snippets as the checks' input.
 //! - [`results`]: the key each snippet is tested under, and its outcome as the results
 //!   file ([`crate::results`]) stores it.
@@ -26,8 +29,10 @@
 pub mod args;
 pub mod cache;
 pub mod command;
+pub mod engine;
 pub mod expect;
 pub mod from_index;
+pub mod images;
 pub mod junit;
 pub mod lint;
 pub mod live;
@@ -35,6 +40,7 @@ pub mod plan;
 pub mod requirements;
 pub mod results;
 pub mod sandbox;
+pub mod screen;
 pub mod shellcheck;
 pub mod suite;
 

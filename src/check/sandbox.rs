@@ -26,6 +26,17 @@ const NOBODY: u32 = 65534;
 /// `nobody`'s). Inside, the run is `nobody` (`bwrap --uid`).
 const FIRST_RUN_UID: u32 = 1_800_000_000;
 
+/// The group of a private docker engine's socket ([`super::engine`]): a sandboxed run
+/// given [`EngineAccess`] has it, and no account does.
+pub const ENGINE_GID: u32 = FIRST_RUN_UID - 1;
+
+/// A private engine a sandboxed run may reach: the folder its socket is in, bound into
+/// the sandbox at the same path (the run's only way to the engine).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EngineAccess {
+    pub socket_folder: PathBuf,
+}
+
 /// A user id for the next run, unique among the runs of this machine's gen processes.
 fn run_uid() -> u32 {
     static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
@@ -69,7 +80,7 @@ impl Isolation {
         let Some(bwrap) = find_on_path("bwrap") else {
             return Err(SandboxUnavailable { reason: "bubblewrap (bwrap) is not installed".into() });
         };
-        let mut probe = bwrap_command(&bwrap).map_err(|reason| SandboxUnavailable { reason })?;
+        let mut probe = bwrap_command(&bwrap, None).map_err(|reason| SandboxUnavailable { reason })?;
         let probe = probe
             .args([
                 "--ro-bind",
@@ -110,7 +121,7 @@ impl Isolation {
 /// The command that starts `bwrap`: when gen runs as root (whom the process limit and
 /// file permissions do not stop), through `setpriv` (util-linux) as a user id of the
 /// run's own, which is `nobody` inside.
-fn bwrap_command(bwrap: &Path) -> Result<Command, String> {
+fn bwrap_command(bwrap: &Path, engine: Option<&EngineAccess>) -> Result<Command, String> {
     if !rustix::process::geteuid().is_root() {
         return Ok(Command::new(bwrap));
     }
@@ -119,7 +130,12 @@ fn bwrap_command(bwrap: &Path) -> Result<Command, String> {
     };
     let uid = run_uid();
     let mut command = Command::new(setpriv);
-    command.arg(format!("--reuid={uid}")).arg(format!("--regid={uid}")).args(["--clear-groups", "--"]).arg(bwrap);
+    command.arg(format!("--reuid={uid}")).arg(format!("--regid={uid}"));
+    match engine {
+        Some(_) => command.arg(format!("--groups={ENGINE_GID}")),
+        None => command.arg("--clear-groups"),
+    };
+    command.arg("--").arg(bwrap);
     command.args(["--unshare-user", "--uid", &NOBODY.to_string(), "--gid", &NOBODY.to_string()]);
     Ok(command)
 }
@@ -206,6 +222,19 @@ pub fn run(
     env: &[(String, String)],
     limits: &Limits,
 ) -> io::Result<RunOutput> {
+    run_with(isolation, workdir, argv, env, limits, None)
+}
+
+/// [`run`], with a private engine's socket folder bound into the sandbox when `engine`
+/// is given.
+pub fn run_with(
+    isolation: &Isolation,
+    workdir: &Path,
+    argv: &[String],
+    env: &[(String, String)],
+    limits: &Limits,
+    engine: Option<&EngineAccess>,
+) -> io::Result<RunOutput> {
     let (program, args) =
         argv.split_first().ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "empty command"))?;
     let workdir = workdir.canonicalize()?;
@@ -213,7 +242,7 @@ pub fn run(
     let mut command = match isolation {
         Isolation::Bubblewrap(bwrap) => {
             let (reader, writer) = io::pipe()?;
-            let mut command = bwrap_command(bwrap).map_err(io::Error::other)?;
+            let mut command = bwrap_command(bwrap, engine).map_err(io::Error::other)?;
             // The work folder is a fresh in-memory file system at the same path inside
             // (so paths given in `env` hold), not the folder on disk: a snippet writes
             // nothing to the host, and fills at most SCRATCH_BYTES.
@@ -235,7 +264,12 @@ pub fn run(
                     "--tmpfs",
                     "/tmp",
                 ])
-                .args(["--size", &size, "--tmpfs", &dir, "--chdir", &dir])
+                .args(["--size", &size, "--tmpfs", &dir, "--chdir", &dir]);
+            if let Some(engine) = engine {
+                // After the tmpfs on /tmp, which would hide it.
+                command.arg("--ro-bind").arg(&engine.socket_folder).arg(&engine.socket_folder);
+            }
+            command
                 .args(["--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"])
                 .arg("--info-fd")
                 .arg(writer.as_raw_fd().to_string())

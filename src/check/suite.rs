@@ -12,16 +12,18 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::args::{ArgsChecker, SimpleCommand};
-use super::expect::{run_snippet, RunSpec};
+use super::engine::{EngineRun, EngineSetting};
+use super::expect::{run_snippet, run_snippet_with, RunSpec};
 use super::lint::{lint, BlockKind};
 use super::plan::Planned;
 use super::requirements::{Probe, Requirement, ToolVersions};
 use super::results::{kept_because, needs_test, record, recorded_outcome, result_key, Key, Retest, Tested};
 use super::sandbox::{Isolation, SandboxUnavailable};
+use super::screen::screen;
 use super::shellcheck::{self, Script, ShellcheckError};
 use super::{Origin, Outcome, Summary};
 use crate::config::SiteConfig;
-use crate::evidence::{Compared, Evidence, RunEvidence, RunIsolation};
+use crate::evidence::{Compared, EngineEvidence, Evidence, RunEvidence, RunIsolation};
 use crate::results::ResultsFile;
 
 /// Everything the checks need to know about one snippet.
@@ -82,6 +84,8 @@ pub struct SuiteOptions {
     /// Where tool versions are remembered between runs (by the programs' size and
     /// modification time), if anywhere.
     pub probe_memo: Option<PathBuf>,
+    /// The engine docker snippets run against (`--engine docker`), if any.
+    pub engine: EngineSetting,
 }
 
 /// One snippet's result in this run.
@@ -197,7 +201,7 @@ fn keys_of(planned: &[Planned], config: &SiteConfig, options: &SuiteOptions) -> 
         Some(file) => ToolVersions::probe_remembered(names, &config.tools, file),
         None => ToolVersions::probe(names, &config.tools),
     };
-    let settings = settings_fingerprint(config, options.isolation.is_ok(), &versions);
+    let settings = settings_fingerprint(config, options.isolation.is_ok(), &versions, &options.engine);
     let snippets = planned
         .iter()
         .map(|p| {
@@ -238,18 +242,46 @@ fn unchanged_note(unchanged: usize) -> Option<String> {
 /// the checks available (a sandbox, shellcheck's version, the argument clients'
 /// versions) in the key, a machine that has other checks tests again, and a weaker
 /// result does not replace a stronger one (see [`kept_because`]).
-fn settings_fingerprint(config: &SiteConfig, isolated: bool, versions: &ToolVersions) -> String {
+fn settings_fingerprint(
+    config: &SiteConfig,
+    isolated: bool,
+    versions: &ToolVersions,
+    engine: &EngineSetting,
+) -> String {
     let clients: Vec<String> = versions
         .all_clients()
         .iter()
         .map(|(tool, clients)| format!("{tool}={}", clients.iter().map(|c| c.label()).collect::<Vec<_>>().join(",")))
         .collect();
+    let engine = match engine {
+        EngineSetting::Ready(run) => {
+            format!("|engine={}|images={:?}", run.label(), serde_json::to_string(&config.engine).unwrap_or_default())
+        }
+        _ => String::new(),
+    };
     format!(
-        "{}|isolated={isolated}|shellcheck={}|clients={}",
+        "{}|isolated={isolated}|shellcheck={}|clients={}{engine}",
         serde_json::to_string(&config.tools).unwrap_or_default(),
         versions.version_of("shellcheck").unwrap_or_default(),
         clients.join(";")
     )
+}
+
+/// Does the snippet run against the engine (with one asked for): it calls docker.
+fn uses_engine(snippet: &SnippetCheck) -> bool {
+    snippet.tools.iter().any(|t| t == "docker")
+}
+
+/// Runs a docker snippet against the engine: screened first (a refused flag or an
+/// unmapped image skips it), then run alone, and what it made removed after it.
+fn run_against_engine(iso: &Isolation, spec: &RunSpec, snippet: &SnippetCheck, engine: &EngineRun) -> Outcome {
+    if let Some(screened) = screen(&snippet.commands, &engine.images, &std::env::temp_dir().to_string_lossy()) {
+        return Outcome::skipped(screened.reason());
+    }
+    let _turn = engine.exclusive.lock().unwrap_or_else(|e| e.into_inner());
+    let outcome = run_snippet_with(iso, spec, &std::env::temp_dir(), Some(engine));
+    engine.reset();
+    outcome
 }
 
 fn content_fingerprint(snippet: &SnippetCheck) -> String {
@@ -292,6 +324,7 @@ fn run_evidence(isolation: &Isolation, spec: &RunSpec) -> RunEvidence {
             Isolation::Unsandboxed => RunIsolation::Unsandboxed,
         },
         compared: if shows_output { Compared::Output } else { Compared::ExitStatus },
+        engine: None,
     }
 }
 
@@ -383,9 +416,17 @@ pub fn run_suite(
             evidence.args = report.evidence;
         }
         if let (Some(spec), Some(iso)) = (&snippet.run, isolation) {
-            let outcome = run_snippet(iso, &spec.clone().with_unavailable(&config.tools));
+            let spec = spec.clone().with_unavailable(&config.tools);
+            let (outcome, engine) = match (&options.engine, uses_engine(snippet)) {
+                (EngineSetting::Ready(engine), true) => (run_against_engine(iso, &spec, snippet, engine), Some(engine)),
+                (EngineSetting::Unavailable(reason), true) => (Outcome::skipped(reason.clone()), None),
+                _ => (run_snippet(iso, &spec), None),
+            };
             if matches!(outcome, Outcome::Passed { .. }) {
-                evidence.run = Some(run_evidence(iso, spec));
+                let mut run = run_evidence(iso, &spec);
+                run.engine = engine
+                    .map(|e| EngineEvidence { server: e.versions.server.clone(), client: e.versions.client.clone() });
+                evidence.run = Some(run);
             }
             outcomes.push(outcome);
         }

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use crate::check::command::{test, OutputFormat, TestOptions};
+use crate::check::engine::EngineKind;
 use crate::check::from_index::RunSelection;
 use crate::check::results::Retest;
 use crate::check::sandbox::Fallback;
@@ -44,6 +45,10 @@ pub struct TestArgs {
     /// Include draft posts.
     #[arg(long)]
     pub drafts: bool,
+    /// Run docker snippets against a private, disposable engine started for the run
+    /// (default: site.toml's `[engine] default`).
+    #[arg(long, value_name = "ENGINE", value_parser = ["docker"])]
+    pub engine: Option<String>,
 }
 
 pub fn run(root: &Path, args: TestArgs) -> Result<i32, Errors> {
@@ -57,6 +62,7 @@ pub fn run(root: &Path, args: TestArgs) -> Result<i32, Errors> {
         format: if args.json { OutputFormat::Json } else { OutputFormat::Lines },
         junit: args.junit,
         drafts: args.drafts,
+        engine: args.engine.map(|_| EngineKind::Docker),
     };
     let printed = test(root, &options)?;
     super::print_stdout(&printed.stdout);

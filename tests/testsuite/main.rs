@@ -25,6 +25,7 @@ mod theme_contrast;
 mod check_support;
 
 mod check_args;
+mod check_engine;
 mod check_evidence;
 mod check_lint;
 mod check_requirements;

@@ -23,6 +23,7 @@ mod test_results;
 
 mod check_support;
 
+mod check_alarms;
 mod check_args;
 mod check_evidence;
 mod check_lint;

@@ -17,7 +17,8 @@ use super::sandbox::{self, Exit, Isolation, Limits};
 use super::{CheckKind, Finding, Outcome};
 use crate::config::ToolConfig;
 use crate::evidence::{ArgsEvidence, Drift, Rejection};
-use crate::markdown::snippet::analysis::tool_words;
+use crate::markdown::snippet::analysis::{tool_words, ToolWord};
+use crate::shell;
 
 /// The word that stands in for a parameter, a placeholder or a command substitution.
 pub const STAND_IN: &str = "placeholder";
@@ -35,71 +36,86 @@ pub enum WordPart {
     Placeholder(String),
 }
 
+/// How many words the shell makes of a word.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Fields {
+    /// One word: text, a quoted expansion, or text around an expansion.
+    #[default]
+    One,
+    /// An unquoted whole-word `$(...)` or `$VAR`: split by the shell into any number of
+    /// words, none too (`docker $(docker-machine config host1) ps`).
+    AnyNumber,
+}
+
 /// One word of a simple command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Word {
     pub parts: Vec<WordPart>,
+    pub fields: Fields,
 }
 
 impl Word {
     pub fn literal(text: &str) -> Word {
-        Word { parts: vec![WordPart::Literal(text.into())] }
+        Word { parts: vec![WordPart::Literal(text.into())], fields: Fields::One }
     }
 
     /// The word's parts from its text as written (one word, already split): quotes
-    /// removed, `$NAME`, `${NAME}`, `$(...)` and a whole-word `<placeholder>` recognised.
-    /// A stop-gap for callers that have no shell parser at hand.
+    /// removed, `$NAME`, `${NAME}`, `$(...)`, unquoted `<placeholders>` (as the shell
+    /// parser reads them, [`shell::placeholder_at`]) and all-capitals names (see
+    /// [`literal_parts`]) recognised. A stop-gap for callers that have no shell parser
+    /// at hand.
     pub fn from_text(text: &str) -> Word {
-        if text.len() > 2 && text.starts_with('<') && text.ends_with('>') {
-            return Word { parts: vec![WordPart::Placeholder(text[1..text.len() - 1].into())] };
-        }
-        let chars: Vec<char> = text.chars().collect();
         let mut parts = Vec::new();
         let mut literal = String::new();
-        let mut i = 0;
         let mut single = false;
-        while i < chars.len() {
-            let c = chars[i];
+        let mut double = false;
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
             if single {
                 if c == '\'' {
                     single = false;
                 } else {
                     literal.push(c);
                 }
-                i += 1;
                 continue;
             }
+            let rest = &text[i..];
             match c {
-                '\'' => single = true,
-                '"' => {}
-                '\\' if i + 1 < chars.len() => {
-                    literal.push(chars[i + 1]);
-                    i += 1;
-                }
-                '$' if chars.get(i + 1) == Some(&'(') => {
-                    let end = matching_paren(&chars, i + 1);
+                '\'' if !double => single = true,
+                '"' => double = !double,
+                '\\' if chars.peek().is_some() => literal.extend(chars.next().map(|(_, c)| c)),
+                '<' if !double && shell::placeholder_at(text, i).is_some() => {
+                    let span = shell::placeholder_at(text, i).expect("checked");
                     flush(&mut literal, &mut parts);
-                    parts.push(WordPart::Substitution(chars[i + 2..end.min(chars.len())].iter().collect()));
-                    i = end;
+                    parts.push(WordPart::Placeholder(text[i + 1..span.end - 1].into()));
+                    skip_to(&mut chars, span.end);
                 }
-                '$' if chars.get(i + 1) == Some(&'{') => {
-                    let end = chars[i..].iter().position(|&c| c == '}').map_or(chars.len(), |p| i + p);
+                '$' if rest.starts_with("$(") => {
+                    let end = i + 1 + matching_paren(&rest[1..]);
                     flush(&mut literal, &mut parts);
-                    parts.push(WordPart::Parameter(chars[i + 2..end].iter().collect()));
-                    i = end;
+                    parts.push(WordPart::Substitution(text[i + 2..end.min(text.len())].into()));
+                    skip_to(&mut chars, end + 1);
                 }
-                '$' if chars.get(i + 1).is_some_and(|c| c.is_ascii_alphabetic() || *c == '_') => {
-                    let len = chars[i + 1..].iter().take_while(|c| c.is_ascii_alphanumeric() || **c == '_').count();
+                '$' if rest.starts_with("${") => {
+                    let end = rest.find('}').map_or(text.len(), |p| i + p);
                     flush(&mut literal, &mut parts);
-                    parts.push(WordPart::Parameter(chars[i + 1..i + 1 + len].iter().collect()));
-                    i += len;
+                    parts.push(WordPart::Parameter(text[i + 2..end].into()));
+                    skip_to(&mut chars, end + 1);
+                }
+                '$' if rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') => {
+                    let len =
+                        rest[1..].find(|c: char| !c.is_ascii_alphanumeric() && c != '_').unwrap_or(rest.len() - 1);
+                    flush(&mut literal, &mut parts);
+                    parts.push(WordPart::Parameter(rest[1..1 + len].into()));
+                    skip_to(&mut chars, i + 1 + len);
                 }
                 _ => literal.push(c),
             }
-            i += 1;
         }
         flush(&mut literal, &mut parts);
-        Word { parts }
+        let whole_expansion = matches!(parts.as_slice(), [WordPart::Parameter(_) | WordPart::Substitution(_)]);
+        let fields = if whole_expansion && !text.starts_with('"') { Fields::AnyNumber } else { Fields::One };
+        Word { parts, fields }
     }
 
     /// The word as the client should see it: every non-literal part replaced by
@@ -126,15 +142,43 @@ impl Word {
     }
 }
 
+/// The parts of plain text in an argument: literal text, and each all-capitals name
+/// with an `_` ([`shell::capital_names`]) as a placeholder: `YOUR_USERNAME/app` is a
+/// placeholder, then `/app`.
+pub fn literal_parts(text: &str) -> Vec<WordPart> {
+    let mut parts = Vec::new();
+    let mut last = 0;
+    for span in shell::capital_names(text) {
+        if span.start > last {
+            parts.push(WordPart::Literal(text[last..span.start].into()));
+        }
+        parts.push(WordPart::Placeholder(span.text(text).into()));
+        last = span.end;
+    }
+    if last < text.len() || parts.is_empty() {
+        parts.push(WordPart::Literal(text[last..].into()));
+    }
+    parts
+}
+
 fn flush(literal: &mut String, parts: &mut Vec<WordPart>) {
     if !literal.is_empty() {
-        parts.push(WordPart::Literal(std::mem::take(literal)));
+        parts.extend(literal_parts(&std::mem::take(literal)));
     }
 }
 
-fn matching_paren(chars: &[char], open: usize) -> usize {
+/// Advances `chars` to byte `end` of the text.
+fn skip_to(chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>, end: usize) {
+    while chars.peek().is_some_and(|(i, _)| *i < end) {
+        chars.next();
+    }
+}
+
+/// The byte offset in `text` (which starts with `(`) of the `)` that closes it, or its
+/// length when none does.
+fn matching_paren(text: &str) -> usize {
     let mut depth = 0;
-    for (i, &c) in chars.iter().enumerate().skip(open) {
+    for (i, c) in text.char_indices() {
         match c {
             '(' => depth += 1,
             ')' => {
@@ -146,7 +190,7 @@ fn matching_paren(chars: &[char], open: usize) -> usize {
             _ => {}
         }
     }
-    chars.len()
+    text.len()
 }
 
 /// A simple command of a snippet: its words after any `NAME=value` assignments, and
@@ -181,16 +225,28 @@ pub enum Verdict {
 /// [`tool_words`]), the program named by its tool (`/usr/local/bin/docker` →
 /// `docker`), and with stand-ins: `$X` → `placeholder`; on a synopsis line (`docker
 /// run [OPTIONS] IMAGE[:TAG|@DIGEST] [COMMAND] [ARG...]`) optional parts and `...` are
-/// dropped and upper-case names are placeholders.
+/// dropped and upper-case names are placeholders. A command run by `xargs` (without
+/// `-I`, `-i` or `--replace`) gets the arguments xargs appends: one `placeholder` at
+/// the end (`… | xargs docker rm`).
 pub fn client_argv(command: &SimpleCommand) -> Vec<String> {
     let literals: Vec<Option<String>> = command.words.iter().map(Word::as_literal).collect();
     let refs: Vec<Option<&str>> = literals.iter().map(Option::as_deref).collect();
     let tools = tool_words(&refs);
-    let run = tools.iter().rev().find(|t| !t.wrapper).or(tools.last());
+    let run = program_word(&tools);
     let start = run.map_or(0, |t| t.index);
     let mut texts: Vec<String> = command.words[start..].iter().map(Word::stand_in).collect();
     if let (Some(tool), Some(first)) = (run, texts.first_mut()) {
         *first = tool.name.to_string();
+    }
+    let appending_xargs = tools.iter().filter(|t| t.wrapper && t.index < start).any(|t| {
+        t.name == "xargs"
+            && !refs[t.index + 1..start]
+                .iter()
+                .flatten()
+                .any(|o| o.starts_with("-I") || o.starts_with("-i") || o.starts_with("--replace"))
+    });
+    if appending_xargs {
+        texts.push(STAND_IN.to_string());
     }
     if !is_synopsis(&texts) {
         return texts;
@@ -204,6 +260,18 @@ pub fn client_argv(command: &SimpleCommand) -> Vec<String> {
         argv.push(if i > 0 && is_synopsis_name(&text) { STAND_IN.to_string() } else { text });
     }
     argv
+}
+
+/// The tool word whose program the client stands for: the command after any wrappers.
+fn program_word<'a>(tools: &[ToolWord<'a>]) -> Option<ToolWord<'a>> {
+    tools.iter().rev().find(|t| !t.wrapper).or(tools.last()).copied()
+}
+
+/// The index in `command`'s words of the program its client stands for.
+fn program_index(command: &SimpleCommand) -> usize {
+    let literals: Vec<Option<String>> = command.words.iter().map(Word::as_literal).collect();
+    let refs: Vec<Option<&str>> = literals.iter().map(Option::as_deref).collect();
+    program_word(&tool_words(&refs)).map_or(0, |t| t.index)
 }
 
 fn is_synopsis(texts: &[String]) -> bool {
@@ -283,8 +351,35 @@ impl<'a> ArgsChecker<'a> {
 
     /// Every client's verdict on `command`; None when its tool is not declared. No
     /// verdict when no client is installed.
+    ///
+    /// An unquoted whole-word `$(...)` or `$VAR` may be no word at all: when a client
+    /// rejects the command naming the stand-in (`unknown command: docker placeholder`),
+    /// or rejects it with such a word right after the program (where global options go,
+    /// `docker $(docker-machine config host1) image ls --all`), the command is judged
+    /// again without that word, and that judgement stands if no client rejects it.
     pub fn judge(&self, command: &SimpleCommand) -> Option<Judged> {
-        let argv = client_argv(command);
+        let judged = self.judge_argv(client_argv(command))?;
+        let rejected =
+            |m: &dyn Fn(&str) -> bool| judged.verdicts.iter().any(|(_, v)| matches!(v, Verdict::Rejected(r) if m(r)));
+        let names_stand_in = rejected(&|message| message.contains(STAND_IN));
+        let program = program_index(command);
+        let vanishing = command.words.iter().enumerate().filter(|(i, w)| {
+            w.fields == Fields::AnyNumber
+                && *i > program
+                && (names_stand_in || (*i == program + 1 && rejected(&|_| true)))
+        });
+        let retried = vanishing.map(|(i, _)| {
+            let mut words = command.words.clone();
+            words.remove(i);
+            SimpleCommand { words, ..command.clone() }
+        });
+        let accepted = retried
+            .filter_map(|fewer| self.judge_argv(client_argv(&fewer)))
+            .find(|j| j.tool == judged.tool && !j.verdicts.iter().any(|(_, v)| matches!(v, Verdict::Rejected(_))));
+        Some(accepted.unwrap_or(judged))
+    }
+
+    fn judge_argv(&self, argv: Vec<String>) -> Option<Judged> {
         let (tool, config) = self.declared(&argv)?;
         let clients = self.clients.get(tool).map_or(&[][..], Vec::as_slice);
         let verdicts = clients.iter().map(|c| (c.clone(), self.run_client(c, &argv, config))).collect();
@@ -374,7 +469,15 @@ impl<'a> ArgsChecker<'a> {
                     )
                     .at(command.line, command.column)
                     .with_help(format!("gen ran `{text}` (parameters stand in as `{STAND_IN}`); fix the arguments"));
-                    outcomes.push(Outcome::Failed { findings: vec![finding] });
+                    let fragment = commands.len() == 1
+                        && shows_options(command)
+                        && rejected.iter().all(|r| MISSING_OPERAND.iter().any(|m| r.message.contains(m)));
+                    let finding = if fragment {
+                        finding.as_warning_because("the block shows options only, a fragment of a command")
+                    } else {
+                        finding
+                    };
+                    outcomes.push(Outcome::from_findings(vec![finding]));
                 }
                 (false, false) => {
                     let contradicts = contradicted(&judged.tool, &rejected, requirements);
@@ -401,6 +504,16 @@ impl<'a> ArgsChecker<'a> {
         }
         ArgsReport { outcome: Outcome::combine(outcomes), evidence }
     }
+}
+
+/// What clients say when a command lacks its operand, all of its arguments being taken
+/// by options: cobra's (docker's) `"docker run" requires at least 1 argument`, GNU's
+/// `missing operand`.
+const MISSING_OPERAND: &[&str] = &["requires at least", "missing operand"];
+
+/// Whether `command` has an option (a word starting with `-`) after its program.
+fn shows_options(command: &SimpleCommand) -> bool {
+    command.words.iter().skip(1).any(|w| w.as_literal().is_some_and(|t| t.len() > 1 && t.starts_with('-')))
 }
 
 /// The label of `tool`'s requirement ("docker 1.3+") when a version that rejected a
@@ -457,6 +570,29 @@ mod tests {
         assert_eq!(Word::from_text("$(docker ps -a -q)").parts, [WordPart::Substitution("docker ps -a -q".into())]);
         assert_eq!(Word::from_text("<command>").parts, [WordPart::Placeholder("command".into())]);
         assert_eq!(Word::from_text("\"a b\"\\$").as_literal().as_deref(), Some("a b$"));
+        // The parser's placeholder rule, anywhere in a word, but not in quotes.
+        assert_eq!(Word::from_text("<host>:<port>").stand_in(), "placeholder:placeholder");
+        assert_eq!(Word::from_text("\"<a>\"").as_literal().as_deref(), Some("<a>"));
+        assert_eq!(Word::from_text("<<EOF>").as_literal().as_deref(), Some("<<EOF>"));
+        // All-capitals names with `_` are placeholders; `IMAGE` alone is not.
+        assert_eq!(Word::from_text("YOUR_USERNAME/myfirstapp").stand_in(), "placeholder/myfirstapp");
+        assert_eq!(Word::from_text("'DOCKER_ID/app:v1'").stand_in(), "placeholder/app:v1");
+        assert_eq!(Word::from_text("IMAGE").stand_in(), "IMAGE");
+        // An unquoted whole-word expansion may make any number of words.
+        assert_eq!(Word::from_text("$(docker-machine config h)").fields, Fields::AnyNumber);
+        assert_eq!(Word::from_text("$X").fields, Fields::AnyNumber);
+        for one in ["\"$X\"", "$X/y", "a$(b)", "plain"] {
+            assert_eq!(Word::from_text(one).fields, Fields::One, "{one}");
+        }
+    }
+
+    #[test]
+    fn xargs_appends_an_argument_unless_it_replaces() {
+        assert_eq!(argv(&["xargs", "docker", "rm"]), ["docker", "rm", "placeholder"]);
+        assert_eq!(argv(&["xargs", "-n", "1", "docker", "rm", "-f"]), ["docker", "rm", "-f", "placeholder"]);
+        assert_eq!(argv(&["xargs", "-I", "{}", "docker", "rm", "{}"]), ["docker", "rm", "{}"]);
+        assert_eq!(argv(&["xargs", "--replace=ID", "docker", "rm", "ID"]), ["docker", "rm", "ID"]);
+        assert_eq!(argv(&["sudo", "docker", "rm"]), ["docker", "rm"]);
     }
 
     #[test]

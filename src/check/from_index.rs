@@ -8,12 +8,12 @@ use super::expect::{RunSpec, Step};
 use super::lint::{lint, BlockKind};
 use super::requirements::Requirement;
 use super::shellcheck::{mask_placeholders, Script};
-use super::suite::SnippetCheck;
+use super::suite::{BlockLines, SnippetCheck};
 use super::{CheckKind, Finding, Origin};
 use std::collections::HashSet;
 use std::time::Duration;
 
-use crate::markdown::snippet::analysis::tools_and_parameters;
+use crate::markdown::snippet::analysis::{tools_and_parameters, tools_of};
 use crate::markdown::snippet::{
     snippet_digest, Command, Detection, OutputCheck, ParameterKind, Snippet, SnippetKind, TestMode,
 };
@@ -58,6 +58,7 @@ pub fn snippet_check(snippet: &Snippet, runs: RunSelection) -> SnippetCheck {
         requirements: snippet.requires.iter().map(|t| requirement_of(&t.requirement)).collect(),
         run,
         syntax,
+        shown_failing: shown_failing(snippet, &origin),
         digest: snippet.digest.clone(),
     }
 }
@@ -90,6 +91,7 @@ pub fn block_check(file: &std::path::Path, slug: &str, block: &crate::markdown::
         requirements: Vec::new(),
         run: None,
         syntax: Vec::new(),
+        shown_failing: Vec::new(),
         digest: snippet_digest(&block.lang, &block.code, "", &TestMode::Check, Duration::ZERO, 0, &[]),
     })
 }
@@ -103,6 +105,57 @@ pub fn skip_reason(snippet: &Snippet) -> Option<String> {
     }
 }
 
+/// The commands `snippet` shows failing on purpose, by their block lines: a command
+/// whose shown output has an error message (see [`reads_as_error`]), one followed by
+/// `echo $?` showing a non-zero status, and the last one when the fence expects a
+/// non-zero `exit=` (for a script block, that is the whole block).
+fn shown_failing(snippet: &Snippet, origin: &Origin) -> Vec<BlockLines> {
+    let commands = &snippet.commands;
+    let block_line = |line: usize| line + 1 - origin.line.min(line);
+    let mut failing = Vec::new();
+    for (i, command) in commands.iter().enumerate() {
+        let programs: Vec<String> = shell::parse(&command.text).commands.iter().flat_map(tools_of).collect();
+        let shows_error = command.output.iter().any(|o| reads_as_error(&o.text, &programs));
+        let shows_status = commands.get(i + 1).is_some_and(|next| {
+            matches!(next.text.trim(), "echo $?" | "echo \"$?\"")
+                && next
+                    .output
+                    .iter()
+                    .map(|o| o.text.trim())
+                    .find(|t| !t.is_empty())
+                    .and_then(|t| t.parse::<i32>().ok())
+                    .is_some_and(|status| status != 0)
+        });
+        let expects_exit = i + 1 == commands.len() && snippet.exit != 0;
+        if shows_error || shows_status || expects_exit {
+            let first = command.pieces.first().map_or(command.line, |p| p.line);
+            let last = command.pieces.last().map_or(command.line, |p| p.line);
+            failing.push(BlockLines { first: block_line(first), last: block_line(last) });
+        }
+    }
+    failing
+}
+
+/// Shells, whose messages start with their name: `bash: fork: retry: …`, `sh: 1: x: not found`.
+const SHELLS: &[&str] = &["sh", "bash", "dash", "zsh", "ksh"];
+
+/// Does a line of shown output read as an error message? One that says so first
+/// (`Error response from daemon: …`, `error: …`, `ERROR …`, `fatal: …`), or one that
+/// starts with the name of a shell or of one of `programs`, the command's, and `: `
+/// (`-bash: x: command not found`, `docker: invalid reference format`).
+pub fn reads_as_error(line: &str, programs: &[String]) -> bool {
+    let line = line.trim();
+    let lower = line.to_ascii_lowercase();
+    let says_so = ["error", "fatal"]
+        .iter()
+        .any(|word| lower.strip_prefix(word).is_some_and(|rest| rest.is_empty() || rest.starts_with([':', ' ', '!'])));
+    let named = line.split_once(": ").is_some_and(|(name, _)| {
+        let name = name.trim_start_matches('-');
+        SHELLS.contains(&name) || programs.iter().any(|p| p == name)
+    });
+    says_so || named
+}
+
 /// Block-relative (line, column) of byte `offset` of `command`'s text.
 fn block_position(origin: &Origin, command: &Command, offset: usize) -> (usize, usize) {
     let (line, column) = command.locate(offset);
@@ -110,19 +163,24 @@ fn block_position(origin: &Origin, command: &Command, offset: usize) -> (usize, 
 }
 
 fn args_word(word: &shell::Word, source: &str) -> args::Word {
-    let parts = word
-        .parts
-        .iter()
-        .map(|part| match part {
-            WordPart::Text { text, .. } => args::WordPart::Literal(text.clone()),
-            WordPart::Variable { name, .. } => args::WordPart::Parameter(name.clone()),
+    let mut parts = Vec::new();
+    for part in &word.parts {
+        match part {
+            WordPart::Text { text, .. } => parts.extend(args::literal_parts(text)),
+            WordPart::Variable { name, .. } => parts.push(args::WordPart::Parameter(name.clone())),
             WordPart::CommandSubstitution { span, .. } | WordPart::Arithmetic { span, .. } => {
-                args::WordPart::Substitution(source.get(span.start..span.end).unwrap_or("").to_string())
+                parts.push(args::WordPart::Substitution(source.get(span.start..span.end).unwrap_or("").to_string()))
             }
-            WordPart::Placeholder { text, .. } => args::WordPart::Placeholder(text.clone()),
-        })
-        .collect();
-    args::Word { parts }
+            WordPart::Placeholder { text, .. } => parts.push(args::WordPart::Placeholder(text.clone())),
+        }
+    }
+    let fields = match word.parts.as_slice() {
+        [WordPart::Variable { quoted: false, .. } | WordPart::CommandSubstitution { quoted: false, .. }] => {
+            args::Fields::AnyNumber
+        }
+        _ => args::Fields::One,
+    };
+    args::Word { parts, fields }
 }
 
 /// The shell text shellcheck sees: a console block's commands (prompts and output

@@ -227,19 +227,15 @@ fn redirects_to_a_user_file(text: &str, line: usize, column: usize) -> bool {
 }
 
 /// `text` with each `<placeholder>` ([`shell::placeholders`], as in `<path to log file>`)
-/// replaced by as many `x`s as it has characters, so that shellcheck sees a word, not a
-/// redirection, and the columns stay the same. Heredocs (`<<EOF`) and redirections
+/// and each synopsis marker ([`shell::synopsis_words`], as in `[OPTIONS]`) replaced by
+/// as many `x`s as it has characters, so that shellcheck sees a word, not a redirection
+/// or a pipe, and the columns stay the same. Heredocs (`<<EOF`) and redirections
 /// (`< file`, `sort <in >out`) are left alone.
 pub fn mask_placeholders(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut last = 0;
-    for span in shell::placeholders(text) {
-        out.push_str(&text[last..span.start]);
-        out.push_str(&"x".repeat(span.text(text).chars().count()));
-        last = span.end;
-    }
-    out.push_str(&text[last..]);
-    out
+    let mut spans = shell::placeholders(text);
+    spans.extend(shell::synopsis_words(text));
+    spans.sort_by_key(|s| s.start);
+    shell::masked(text, &spans)
 }
 
 #[cfg(test)]

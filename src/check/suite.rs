@@ -48,9 +48,25 @@ pub struct SnippetCheck {
     pub run: Option<RunSpec>,
     /// Its syntax errors, located in the block (see [`super::from_index`]).
     pub syntax: Vec<super::Finding>,
+    /// The commands the block shows failing on purpose (its output shows an error or a
+    /// non-zero status): their argument and shellcheck findings are warnings.
+    pub shown_failing: Vec<BlockLines>,
     /// Its content digest, recorded with its result for `gen build` to compare (see
     /// [`crate::markdown::snippet::snippet_digest`]).
     pub digest: String,
+}
+
+/// Lines of a code block, 1-based, the first and the last included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlockLines {
+    pub first: usize,
+    pub last: usize,
+}
+
+impl BlockLines {
+    pub fn contains(&self, line: usize) -> bool {
+        (self.first..=self.last).contains(&line)
+    }
 }
 
 impl SnippetCheck {
@@ -328,6 +344,23 @@ fn run_evidence(isolation: &Isolation, spec: &RunSpec) -> RunEvidence {
     }
 }
 
+/// `outcome` with its errors on the lines of commands the block shows failing made
+/// warnings: the block means them to fail.
+fn warn_where_shown_failing(outcome: Outcome, failing: &[BlockLines]) -> Outcome {
+    match outcome {
+        Outcome::Failed { findings } if !failing.is_empty() => Outcome::from_findings(
+            findings
+                .into_iter()
+                .map(|f| match failing.iter().any(|l| l.contains(f.line)) && !f.is_warning() {
+                    true => f.as_warning_because("the block shows this command failing"),
+                    false => f,
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 /// The counts of a run's reports, with the passed snippets that have warnings.
 pub fn summary_of(reports: &[SnippetReport]) -> Summary {
     let summary = Summary::of(reports.iter().map(|r| &r.outcome));
@@ -407,12 +440,12 @@ pub fn run_suite(
         let mut outcomes = vec![requirement_outcomes[&i].clone(), Outcome::from_findings(snippet.syntax.clone())];
         outcomes.push(Outcome::from_findings(lint(&snippet.text, BlockKind::from_language(&snippet.language))));
         if let Some(outcome) = shellcheck_outcomes.get(&i) {
-            outcomes.push(outcome.clone());
+            outcomes.push(warn_where_shown_failing(outcome.clone(), &snippet.shown_failing));
             evidence.shellcheck = shellcheck_version.clone();
         }
         if let Some(checker) = &checker {
             let report = checker.report(&snippet.commands, &snippet.requirements);
-            outcomes.push(report.outcome);
+            outcomes.push(warn_where_shown_failing(report.outcome, &snippet.shown_failing));
             evidence.args = report.evidence;
         }
         if let (Some(spec), Some(iso)) = (&snippet.run, isolation) {

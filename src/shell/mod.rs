@@ -25,7 +25,7 @@
 mod parser;
 mod placeholder;
 
-pub use placeholder::{placeholder_at, placeholders};
+pub use placeholder::{capital_names, masked, placeholder_at, placeholders, synopsis_words};
 
 use serde::Serialize;
 

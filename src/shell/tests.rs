@@ -219,3 +219,33 @@ fn placeholders_in_double_quotes_are_located_after_escapes() {
     let parts = &parse(src).commands[0].words[1].parts;
     assert!(matches!(&parts[0], WordPart::Text { text, quoted: true } if text == "\\\""), "{parts:?}");
 }
+
+#[test]
+fn the_capitals_rule() {
+    let names = |text: &str| capital_names(text).iter().map(|s| s.text(text).to_string()).collect::<Vec<_>>();
+    assert_eq!(names("YOUR_USERNAME/myfirstapp"), ["YOUR_USERNAME"]);
+    assert_eq!(names("DOCKER_ID:REPO_NAME -e A_1=x"), ["DOCKER_ID", "REPO_NAME", "A_1"]);
+    // No `_`, a lower-case letter, a trailing `_`, a variable: not one.
+    for text in ["IMAGE", "NAME", "My_APP", "APP_v2", "APP_", "_APP", "$MY_VAR", "${MY_VAR}", "x_Y_Z", "ab_CD_EF"] {
+        assert_eq!(names(text), Vec::<String>::new(), "{text}");
+    }
+}
+
+#[test]
+fn the_synopsis_rule() {
+    let words = |text: &str| synopsis_words(text).iter().map(|s| s.text(text).to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        words("docker run [OPTIONS] IMAGE[:TAG|@DIGEST] [COMMAND] [ARG...]"),
+        ["[OPTIONS]", "IMAGE[:TAG|@DIGEST]", "[COMMAND]", "[ARG...]"]
+    );
+    assert_eq!(words("ls\ndocker rm web db ..."), ["..."]);
+    assert_eq!(words("docker stop CONTAINER..."), ["CONTAINER..."]);
+    // Without a marker on its line, a capital name with brackets is left alone; so are
+    // globs, tests and quoted words.
+    for text in ["echo IMAGE[1]", "ls [abc] [ -f x ]", "tr '[A-Z]' x", "echo \"wait...\""] {
+        assert_eq!(words(text), Vec::<String>::new(), "{text}");
+    }
+    let text = "docker run [OPTIONS] IMAGE[:TAG|@DIGEST] <x>";
+    assert_eq!(masked(text, &synopsis_words(text)), "docker run xxxxxxxxx xxxxxxxxxxxxxxxxxxx <x>");
+    assert!(parse(&masked(text, &synopsis_words(text))).commands.len() == 1);
+}

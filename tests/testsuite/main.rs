@@ -24,6 +24,7 @@ mod theme_contrast;
 
 mod check_support;
 
+mod check_alarms;
 mod check_args;
 mod check_engine;
 mod check_evidence;

@@ -118,7 +118,8 @@ pub fn tools_and_parameters(commands: &[Command], assigned: &mut HashSet<String>
     let mut tools: Vec<String> = Vec::new();
     let mut params: Vec<Parameter> = Vec::new();
     for command in commands {
-        let script = shell::parse(&command.text);
+        // A synopsis line's markers are words, not shell (`IMAGE[:TAG|@DIGEST]` has no pipe).
+        let script = shell::parse(&shell::masked(&command.text, &shell::synopsis_words(&command.text)));
         for (name, _) in &script.loop_variables {
             assigned.insert(name.clone());
         }

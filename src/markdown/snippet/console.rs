@@ -51,7 +51,7 @@ impl Prompts {
         let sign = match rest.as_bytes().first()? {
             b'$' => 1,
             b'#' if self.hash == HashLines::RootPrompts => 1,
-            _ => user_host_prompt(rest)?,
+            _ => user_host_prompt(rest).or_else(|| host_prompt(rest))?,
         };
         let after = &rest[sign..];
         let command = match after.strip_prefix(' ') {
@@ -101,6 +101,17 @@ fn user_host_prompt(text: &str) -> Option<usize> {
         }
     };
     matches!(text.as_bytes().get(end), Some(b'$' | b'#')).then_some(end + 1)
+}
+
+/// The length of a `host$` or `host#` prompt (a name, then the sign, nothing between)
+/// at the start of `text`, its sign included: `node1$`, `c1#`. The name starts with a
+/// letter and holds letters, digits and `_.-`. To the shell, such a word is a command
+/// name ending in `$` or `#`, which nobody types, and never a comment (a comment's `#`
+/// starts a word), so it is a prompt in any block.
+fn host_prompt(text: &str) -> Option<usize> {
+    let name = text.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))?;
+    let starts_with_letter = text.starts_with(|c: char| c.is_ascii_alphabetic());
+    (starts_with_letter && name <= 32 && matches!(text.as_bytes()[name], b'$' | b'#')).then_some(name + 1)
 }
 
 /// Does `code` read as a session of a root shell with bare `# ` prompts? Only where no
@@ -176,7 +187,7 @@ pub fn parse_console(code: &str, prompts: Prompts) -> Vec<ConsoleCommand> {
             continues = ends_with_continuation(rest);
             continue;
         }
-        if let Some(Prompt { width: column, command: rest }) = prompt {
+        if let Some(Prompt { width: column, command: rest }) = prompt.filter(|p| !reads_as_message(p.command)) {
             if rest.trim().is_empty() {
                 open = false;
                 continues = false;
@@ -201,6 +212,14 @@ pub fn parse_console(code: &str, prompts: Prompts) -> Vec<ConsoleCommand> {
         }
     }
     commands
+}
+
+/// Is the text after a prompt a message printed there rather than a command typed
+/// (`root@c1:/# bash: fork: retry: No child processes`, the shell writing over its
+/// prompt)? Its first word ends with `:`, as `bash:` and `Error:` do, and no command's
+/// name does.
+fn reads_as_message(command: &str) -> bool {
+    command.split_whitespace().next().is_some_and(|word| word.len() > 1 && word.ends_with(':'))
 }
 
 /// An odd number of trailing backslashes continues the line.
@@ -311,10 +330,40 @@ mod tests {
             "@box:~$ ls",
             "PS C:\\> docker ps",
             "C:\\> dir",
-            "node1$ docker ps",
+            "1node$ docker ps",
+            "node1 $ docker ps",
+            "node1$docker ps",
         ] {
             assert_eq!(p.prompt(not_prompt), None, "{not_prompt}");
         }
+    }
+
+    #[test]
+    fn host_prompts() {
+        let p = Prompts::SCRIPT;
+        let command = |line: &'static str| p.prompt(line).map(|p| p.command);
+        assert_eq!(command("node1$ docker swarm init"), Some("docker swarm init"));
+        assert_eq!(command("  host$ brctl show"), Some("brctl show"));
+        assert_eq!(command("c1# ip route"), Some("ip route"));
+        assert_eq!(command("data#"), Some(""));
+        // In a script, `#` after a blank is a comment and stays one; a word with `#` in
+        // it is no prompt unless the `#` ends it before a space.
+        for not_prompt in ["# ip route", "echo a # ip route", "a#b c", "issue#12 fixed", "x$y z"] {
+            assert_eq!(command(not_prompt), None, "{not_prompt}");
+        }
+        let code = "#Start a container\nhost$ docker run -it --name c1 busybox sh\nc1 # ip address\n...\n";
+        assert!(p.starts_session(code));
+        let cmds = parse_console(code, p);
+        assert_eq!(cmds.len(), 1);
+        assert_eq!(cmds[0].output.len(), 2);
+    }
+
+    #[test]
+    fn a_message_written_over_a_prompt_is_output() {
+        let cmds = session("root@c1:/# sleep 1 &\n[1] 6\nroot@c1:/# bash: fork: retry: No child processes\nbash: x\n");
+        assert_eq!(cmds.len(), 1);
+        assert_eq!(cmds[0].output.len(), 3);
+        assert_eq!(commands("$ docker: run\n$ :\n"), [":"]);
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod errors;
 mod gen_test;
 mod interrupted;
 mod module_graph;
+mod new_site;
 mod serve;
 mod serve_stress;
 mod site_feeds;

@@ -383,6 +383,7 @@ impl<'a> Renderer<'a> {
                 let cx = NotFoundPage { site, recent: summaries.iter().take(5).collect() };
                 self.fill("404.html", &cx)
             }
+            PageKind::Alias { post } => Ok(pages::alias_page(self, &page.path, *post)),
             PageKind::Snippets => self.fill("snippets.html", &SnippetsPage::new(site, &model.snippets, urls)),
             PageKind::SnippetsJson => {
                 let doc = crate::snippets::json::index_document(&model.snippets, &site.base_url);

@@ -14,6 +14,7 @@ mod module_graph;
 mod new_site;
 mod serve;
 mod serve_stress;
+mod site_aliases;
 mod site_feeds;
 mod site_links;
 mod site_scheduled;

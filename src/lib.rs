@@ -3,6 +3,8 @@
 //!
 //! The pipeline reads top-down, and each stage uses only those before it:
 //! [`config`] → [`content`] → [`markdown`] → [`site`] → [`render`] → [`output`].
+//! [`theme`] says where the templates and static files of [`render`] and [`output`] come
+//! from: the site's `themes/<name>/`, or the default theme built into the binary.
 //! [`pipeline`] runs the stages in order; [`serve`] serves them live. [`check`] (`gen
 //! test`) is on top: it reads the site through [`pipeline`], and nothing below it uses
 //! it. [`cmd`] parses the command line and calls [`pipeline`], [`serve`] and [`check`].
@@ -31,7 +33,9 @@ pub mod pipeline;
 pub mod render;
 pub mod requirement;
 pub mod results;
+pub mod scaffold;
 pub mod serve;
 pub mod shell;
 pub mod site;
 pub mod snippets;
+pub mod theme;

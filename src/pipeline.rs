@@ -20,6 +20,7 @@ use crate::results::ResultsFile;
 use crate::site::links::LinkIndex;
 use crate::site::{self, Post, SiteModel, Urls};
 use crate::snippets::SnippetIndex;
+use crate::theme::{built_in_files_under, Theme};
 
 pub mod incremental;
 
@@ -250,7 +251,8 @@ pub fn test_inputs(
     Ok(TestInputs { config, index, others, scheduled, broken })
 }
 
-/// Reads `static/` of the theme, then of the site (which wins), into memory.
+/// Reads `static/` of the theme (its folder or the built-in one), then of the site
+/// (which wins), into memory.
 pub fn collect_static(root: &Path, config: &SiteConfig) -> Result<BTreeMap<String, Vec<u8>>> {
     collect_static_where(root, config, |_| true)
 }
@@ -262,7 +264,16 @@ pub fn collect_static_where(
     mut keep: impl FnMut(&walkdir::DirEntry) -> bool,
 ) -> Result<BTreeMap<String, Vec<u8>>> {
     let mut files = BTreeMap::new();
-    for dir in [config.theme_dir(root).join("static"), root.join("static")] {
+    let mut folders = vec![root.join("static")];
+    match Theme::locate(root, config) {
+        Some(Theme::Folder(dir)) => folders.insert(0, dir.join("static")),
+        Some(Theme::BuiltIn) => {
+            files.extend(built_in_files_under("static").map(|(rel, bytes)| (rel.to_string(), bytes.to_vec())))
+        }
+        // Templates::load reports the missing theme.
+        None => {}
+    }
+    for dir in folders {
         if !dir.is_dir() {
             continue;
         }

@@ -2,10 +2,12 @@
 //! lives here; each subcommand is a small function in its own module.
 
 mod build;
+mod init;
 mod new;
 mod serve;
 mod snippets;
 mod test;
+mod theme;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -24,6 +26,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write a new site into DIR (default: the --root folder): site.toml, an example
+    /// post, static/; the theme is built in. Nothing is overwritten.
+    Init(init::InitArgs),
     /// Render the site into public/ (or --out); the output appears whole or not at all.
     Build(build::BuildArgs),
     /// Write a new draft post with front matter.
@@ -35,17 +40,21 @@ pub enum Command {
     /// Check every snippet (syntax, lint, shellcheck, arguments, requirements; runs with
     /// --run); ends with `N passed, N failed, N skipped`, exit 1 on any failure.
     Test(test::TestArgs),
+    /// The site's theme: `gen theme eject` copies the built-in theme into themes/default/.
+    Theme(theme::ThemeArgs),
 }
 
 /// Runs the command line; returns the process exit code.
 pub fn main() -> i32 {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Init(args) => init::run(&cli.root, args),
         Command::Build(args) => build::run(&cli.root, args),
         Command::New(args) => new::run(&cli.root, args),
         Command::Serve(args) => serve::run(&cli.root, args),
         Command::Snippets(args) => snippets::run(&cli.root, args),
         Command::Test(args) => test::run(&cli.root, args),
+        Command::Theme(args) => theme::run(&cli.root, args),
     };
     match result {
         Ok(code) => code,

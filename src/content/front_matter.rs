@@ -27,6 +27,8 @@ struct RawFrontMatter {
     slug: Option<toml::Spanned<String>>,
     #[serde(default)]
     snippets: SnippetDefaults,
+    #[serde(default)]
+    aliases: Vec<toml::Spanned<String>>,
 }
 
 /// `[snippets]` in front matter: defaults for every snippet of the post.
@@ -53,6 +55,10 @@ pub struct FrontMatter {
     pub draft: bool,
     pub slug: Option<String>,
     pub snippets: SnippetDefaults,
+    /// Old URLs of the post, each a site path where a redirect page is written:
+    /// `2015/03/02/docker-cheat-sheet/` (folder) or `old/page.html` (file), without
+    /// the leading `/` the author wrote.
+    pub aliases: Vec<String>,
     /// Where each key is written, for errors found later (a slug or series part that
     /// another post has too).
     pub places: KeyPlaces,
@@ -141,7 +147,7 @@ pub fn parse_front_matter(split: &SplitPost<'_>, file: &Path) -> Result<FrontMat
         let mut d = toml_diagnostic(&e, toml_text, file, offset);
         if d.message.contains("unknown field") {
             d.help = Some(
-                "front matter keys are: title, date, categories, tags, series, series_part, summary, draft, slug, [snippets]; fix the spelling or remove the key"
+                "front matter keys are: title, date, categories, tags, series, series_part, summary, draft, slug, aliases, [snippets]; fix the spelling or remove the key"
                     .into(),
             );
         }
@@ -220,6 +226,26 @@ pub fn parse_front_matter(split: &SplitPost<'_>, file: &Path) -> Result<FrontMat
             Some(value)
         }
     };
+    let mut aliases = Vec::with_capacity(raw.aliases.len());
+    for alias in raw.aliases {
+        let (line, column) = at(alias.span());
+        let path = alias_path(alias.get_ref()).map_err(|why| {
+            Diagnostic::new(file, line, column, format!("the alias \"{}\" {why}", alias.get_ref())).with_help(
+                "write the old URL's path from the site's root, e.g. aliases = [\"/2015/03/02/docker-cheat-sheet/\"]",
+            )
+        })?;
+        if aliases.contains(&path) {
+            return Err(Diagnostic::new(
+                file,
+                line,
+                column,
+                format!("the alias \"{}\" is listed twice", alias.get_ref()),
+            )
+            .with_help("remove one of them")
+            .into());
+        }
+        aliases.push(path);
+    }
     let mut snippets = raw.snippets;
     if snippets.requires.is_some() {
         snippets.requires_line = toml_text
@@ -238,8 +264,28 @@ pub fn parse_front_matter(split: &SplitPost<'_>, file: &Path) -> Result<FrontMat
         draft: raw.draft,
         slug,
         snippets,
+        aliases,
         places: KeyPlaces::scan(toml_text, split.front_matter_line),
     })
+}
+
+/// The site path of an alias as written in front matter (`/2015/03/02/x/`): without its
+/// leading `/`; a path whose last part does not end in `.html` or `.htm` is a folder
+/// (`/old` is `old/`). Refuses what cannot be a page of the site.
+fn alias_path(alias: &str) -> std::result::Result<String, &'static str> {
+    let Some(path) = alias.strip_prefix('/') else { return Err("must start with `/` (a path from the site's root)") };
+    if path.is_empty() {
+        return Err("is the home page");
+    }
+    if path.contains(['?', '#', '\\']) || path.chars().any(char::is_whitespace) {
+        return Err("must be a plain path (no `?`, `#`, `\\` or spaces)");
+    }
+    let folder = path.strip_suffix('/').unwrap_or(path);
+    if folder.split('/').any(|part| part.is_empty() || part == "." || part == "..") {
+        return Err("has an empty, `.` or `..` part");
+    }
+    let is_file = !path.ends_with('/') && (path.ends_with(".html") || path.ends_with(".htm"));
+    Ok(if is_file { path.to_string() } else { format!("{folder}/") })
 }
 
 #[cfg(test)]
@@ -306,6 +352,30 @@ mod tests {
         let err = parse("+++\ntitle = \"A\"\ndate = 2015-03-02\nslug = \"\"\n+++\n").unwrap_err();
         let d = &err.0[0];
         assert_eq!((d.line, d.column, d.message.as_str()), (4, 8, "`slug` is empty"));
+    }
+
+    #[test]
+    fn aliases_are_site_paths_and_bad_ones_are_located() {
+        let fm = parse(
+            "+++\ntitle = \"A\"\ndate = 2015-03-02\naliases = [\"/2015/03/02/a/\", \"/old\", \"/a.html\"]\n+++\n",
+        )
+        .unwrap();
+        assert_eq!(fm.aliases, ["2015/03/02/a/", "old/", "a.html"]);
+        assert_eq!(fm.places.of("aliases"), (4, 1));
+        for (bad, why) in [
+            ("2015/a/", "must start with `/`"),
+            ("/", "is the home page"),
+            ("/a/../b/", "`..` part"),
+            ("/a//b/", "empty"),
+            ("/a?p=1", "plain path"),
+        ] {
+            let text = format!("+++\ntitle = \"A\"\ndate = 2015-03-02\naliases = [\"/ok/\", \"{bad}\"]\n+++\n");
+            let d = &parse(&text).unwrap_err().0[0];
+            assert_eq!((d.line, d.column), (4, 20), "{bad}");
+            assert!(d.message.contains(why), "{bad}: {}", d.message);
+        }
+        let twice = parse("+++\ntitle = \"A\"\ndate = 2015-03-02\naliases = [\"/a/\", \"/a\"]\n+++\n").unwrap_err();
+        assert!(twice.0[0].message.contains("listed twice"), "{}", twice.0[0].message);
     }
 
     #[test]

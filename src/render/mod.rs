@@ -17,6 +17,7 @@ use tera::Tera;
 use crate::config::SiteConfig;
 use crate::error::{display_path, Diagnostic, Errors, Result};
 use crate::site::{Page, PageKind, SiteModel, Urls};
+use crate::theme::{built_in_files_under, Theme, BUILT_IN_THEME};
 use context::{
     build_toc, HomePage, NotFoundPage, Paginator, PostContext, PostPage, PostSummary, SiteContext, SnippetsPage,
 };
@@ -34,10 +35,11 @@ pub struct Templates {
 }
 
 impl Templates {
-    /// Loads `themes/<theme>/templates/**/*.html`, then the site's `templates/`.
+    /// Loads `themes/<theme>/templates/**/*.html` (or the built-in theme's templates),
+    /// then the site's `templates/`.
     pub fn load(root: &Path, config: &SiteConfig) -> Result<Templates> {
-        let theme_dir = config.theme_dir(root);
-        if !theme_dir.is_dir() {
+        let Some(theme) = Theme::locate(root, config) else {
+            let theme_dir = config.theme_dir(root);
             let line = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE))
                 .ok()
                 .and_then(|t| t.lines().position(|l| l.trim_start().starts_with("theme")))
@@ -53,13 +55,34 @@ impl Templates {
                 ),
             )
             .with_help(format!(
-                "create themes/{}/templates/, or set `theme` to one of the folders under themes/",
+                "create themes/{}/templates/, or set `theme` to one of the folders under themes/ (or to \"{BUILT_IN_THEME}\", the theme built into gen)",
                 config.theme
             ))
             .into());
-        }
+        };
+        let mut tera = Tera::default();
+        // Tera's default escaper also escapes `/`, which mangles every URL; HTML needs only these.
+        tera.set_escape_fn(escape_for_html);
         let mut sources = BTreeMap::new();
-        for dir in [theme_dir.join("templates"), root.join(SITE_TEMPLATES_DIR)] {
+        let mut folders = vec![root.join(SITE_TEMPLATES_DIR)];
+        match theme {
+            Theme::Folder(dir) => folders.insert(0, dir.join("templates")),
+            Theme::BuiltIn => {
+                // Loaded first and whole, so that the site's templates may extend them.
+                let mut raw = Vec::new();
+                for (name, bytes) in built_in_files_under("templates") {
+                    if !is_template_name(name) {
+                        continue;
+                    }
+                    let text = std::str::from_utf8(bytes).expect("the built-in theme is UTF-8");
+                    raw.push((name, text));
+                    sources.insert(name.to_string(), PathBuf::from(format!("(built-in theme)/templates/{name}")));
+                }
+                tera.add_raw_templates(raw).map_err(|e| template_error(&e, root, &sources))?;
+            }
+        }
+        let mut from_files = BTreeMap::new();
+        for dir in folders {
             if !dir.is_dir() {
                 continue;
             }
@@ -67,19 +90,18 @@ impl Templates {
                 let entry = entry
                     .map_err(|e| Diagnostic::file(display_path(root, &dir), format!("cannot read templates: {e}")))?;
                 let path = entry.path();
-                if entry.file_type().is_file()
-                    && path.extension().is_some_and(|x| x == "html" || x == "xml" || x == "txt")
-                {
-                    let name = path.strip_prefix(&dir).expect("under dir").to_string_lossy().replace('\\', "/");
-                    sources.insert(name, path.to_path_buf());
+                let name = path.strip_prefix(&dir).expect("under dir").to_string_lossy().replace('\\', "/");
+                if entry.file_type().is_file() && is_template_name(&name) {
+                    from_files.insert(name, path.to_path_buf());
                 }
             }
         }
-        let mut tera = Tera::default();
-        // Tera's default escaper also escapes `/`, which mangles every URL; HTML needs only these.
-        tera.set_escape_fn(escape_for_html);
-        let files: Vec<(PathBuf, Option<String>)> = sources.iter().map(|(n, p)| (p.clone(), Some(n.clone()))).collect();
-        tera.add_template_files(files).map_err(|e| template_error(&e, root, &sources))?;
+        if !from_files.is_empty() {
+            sources.extend(from_files.iter().map(|(n, p)| (n.clone(), p.clone())));
+            let files: Vec<(PathBuf, Option<String>)> =
+                from_files.iter().map(|(n, p)| (p.clone(), Some(n.clone()))).collect();
+            tera.add_template_files(files).map_err(|e| template_error(&e, root, &sources))?;
+        }
         Ok(Templates { tera, sources, memo: None })
     }
 
@@ -116,6 +138,11 @@ impl Templates {
     pub fn has(&self, name: &str) -> bool {
         self.sources.contains_key(name)
     }
+}
+
+/// Whether a file of a template folder is a template (by its extension).
+fn is_template_name(name: &str) -> bool {
+    Path::new(name).extension().is_some_and(|x| x == "html" || x == "xml" || x == "txt")
 }
 
 /// Autoescaping for templates: `& < > " '` (a template may quote an attribute either way).
@@ -356,6 +383,7 @@ impl<'a> Renderer<'a> {
                 let cx = NotFoundPage { site, recent: summaries.iter().take(5).collect() };
                 self.fill("404.html", &cx)
             }
+            PageKind::Alias { post } => Ok(pages::alias_page(self, &page.path, *post)),
             PageKind::Snippets => self.fill("snippets.html", &SnippetsPage::new(site, &model.snippets, urls)),
             PageKind::SnippetsJson => {
                 let doc = crate::snippets::json::index_document(&model.snippets, &site.base_url);

@@ -11,7 +11,8 @@ use super::context::{
     FeedEntry, FeedPage, Paginator, RobotsPage, SeriesBox, SeriesListPage, SeriesPage, SeriesPartLine, SeriesSummary,
     SitemapEntry, SitemapPage, TermListPage, TermPage, TermSummary,
 };
-use super::rewrite::{absolute_url, rewrite_urls};
+use super::escape_for_html;
+use super::rewrite::{absolute_url, relative_url, rewrite_urls};
 use super::Renderer;
 
 /// The template that renders a page of this kind; `None` for data pages written
@@ -29,7 +30,7 @@ pub fn template_name(kind: &PageKind) -> Option<&'static str> {
         PageKind::Robots => "robots.txt",
         PageKind::NotFound => "404.html",
         PageKind::Snippets => "snippets.html",
-        PageKind::SnippetsJson => return None,
+        PageKind::SnippetsJson | PageKind::Alias { .. } => return None,
     })
 }
 
@@ -172,7 +173,9 @@ pub fn sitemap<'a>(cx: &'a Renderer<'_>, rendered: impl Fn(&PageKind) -> bool) -
     let entries = model
         .pages
         .iter()
-        .filter(|p| p.kind.is_html() && p.kind != PageKind::NotFound && rendered(&p.kind))
+        .filter(|p| {
+            p.kind.is_html() && !matches!(p.kind, PageKind::NotFound | PageKind::Alias { .. }) && rendered(&p.kind)
+        })
         .map(|p| {
             let lastmod = match &p.kind {
                 PageKind::Post { post } => Some(model.posts[*post].date().to_string()),
@@ -186,6 +189,25 @@ pub fn sitemap<'a>(cx: &'a Renderer<'_>, rendered: impl Fn(&PageKind) -> bool) -
         })
         .collect();
     SitemapPage { site: &cx.site, entries }
+}
+
+/// The redirect page at `alias` (a site path) to post `post`: a meta refresh for
+/// browsers, a canonical link for search engines and a plain link for people. Written
+/// without a template, so every theme has it.
+pub fn alias_page(cx: &Renderer<'_>, alias: &str, post: usize) -> String {
+    let (post, urls) = (&cx.model.posts[post], &cx.urls);
+    let target = if urls.has_origin() { urls.permalink(&post.path) } else { urls.url(&post.path) };
+    // The refresh URL is not an href, so relative mode's rewrite does not reach it.
+    let refresh = if urls.relative { relative_url(alias, &target).unwrap_or(target.clone()) } else { target.clone() };
+    let (target, refresh) = (escape_for_html(&target), escape_for_html(&refresh));
+    let title = escape_for_html(post.title());
+    let language = escape_for_html(&cx.site.language);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{language}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <title>{title}</title>\n<link rel=\"canonical\" href=\"{target}\">\n\
+         <meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={refresh}\">\n\
+         </head>\n<body>\n<p>This page has moved to <a href=\"{target}\">{title}</a>.</p>\n</body>\n</html>\n"
+    )
 }
 
 pub fn robots<'a>(cx: &'a Renderer<'_>) -> RobotsPage<'a> {

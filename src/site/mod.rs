@@ -148,6 +148,11 @@ pub enum PageKind {
     Snippets,
     /// `/snippets.json`: the snippet index as JSON.
     SnippetsJson,
+    /// A redirect to post `post` at one of its old URLs (front matter `aliases`); in no
+    /// feed or sitemap.
+    Alias {
+        post: usize,
+    },
 }
 
 impl PageKind {
@@ -282,6 +287,7 @@ pub fn build_site_model_at(mut posts: Vec<Post>, config: &SiteConfig, now: PostD
     let snippets = snippet_index(&posts)?;
     pages.push(Page { path: SNIPPETS_PATH.into(), kind: PageKind::Snippets });
     pages.push(Page { path: SNIPPETS_JSON_PATH.into(), kind: PageKind::SnippetsJson });
+    plan_aliases(&posts, &mut pages)?;
     let related = related_posts(&posts, &tags);
     Ok(SiteModel { posts, pages, categories, tags, series, related, now, snippets })
 }
@@ -365,6 +371,55 @@ pub fn home_page_path(number: usize) -> String {
         String::new()
     } else {
         format!("page/{number}/")
+    }
+}
+
+/// Adds a redirect page at each alias of each post, after checking that no alias is
+/// the URL of another page (or lies under one that is a file, such as `atom.xml`), and
+/// that no two posts claim one alias. Errors point at the post's `aliases` key.
+fn plan_aliases(posts: &[Post], pages: &mut Vec<Page>) -> Result<()> {
+    use std::collections::HashMap;
+    let taken: HashMap<String, usize> = pages.iter().enumerate().map(|(i, p)| (p.output_file(), i)).collect();
+    let mut claimed: HashMap<String, usize> = HashMap::new();
+    let mut errors = Vec::new();
+    for (i, post) in posts.iter().enumerate() {
+        for alias in &post.source.front_matter.aliases {
+            let page = Page { path: alias.clone(), kind: PageKind::Alias { post: i } };
+            let file = page.output_file();
+            let folders = file.match_indices('/').map(|(at, _)| &file[..at]);
+            let clash = std::iter::once(file.as_str()).chain(folders).find_map(|f| taken.get(f));
+            if let Some(&other) = clash {
+                let what = match &pages[other].kind {
+                    PageKind::Post { post: p } => format!("the post {}", posts[*p].source.path.display()),
+                    _ => format!("the page /{}", pages[other].path),
+                };
+                errors.push(
+                    post.source
+                        .diagnostic_at_key("aliases", format!("the alias \"/{alias}\" is the URL of {what}"))
+                        .with_help("an alias is an old URL that no page has now: remove it or fix it"),
+                );
+            } else if let Some(&other) = claimed.get(&file) {
+                errors.push(
+                    post.source
+                        .diagnostic_at_key(
+                            "aliases",
+                            format!(
+                                "the alias \"/{alias}\" is also an alias of {}",
+                                posts[other].source.path.display()
+                            ),
+                        )
+                        .with_help("an old URL can redirect to one post only: remove it from one of them"),
+                );
+            } else {
+                claimed.insert(file, i);
+                pages.push(page);
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Errors(errors).sorted())
     }
 }
 

@@ -126,6 +126,11 @@ impl TestSite {
         site
     }
 
+    /// An empty folder (for `gen init`).
+    pub fn bare() -> Self {
+        TestSite { dir: tempfile::tempdir().unwrap(), cache: tempfile::tempdir().unwrap() }
+    }
+
     /// A minimal site: site.toml and the default theme, no posts.
     pub fn empty() -> Self {
         let site = TestSite { dir: tempfile::tempdir().unwrap(), cache: tempfile::tempdir().unwrap() };

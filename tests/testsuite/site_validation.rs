@@ -53,3 +53,14 @@ fn structure_fixture_is_valid_html_in_relative_mode() {
     site.run(&["build", "--base-url", "."]).success();
     check_with_vnu(&site);
 }
+
+#[test]
+fn alias_redirect_pages_are_valid_html() {
+    let site = TestSite::empty().post("a", "2015-03-01", "Body.\n").write(
+        "content/posts/b.md",
+        "+++\ntitle = \"B & <b>\"\ndate = 2015-03-02\naliases = [\"/2015/03/02/b/\", \"/old/b.html\"]\n+++\nBody.\n",
+    );
+    site.build();
+    assert!(site.path("public/2015/03/02/b/index.html").is_file());
+    check_with_vnu(&site);
+}

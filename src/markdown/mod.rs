@@ -90,8 +90,54 @@ pub struct PlainCodeBlocks;
 
 impl CodeBlockRenderer for PlainCodeBlocks {
     fn render(&self, block: &CodeBlock, _index: usize, highlighter: &Highlighter) -> String {
-        render_pre(block, highlighter)
+        plain_block_html(block, &render_pre(block, highlighter))
     }
+}
+
+/// What a code block's bar calls it: the visible label and the thing its copy button copies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CodeLabel {
+    /// "Apache config", "console": shown above the block.
+    pub label: &'static str,
+    /// "the Apache config", "the commands": the copy button's name says "Copy" and this.
+    pub copies: &'static str,
+}
+
+/// The label of a block in `lang` (lower-cased, "" when none); a language not named
+/// here shows its own word and copies "the code".
+pub fn code_label(lang: &str) -> CodeLabel {
+    let (label, copies) = match lang {
+        "" => ("code", "the code"),
+        "text" | "txt" | "plain" => ("text", "the text"),
+        "console" | "shell-session" => ("console", "the commands"),
+        "sh" | "bash" | "shell" | "zsh" => ("shell script", "the script"),
+        "apache" | "apacheconf" => ("Apache config", "the Apache config"),
+        "nginx" => ("nginx config", "the nginx config"),
+        "toml" => ("TOML", "the TOML"),
+        "yaml" | "yml" => ("YAML", "the YAML"),
+        "json" => ("JSON", "the JSON"),
+        "ini" => ("INI", "the INI"),
+        "xml" => ("XML", "the XML"),
+        "html" => ("HTML", "the HTML"),
+        "dockerfile" => ("Dockerfile", "the Dockerfile"),
+        "diff" | "patch" => ("diff", "the diff"),
+        _ => ("", "the code"),
+    };
+    CodeLabel { label, copies }
+}
+
+/// A code block that is not a snippet: a bar with its language and a copy button above
+/// its `<pre>` (`pre`, as [`render_pre`] made it; "" renders nothing). The button copies
+/// the block's text; without JavaScript it stays hidden.
+pub fn plain_block_html(block: &CodeBlock, pre: &str) -> String {
+    if pre.is_empty() {
+        return String::new();
+    }
+    let CodeLabel { label, copies } = code_label(&block.lang);
+    let label = if label.is_empty() { escape_html(&block.lang) } else { label.to_string() };
+    format!(
+        "<div class=\"code-block\">\n<div class=\"code-bar\"><span class=\"code-lang\">{label}</span> <button type=\"button\" class=\"code-copy\" hidden aria-label=\"Copy {copies}\">Copy</button></div>\n{pre}</div>\n"
+    )
 }
 
 /// The standard `<pre>` for a code block, highlighted.
@@ -699,5 +745,25 @@ mod tests {
         assert_eq!(split_info("console {test=\"run\"}"), info("console", "{test=\"run\"}", 8));
         assert_eq!(split_info("Bash"), info("bash", "", 4));
         assert_eq!(split_info("sh{id=x}"), info("sh", "{id=x}", 2));
+    }
+
+    #[test]
+    fn plain_blocks_have_a_label_and_a_copy_button_naming_what_they_copy() {
+        let bar = |markdown: &str| {
+            let html = render_simple(markdown).html;
+            let start = html.find("<div class=\"code-bar\">").expect("a bar");
+            html[start..html[start..].find("</div>").unwrap() + start].to_string()
+        };
+        assert_eq!(
+            bar("```apache\nOrder allow,deny\n```\n"),
+            "<div class=\"code-bar\"><span class=\"code-lang\">Apache config</span> <button type=\"button\" class=\"code-copy\" hidden aria-label=\"Copy the Apache config\">Copy</button>"
+        );
+        assert!(bar("```\nx\n```\n")
+            .contains(">code</span> <button type=\"button\" class=\"code-copy\" hidden aria-label=\"Copy the code\">"));
+        // A language not named keeps its word, escaped.
+        assert!(bar("```r<b>\nx\n```\n").contains("<span class=\"code-lang\">r&lt;b&gt;</span> <button type=\"button\" class=\"code-copy\" hidden aria-label=\"Copy the code\">"));
+        let html = render_simple("```toml\na = 1\n```\n").html;
+        assert!(html.starts_with("<div class=\"code-block\">\n<div class=\"code-bar\">"), "{html}");
+        assert!(html.ends_with("</code></pre>\n</div>\n"), "{html}");
     }
 }

@@ -42,6 +42,33 @@ impl SiteContext {
     }
 }
 
+/// What every page's template gets beside its own data, flattened into it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageFrame<'a, C> {
+    #[serde(flatten)]
+    pub data: &'a C,
+    /// `/blog/tags/`: the page's URL, to mark the current page in the nav.
+    pub page_url: String,
+    /// `https://example.com/blog/tags/`; absent when `base_url` has no host.
+    pub page_permalink: Option<String>,
+    /// Whether the page shows highlighted code (a post's body, or summaries with code):
+    /// the default theme links `syntax.css` and the copy script only then.
+    pub has_code: bool,
+}
+
+/// Whether rendered Markdown holds a highlighted code block.
+pub fn shows_code(html: &str) -> bool {
+    html.contains("<pre class=\"code\"")
+}
+
+/// The `src` of the first `<img>` of rendered HTML, as written.
+pub fn first_image(html: &str) -> Option<&str> {
+    let tag = &html[html.find("<img ")?..];
+    let tag = &tag[..tag.find('>')?];
+    let src = &tag[tag.find(" src=\"")? + 6..];
+    Some(&src[..src.find('"')?]).filter(|s| !s.is_empty())
+}
+
 /// A link to a category, tag or series.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct TermLink {
@@ -122,6 +149,9 @@ pub struct PostContext<'a> {
     pub source_path: String,
     /// The headings as a tree, for a table of contents.
     pub toc: Vec<TocEntry>,
+    /// The absolute URL of the post's first image, for link previews; absent when the
+    /// post has none or `base_url` has no host.
+    pub image: Option<String>,
 }
 
 /// One heading in a table of contents, with the headings below it.
@@ -439,6 +469,15 @@ mod tests {
 
     fn h(level: u8, id: &str) -> Heading {
         Heading { level, id: id.into(), text: id.to_uppercase(), line: 1 }
+    }
+
+    #[test]
+    fn first_image_is_the_src_of_the_first_img() {
+        assert_eq!(first_image("<p>x <img src=\"/a.png\" alt=\"a\"> <img src=\"b.png\"></p>"), Some("/a.png"));
+        assert_eq!(first_image("<p><img alt=\"x\" src=\"c.svg\"/></p>"), Some("c.svg"));
+        assert_eq!(first_image("<p>no image; <imgx src=\"d\"></p>"), None);
+        assert_eq!(first_image("<img src=\"\">"), None);
+        assert!(shows_code("<pre class=\"code\" data-lang=\"text\">") && !shows_code("<p><code>x</code></p>"));
     }
 
     #[test]

@@ -19,8 +19,10 @@ use crate::error::{display_path, Diagnostic, Errors, Result};
 use crate::site::{Page, PageKind, SiteModel, Urls};
 use crate::theme::{built_in_files_under, Theme, BUILT_IN_THEME};
 use context::{
-    build_toc, HomePage, NotFoundPage, Paginator, PostContext, PostPage, PostSummary, SiteContext, SnippetsPage,
+    build_toc, first_image, shows_code, HomePage, NotFoundPage, PageFrame, Paginator, PostContext, PostPage,
+    PostSummary, SiteContext, SnippetsPage,
 };
+use rewrite::absolute_url;
 use template_error::template_error;
 
 /// The site's own template folder, which overrides the theme's.
@@ -335,9 +337,26 @@ impl<'a> Renderer<'a> {
         pages::template_name(kind).is_none_or(|t| self.templates.has(t))
     }
 
-    /// Renders template `name` with `context`.
-    fn fill<C: Serialize>(&self, name: &str, context: &C) -> Result<String> {
-        self.templates.render(name, context, self.root)
+    /// Whether `page` shows highlighted code: a post's body, or summaries on a list.
+    fn has_code(&self, page: &Page) -> bool {
+        let any_summary = |posts: &[usize]| posts.iter().any(|&i| shows_code(&self.summaries[i].summary_html));
+        match &page.kind {
+            PageKind::Post { post } => shows_code(&self.model.posts[*post].rendered.html),
+            PageKind::Home { posts, .. } | PageKind::Term { posts, .. } => any_summary(posts),
+            _ => false,
+        }
+    }
+
+    /// Renders template `name` for `page` with `context` and what every page gets beside
+    /// it (see [`PageFrame`]).
+    fn fill<C: Serialize>(&self, page: &Page, name: &str, context: &C) -> Result<String> {
+        let frame = PageFrame {
+            data: context,
+            page_url: self.urls.url(&page.path),
+            page_permalink: self.urls.has_origin().then(|| self.urls.permalink(&page.path)),
+            has_code: self.has_code(page),
+        };
+        self.templates.render(name, &frame, self.root)
     }
 
     fn render_page(&self, page: &Page) -> Result<String> {
@@ -349,7 +368,7 @@ impl<'a> Renderer<'a> {
                     posts: posts.iter().map(|&i| &summaries[i]).collect(),
                     paginator: Paginator::home(*of, urls),
                 };
-                self.fill("index.html", &cx)
+                self.fill(page, "index.html", &cx)
             }
             PageKind::Post { post } => {
                 let p = &model.posts[*post];
@@ -362,29 +381,33 @@ impl<'a> Renderer<'a> {
                         word_count: p.rendered.word_count,
                         source_path: p.source.path.to_string_lossy().into_owned(),
                         toc: build_toc(&p.rendered.headings),
+                        image: first_image(&p.rendered.html).filter(|_| urls.has_origin()).map(|src| {
+                            let permalink = urls.permalink(&page.path);
+                            absolute_url(src, &permalink, &urls.origin).unwrap_or_else(|| src.to_string())
+                        }),
                     },
                     older: summaries.get(*post + 1),
                     newer: post.checked_sub(1).map(|i| &summaries[i]),
                     series: model.series.nav[*post].map(|nav| pages::series_box(self, nav, *post)),
                     related: model.related[*post].iter().map(|&i| &summaries[i]).collect(),
                 };
-                self.fill("post.html", &cx)
+                self.fill(page, "post.html", &cx)
             }
-            PageKind::TermList { kind } => self.fill("taxonomy_list.html", &pages::term_list(self, *kind)),
+            PageKind::TermList { kind } => self.fill(page, "taxonomy_list.html", &pages::term_list(self, *kind)),
             PageKind::Term { kind, term, posts, page: of } => {
-                self.fill("taxonomy_term.html", &pages::term_page(self, *kind, *term, posts, *of))
+                self.fill(page, "taxonomy_term.html", &pages::term_page(self, *kind, *term, posts, *of))
             }
-            PageKind::SeriesList => self.fill("series_list.html", &pages::series_list(self)),
-            PageKind::Series { series } => self.fill("series.html", &pages::series_page(self, *series)),
-            PageKind::Feed { category } => self.fill("atom.xml", &pages::feed(self, *category)),
-            PageKind::Sitemap => self.fill("sitemap.xml", &pages::sitemap(self, |k| self.has_template(k))),
-            PageKind::Robots => self.fill("robots.txt", &pages::robots(self)),
+            PageKind::SeriesList => self.fill(page, "series_list.html", &pages::series_list(self)),
+            PageKind::Series { series } => self.fill(page, "series.html", &pages::series_page(self, *series)),
+            PageKind::Feed { category } => self.fill(page, "atom.xml", &pages::feed(self, *category)),
+            PageKind::Sitemap => self.fill(page, "sitemap.xml", &pages::sitemap(self, |k| self.has_template(k))),
+            PageKind::Robots => self.fill(page, "robots.txt", &pages::robots(self)),
             PageKind::NotFound => {
                 let cx = NotFoundPage { site, recent: summaries.iter().take(5).collect() };
-                self.fill("404.html", &cx)
+                self.fill(page, "404.html", &cx)
             }
             PageKind::Alias { post } => Ok(pages::alias_page(self, &page.path, *post)),
-            PageKind::Snippets => self.fill("snippets.html", &SnippetsPage::new(site, &model.snippets, urls)),
+            PageKind::Snippets => self.fill(page, "snippets.html", &SnippetsPage::new(site, &model.snippets, urls)),
             PageKind::SnippetsJson => {
                 let doc = crate::snippets::json::index_document(&model.snippets, &site.base_url);
                 serde_json::to_string_pretty(&doc)

@@ -6,7 +6,7 @@ use crate::harness::{assert_contains, assert_not_contains, TestSite};
 fn builds_home_posts_and_assets() {
     let site = TestSite::fixture("basic");
     site.build().stderr_matches(snapbox::str![[r#"
-Built 3 posts, 18 pages (21 files) in [..] ms into public
+Built 3 posts, 18 pages (23 files) in [..] ms into public
 
 "#]]);
     assert_eq!(
@@ -17,6 +17,8 @@ Built 3 posts, 18 pages (21 files) in [..] ms into public
             "categories/docker/atom.xml",
             "categories/docker/index.html",
             "categories/index.html",
+            "copy.js",
+            "favicon.svg",
             "index.html",
             "page/2/index.html",
             "posts/first-post/index.html",

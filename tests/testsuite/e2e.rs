@@ -168,6 +168,8 @@ fn reader_sees_pages_that_fit_phones_and_code_that_works() {
     let output = Command::new("node")
         .arg(e2e.join("reader.mjs"))
         .args(["--failed-page", "/posts/docker-cheat-sheet/", "--finding", "E2E finding: docker rejected the flag"])
+        .args(["--plain-page", "/posts/enable-apache-on-mountain-lion/", "--plain-button", "Copy the Apache config"])
+        .args(["--anchor-page", "/posts/docker-cheat-sheet/"])
         .arg("--url")
         .arg(format!("http://127.0.0.1:{}", served.port))
         .arg("--pages")
@@ -194,6 +196,11 @@ fn reader_sees_pages_that_fit_phones_and_code_that_works() {
     }
     expected.push("ok: a failed snippet's findings are visible without hover".into());
     expected.push("ok: no snippet says anything in a title only".into());
+    expected.push("ok: every code block has a language label and a copy button that names what it copies".into());
+    expected.push("ok: \"Copied\" is announced in a live region".into());
+    expected.push("ok: the button \"Copy the Apache config\" copies the block's text".into());
+    expected.push("ok: no page loads anything missing, and each has an icon".into());
+    expected.push("ok: heading anchors show on touch screens".into());
     expected.push(", 0 failed".into());
     assert_contains(&stdout, &expected.iter().map(String::as_str).collect::<Vec<_>>());
 }

@@ -23,6 +23,7 @@ mod site_validation;
 mod snippets;
 mod test_results;
 mod theme_contrast;
+mod theme_pages;
 
 mod check_support;
 

@@ -286,23 +286,31 @@ fn snippet_blocks_have_a_copy_button_with_commands_only() {
     let site = TestSite::fixture("snippets");
     site.build();
     // The copy button holds the commands without prompts; the highlighted lines are left
-    // out ([..]). The text block after the snippet is not one.
-    site.fragment_matches("public/posts/mac/index.html", "<div class=\"post-body\">", "</div>", snapbox::str![[r##"
+    // out ([..]). The text block after the snippet is not one: its button copies its text.
+    site.fragment_matches("public/posts/mac/index.html", "<div class=\"post-body\">", "\n  </div>", snapbox::str![[r##"
 <div class="post-body">
 <h2 id="start-the-vm">Start the VM<a class="anchor" href="#start-the-vm" aria-label="Link to this section">#</a></h2>
 <figure class="snippet" id="snippet-start-the-vm" data-snippet-id="mac/start-the-vm" data-status="untested">
-<figcaption class="snippet-bar"><a class="snippet-anchor" href="#snippet-start-the-vm" aria-label="Link to this snippet">#</a> <a class="snippet-status snippet-status-untested" href="#snippet-legend">untested</a> <span class="snippet-requires">requires boot2docker, os macos</span> <button type="button" class="snippet-copy" hidden data-copy="boot2docker up&#10;echo 'ARGS=1' | sudo tee -a &lt;profile file&gt;" aria-label="Copy the commands">Copy</button></figcaption>
+<figcaption class="snippet-bar"><a class="snippet-anchor" href="#snippet-start-the-vm" aria-label="Link to this snippet">#</a> <a class="snippet-status snippet-status-untested" href="#snippet-legend">untested</a> <span class="snippet-requires">requires boot2docker, os macos</span> <span class="code-lang">console</span> <button type="button" class="snippet-copy" hidden data-copy="boot2docker up&#10;echo 'ARGS=1' | sudo tee -a &lt;profile file&gt;" aria-label="Copy the commands">Copy</button></figcaption>
 <pre class="code" data-lang="console"><code class="language-console"><span class="gp">$ </span><span class="cmd">[..]>boot2docker</span>[..]> up</span></span></span>
 <span class="gp">$ </span><span class="cmd">[..]>echo</span>[..]ARGS=1[..]>sudo</span>[..]> tee[..]>profile file<[..]</span>
 </code></pre>
 <p class="snippet-says">Not tested yet.</p>
 </figure>
+<div class="code-block">
+<div class="code-bar"><span class="code-lang">text</span> <button type="button" class="code-copy" hidden aria-label="Copy the text">Copy</button></div>
 <pre class="code" data-lang="text"><code class="language-text">Not a snippet.
 </code></pre>
+</div>
 
   </div>
 "##]]);
-    assert_contains(&site.read("public/posts/mac/index.html"), &["navigator.clipboard.writeText(b.dataset.copy)"]);
+    // The script that shows and runs the buttons: a snippet's copies its data-copy.
+    assert_contains(&site.read("public/posts/mac/index.html"), &["<script src=\"/copy.js\" defer></script>"]);
+    assert_contains(
+        &site.read("public/copy.js"),
+        &["var text = b.dataset.copy;", "navigator.clipboard.writeText(text)"],
+    );
     // Output lines are not copied.
     site.fragment_matches(
         "public/posts/containers/index.html",

@@ -24,7 +24,7 @@ use crate::error::{Diagnostic, Errors};
 use crate::evidence::Evidence;
 use crate::requirement::{parse_requirements, requirement_in_prose, Requirement};
 
-use super::{escape_html, render_pre, CodeBlock, CodeBlockRenderer, Highlighter};
+use super::{code_label, escape_html, plain_block_html, render_pre, CodeBlock, CodeBlockRenderer, Highlighter};
 pub use analysis::{Parameter, ParameterKind};
 pub use attrs::{parse_attrs, AttrError, FenceAttrs, OutputCheck, TestMode};
 pub use console::{parse_console, ConsoleCommand, Prompts};
@@ -667,10 +667,10 @@ impl CodeBlockRenderer for SnippetExtractor {
         if block.unclosed {
             let d = unclosed_fence(&self.file, block);
             self.state.lock().unwrap_or_else(|e| e.into_inner()).errors.push(d);
-            return pre;
+            return plain_block_html(block, &pre);
         }
         let Some(reading) = reading(block, self.unlabelled) else {
-            return pre;
+            return plain_block_html(block, &pre);
         };
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         match self.extract(block, reading, &mut state) {
@@ -679,10 +679,10 @@ impl CodeBlockRenderer for SnippetExtractor {
                 state.snippets.push(snippet);
                 html
             }
-            Ok(None) => pre,
+            Ok(None) => plain_block_html(block, &pre),
             Err(d) => {
                 state.errors.push(d);
-                pre
+                plain_block_html(block, &pre)
             }
         }
     }
@@ -711,7 +711,7 @@ fn unclosed_fence(file: &Path, block: &CodeBlock) -> Diagnostic {
 }
 
 /// A snippet block: a `<figure>` with a one-line bar (anchor, status word linked to the
-/// page's legend, the requirements the status does not already name, copy button) above
+/// page's legend, the requirements the status does not already name, language, copy button) above
 /// the highlighted `<pre>`, and below it what the status means in words and, for a
 /// failed snippet, its findings in an open `<details>`. Without JavaScript the copy
 /// button stays hidden and the block reads as before.
@@ -731,9 +731,15 @@ pub fn snippet_html(snippet: &Snippet, pre: &str) -> String {
     if !requires.is_empty() {
         html.push_str(&format!(" <span class=\"snippet-requires\">requires {}</span>", escape_html(&requires)));
     }
+    let label = code_label(match snippet.kind {
+        SnippetKind::Console => "console",
+        SnippetKind::Script => "sh",
+    });
     html.push_str(&format!(
-        " <button type=\"button\" class=\"snippet-copy\" hidden data-copy=\"{}\" aria-label=\"Copy the commands\">Copy</button>",
-        escape_html(&snippet.copy_text()).replace('\n', "&#10;")
+        " <span class=\"code-lang\">{}</span> <button type=\"button\" class=\"snippet-copy\" hidden data-copy=\"{}\" aria-label=\"Copy {}\">Copy</button>",
+        label.label,
+        escape_html(&snippet.copy_text()).replace('\n', "&#10;"),
+        label.copies
     ));
     html.push_str("</figcaption>\n");
     html.push_str(pre);

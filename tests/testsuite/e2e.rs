@@ -71,17 +71,8 @@ fn browser_shows_a_snippet_finding_next_to_its_block_until_fixed() {
 
 #[test]
 fn browser_follows_edits_errors_and_fixes_without_any_action() {
-    if !require_program("chromium") || !require_program("node") {
-        return;
-    }
+    let Some(playwright) = playwright() else { return };
     let e2e = repo_root().join("tests/e2e");
-    let playwright = std::env::var_os("GEN_PLAYWRIGHT_CORE")
-        .map_or_else(|| e2e.join("node_modules/playwright-core"), std::path::PathBuf::from);
-    if !playwright.join("index.mjs").is_file() {
-        assert!(!strict(), "playwright-core is required when GEN_TEST_STRICT=1: set GEN_PLAYWRIGHT_CORE or run npm ci --prefix tests/e2e");
-        println!("skipped: playwright-core not installed (npm ci --prefix tests/e2e)");
-        return;
-    }
     let chromium = chromium_path();
     let site = TestSite::bundled_blog();
     let served = Served::start(&site, &[]);
@@ -94,7 +85,7 @@ fn browser_follows_edits_errors_and_fixes_without_any_action() {
         .arg("--css")
         .arg(site.path("themes/default/static/style.css"))
         .arg("--chromium")
-        .arg(chromium.trim())
+        .arg(&chromium)
         .arg("--playwright")
         .arg(&playwright)
         .output()
@@ -144,19 +135,9 @@ const READER_PAGES: &[&str] = &[
 
 #[test]
 fn reader_sees_pages_that_fit_phones_and_code_that_works() {
-    if !require_program("chromium") || !require_program("node") {
-        return;
-    }
+    let Some(playwright) = playwright() else { return };
     let e2e = repo_root().join("tests/e2e");
-    let playwright = std::env::var_os("GEN_PLAYWRIGHT_CORE")
-        .map_or_else(|| e2e.join("node_modules/playwright-core"), std::path::PathBuf::from);
-    if !playwright.join("index.mjs").is_file() {
-        assert!(!strict(), "playwright-core is required when GEN_TEST_STRICT=1: set GEN_PLAYWRIGHT_CORE or run npm ci --prefix tests/e2e");
-        println!("skipped: playwright-core not installed (npm ci --prefix tests/e2e)");
-        return;
-    }
-    let chromium =
-        String::from_utf8(Command::new("sh").args(["-c", "command -v chromium"]).output().unwrap().stdout).unwrap();
+    let chromium = chromium_path();
     let site = TestSite::bundled_blog();
     // One snippet failed its last test, with a finding to show.
     let results = std::fs::read_to_string(repo_root().join("snippet-results.toml")).unwrap();
@@ -175,7 +156,7 @@ fn reader_sees_pages_that_fit_phones_and_code_that_works() {
         .arg("--pages")
         .arg(READER_PAGES.join(","))
         .arg("--chromium")
-        .arg(chromium.trim())
+        .arg(&chromium)
         .arg("--playwright")
         .arg(&playwright)
         .output()

@@ -1,11 +1,24 @@
 #!/usr/bin/env python3
-"""Save-to-reload latency of `gen serve` on one site (used by bench/serve-latency).
+"""Save-to-reload and save-to-findings latency of `gen serve` on one site (used by
+bench/serve-latency).
 
 Starts `gen --root SITE serve --port PORT`, opens the live-reload event stream the
-way an open page does (/__gen/events?since=GENERATION), then for each edit appends a
-unique line to the post and measures
+way an open page does (/__gen/events?since=GENERATION), then times two kinds of save.
+
+Body edits append a unique line to the post's prose, and measure
   event: write -> the "reload" event arrives (the page would start reloading), and
   page:  write -> the reloaded page (fetched right after the event) shows the line.
+
+Snippet edits alternate a broken and a fixed line at the top of the post's first
+`console` block (`$ CONTAINERID = $(docker run -rm busybox echo MARK)`, then
+`$ CONTAINERID=$(docker run --rm busybox echo MARK)`; MARK is new for each edit, so no
+check result is reused), and measure
+  reload: write -> the "reload" event,
+  quick:  write -> the message with the quick checks' findings (syntax, lint,
+          shellcheck; the snippet still says `checking`), and
+  all:    write -> the message with the argument checks' findings too.
+A broken line must show GEN101 and a fixed one must not, or the run stops.
+
 Prints one JSON line with the medians and every sample. Loopback only; Python 3
 standard library only. The post is restored and the server stopped at the end.
 """
@@ -13,6 +26,7 @@ standard library only. The post is restored and the server stopped at the end.
 import argparse
 import json
 import os
+import re
 import signal
 import socket
 import statistics
@@ -49,6 +63,103 @@ class Events:
             if not chunk:
                 raise SystemExit("the event stream closed")
             self.buf += chunk
+
+    def until_reload(self, deadline):
+        while self.next_update(deadline).get("action") != "reload":
+            pass
+
+
+def ms(seconds):
+    return round(1000 * seconds, 1)
+
+
+def median_ms(samples):
+    return ms(statistics.median(samples)) if samples else None
+
+
+def body_edits(a, post, original, events):
+    """Appends a unique line to the post's prose, `a.edits` times."""
+    to_event, to_page = [], []
+    for i in range(a.edits):
+        marker = f"benchmark{os.getpid()}edit{i}"
+        start = time.monotonic()
+        with open(post, "w", encoding="utf-8") as f:
+            f.write(f"{original}\n\n{marker}\n")
+        events.until_reload(start + a.timeout)
+        to_event.append(time.monotonic() - start)
+        status, body = get(a.port, f"/posts/{a.slug}/")
+        if status != 200 or marker.encode() not in body:
+            raise SystemExit(f"the reload after edit {i} did not show it (status {status})")
+        to_page.append(time.monotonic() - start)
+        time.sleep(a.settle)
+    return {
+        "body_edits": a.edits,
+        "save_to_reload_event_median_ms": median_ms(to_event),
+        "save_to_reloaded_page_median_ms": median_ms(to_page),
+        "save_to_reloaded_page_ms": [ms(x) for x in to_page],
+    }
+
+
+def snippet_edits(a, post, original, events):
+    """Breaks and fixes a line of the post's first `console` block, `a.edits` times."""
+    fence = re.search(r"^```console[^\n]*\n", original, re.M)
+    if not fence:
+        raise SystemExit(f"{post} has no console block to edit")
+    head, tail = original[: fence.end()], original[fence.end() :]
+    fence_line = original.count("\n", 0, fence.start()) + 1
+    samples = {"reload": [], "quick": [], "all": []}
+    kinds = {"broken": {"quick": [], "all": []}, "fixed": {"quick": [], "all": []}}
+    for i in range(a.edits):
+        broken = i % 2 == 0
+        mark = f"snippet{os.getpid()}x{i}"
+        line = (
+            f"$ CONTAINERID = $(docker run -rm busybox echo {mark})"
+            if broken
+            else f"$ CONTAINERID=$(docker run --rm busybox echo {mark})"
+        )
+        start = time.monotonic()
+        with open(post, "w", encoding="utf-8") as f:
+            f.write(f"{head}{line}\n{tail}")
+        deadline = start + a.timeout
+        events.until_reload(deadline)
+        samples["reload"].append(time.monotonic() - start)
+        quick = None
+        while True:
+            message = events.next_update(deadline)
+            if message.get("action") == "reload":
+                raise SystemExit(f"a second reload after snippet edit {i}")
+            # The reload's own message keeps findings of unchanged snippets only; the
+            # checks' messages list the edited block with what they found.
+            edited = [
+                s for s in message.get("snippets", []) if s["file"].endswith(f"/{a.slug}.md") and s["line"] == fence_line
+            ]
+            if not edited:
+                continue
+            codes = {f["code"] for s in edited for f in s["findings"]}
+            if broken != ("GEN101" in codes):
+                raise SystemExit(f"snippet edit {i} ({'broken' if broken else 'fixed'}) reported {sorted(codes)}")
+            now = time.monotonic() - start
+            checking = any(s["checking"] for s in edited)
+            if quick is None:
+                quick = now
+                samples["quick"].append(now)
+            if not checking:
+                samples["all"].append(now)
+                break
+        kind = kinds["broken" if broken else "fixed"]
+        kind["quick"].append(quick)
+        kind["all"].append(samples["all"][-1])
+        time.sleep(a.settle)
+    return {
+        "snippet_edits": a.edits,
+        "snippet_save_to_reload_event_median_ms": median_ms(samples["reload"]),
+        "snippet_save_to_quick_findings_median_ms": median_ms(samples["quick"]),
+        "snippet_save_to_all_findings_median_ms": median_ms(samples["all"]),
+        "snippet_broken_quick_all_median_ms": [median_ms(kinds["broken"]["quick"]), median_ms(kinds["broken"]["all"])],
+        "snippet_fixed_quick_all_median_ms": [median_ms(kinds["fixed"]["quick"]), median_ms(kinds["fixed"]["all"])],
+        "snippet_save_to_reload_event_ms": [ms(x) for x in samples["reload"]],
+        "snippet_save_to_quick_findings_ms": [ms(x) for x in samples["quick"]],
+    }
 
 
 def main():
@@ -87,25 +198,8 @@ def main():
         events = Events(a.port, json.loads(body)["generation"])
         events.next_update(time.monotonic() + a.timeout)  # the catch-up message
         time.sleep(a.settle)
-        to_event, to_page = [], []
-        for i in range(a.edits):
-            marker = f"benchmark{os.getpid()}edit{i}"
-            start = time.monotonic()
-            with open(post, "w", encoding="utf-8") as f:
-                f.write(f"{original}\n\n{marker}\n")
-            deadline = start + a.timeout
-            while events.next_update(deadline).get("action") != "reload":
-                pass
-            to_event.append(time.monotonic() - start)
-            status, body = get(a.port, f"/posts/{a.slug}/")
-            if status != 200 or marker.encode() not in body:
-                raise SystemExit(f"the reload after edit {i} did not show it (status {status})")
-            to_page.append(time.monotonic() - start)
-            time.sleep(a.settle)
-        result["edits"] = a.edits
-        result["save_to_reload_event_median_ms"] = round(1000 * statistics.median(to_event), 1)
-        result["save_to_reloaded_page_median_ms"] = round(1000 * statistics.median(to_page), 1)
-        result["save_to_reloaded_page_ms"] = [round(1000 * x, 1) for x in to_page]
+        result.update(body_edits(a, post, original, events))
+        result.update(snippet_edits(a, post, original, events))
     finally:
         with open(post, "w", encoding="utf-8") as f:
             f.write(original)

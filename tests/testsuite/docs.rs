@@ -36,6 +36,13 @@ fn readme_site_toml_and_post_build() {
         &html,
         &["Docker Cheat Sheet", "March 2, 2015", "<title>Docker Cheat Sheet · Stay Safe Out There</title>"],
     );
+    // The YAML header of the README builds too.
+    let yaml = &fenced_blocks("README.md", "markdown")[1];
+    assert!(yaml.starts_with("---\n"), "{yaml}");
+    let site = site.write("content/posts/docker-cheat-sheet.md", &format!("{yaml}Body.\n"));
+    site.build();
+    assert_contains(&site.read("public/posts/docker-cheat-sheet/index.html"), &["Docker Cheat Sheet", "March 2, 2015"]);
+    assert_contains(&site.read("public/tags/cheat-sheet/index.html"), &["Docker Cheat Sheet"]);
 }
 
 /// The text between the line `open` and the next line `close` after `marker` in `file`.

@@ -8,6 +8,7 @@ mod build;
 mod docs;
 mod e2e;
 mod errors;
+mod front_matter_yaml;
 mod gen_test;
 mod interrupted;
 mod module_graph;

@@ -227,7 +227,10 @@ fn run_spec(snippet: &Snippet, origin: &Origin) -> RunSpec {
         })
         .collect();
     // A run is a session of its own: what earlier snippets of the post assign is unset.
-    let (_, parameters) = tools_and_parameters(&snippet.commands, &mut HashSet::new());
+    let mut assigned = HashSet::new();
+    let (_, parameters) = tools_and_parameters(&snippet.commands, &mut assigned);
+    let mut assigns: Vec<String> = assigned.into_iter().collect();
+    assigns.sort();
     let reader_values = parameters
         .into_iter()
         .map(|p| match p.kind {
@@ -241,6 +244,7 @@ fn run_spec(snippet: &Snippet, origin: &Origin) -> RunSpec {
         timeout: snippet.timeout,
         programs: snippet.tools.iter().filter(|t| !defines_function(snippet, t)).cloned().collect(),
         reader_values,
+        assigns,
         unavailable: Vec::new(),
     }
 }

@@ -149,3 +149,25 @@ fn a_run_killed_halfway_is_cleaned_up_by_the_next() {
     assert_eq!(mounts_under(base.path()), Vec::<String>::new());
     assert_eq!(engine_folders(base.path()), Vec::<std::path::PathBuf>::new());
 }
+
+#[test]
+fn a_posts_snippets_run_as_one_session_and_its_containers_go_with_it() {
+    if !engine_available() || !crate::harness::require_program("bwrap") {
+        return;
+    }
+    let site = TestSite::fixture("engine-session");
+    let base = tempfile::tempdir().unwrap();
+    let env = [("GEN_ENGINE_DIR", base.path().to_str().unwrap())];
+    let stdout = site.run_with_env(&env, &["test", "--engine", "docker"]).failure().stdout();
+    // The second block uses the CONTAINERID the first one set; the block after the
+    // failed one still runs in the same session (its container is there); the second
+    // post sees neither the first one's containers nor its variables.
+    assert_contains(
+        &stdout,
+        &["a-first.md:27:3: run RUN: `docker ps --format '{{.Names}}'` printed something else", "-right\n+left"],
+    );
+    assert_eq!(stdout.lines().last(), Some("4 passed, 1 failed, 0 skipped"), "{stdout}");
+    let results = site.read("snippet-results.toml");
+    assert!(results.contains("[snippets.\"a-first/snippet-2\".evidence.run.engine]"), "{results}");
+    assert_eq!(engine_folders(base.path()), Vec::<std::path::PathBuf>::new());
+}

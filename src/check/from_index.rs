@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use crate::markdown::snippet::analysis::{tools_and_parameters, tools_of};
 use crate::markdown::snippet::{
-    snippet_digest, Command, Detection, OutputCheck, ParameterKind, Snippet, SnippetKind, TestMode,
+    snippet_digest, Command, Detection, OutputCheck, ParameterKind, Snippet, SnippetKind, TestMode, TestedAs,
 };
 use crate::requirement;
 use crate::shell::{self, WordPart};
@@ -59,6 +59,7 @@ pub fn snippet_check(snippet: &Snippet, runs: RunSelection) -> SnippetCheck {
         run,
         syntax,
         shown_failing: shown_failing(snippet, &origin),
+        allow: snippet.allow.clone(),
         digest: snippet.digest.clone(),
     }
 }
@@ -92,7 +93,17 @@ pub fn block_check(file: &std::path::Path, slug: &str, block: &crate::markdown::
         run: None,
         syntax: Vec::new(),
         shown_failing: Vec::new(),
-        digest: snippet_digest(&block.lang, &block.code, "", &TestMode::Check, Duration::ZERO, 0, &[]),
+        allow: Vec::new(),
+        digest: snippet_digest(&TestedAs {
+            lang: &block.lang,
+            code: &block.code,
+            requires: "",
+            test: &TestMode::Check,
+            timeout: Duration::ZERO,
+            exit: 0,
+            shellcheck: &[],
+            allow: &[],
+        }),
     })
 }
 

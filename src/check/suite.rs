@@ -51,6 +51,9 @@ pub struct SnippetCheck {
     /// The commands the block shows failing on purpose (its output shows an error or a
     /// non-zero status): their argument and shellcheck findings are warnings.
     pub shown_failing: Vec<BlockLines>,
+    /// The screened docker flags it may use against the engine, by kind
+    /// (`allow="privileged"`, see [`crate::markdown::snippet::attrs::ENGINE_ALLOWANCES`]).
+    pub allow: Vec<String>,
     /// Its content digest, recorded with its result for `gen build` to compare (see
     /// [`crate::markdown::snippet::snippet_digest`]).
     pub digest: String,
@@ -328,7 +331,7 @@ fn run_engine_sessions(
         let mut runs = Vec::new();
         for i in members {
             let snippet = &snippets[i];
-            match screen(&snippet.commands, &engine.images, &scratch.to_string_lossy()) {
+            match screen(&snippet.commands, &engine.images, &scratch.to_string_lossy(), &snippet.allow) {
                 Some(screened) => {
                     outcomes.insert(i, Outcome::skipped(screened.reason()));
                 }
@@ -353,7 +356,9 @@ fn run_engine_sessions(
 
 fn content_fingerprint(snippet: &SnippetCheck) -> String {
     let exclude = snippet.script.as_ref().map(|s| s.exclude.join(",")).unwrap_or_default();
-    format!("{}\n{}\n{:?}\n{:?}\n{exclude}", snippet.language, snippet.text, snippet.requirements, snippet.run)
+    // `allow` only when given: the keys of snippets without it are as before it existed.
+    let allow = if snippet.allow.is_empty() { String::new() } else { format!("\nallow={}", snippet.allow.join(",")) };
+    format!("{}\n{}\n{:?}\n{:?}\n{exclude}{allow}", snippet.language, snippet.text, snippet.requirements, snippet.run)
 }
 
 fn tool_names(snippet: &SnippetCheck) -> Vec<String> {

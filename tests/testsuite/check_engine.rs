@@ -166,8 +166,18 @@ fn a_posts_snippets_run_as_one_session_and_its_containers_go_with_it() {
         &stdout,
         &["a-first.md:27:3: run RUN: `docker ps --format '{{.Names}}'` printed something else", "-right\n+left"],
     );
-    assert_eq!(stdout.lines().last(), Some("4 passed, 1 failed, 0 skipped"), "{stdout}");
+    // A block that opts in with allow="host-mount" runs; the same without it is refused.
+    assert_contains(
+        &stdout,
+        &[
+            "(c-opt-in/snippet-2): refused by the engine screen: `-v /usr:/host-usr:ro`",
+            "opts in with allow=\"host-mount\"",
+        ],
+    );
+    assert!(!stdout.contains("c-opt-in/snippet):"), "{stdout}");
+    assert_eq!(stdout.lines().last(), Some("5 passed, 1 failed, 1 skipped"), "{stdout}");
     let results = site.read("snippet-results.toml");
     assert!(results.contains("[snippets.\"a-first/snippet-2\".evidence.run.engine]"), "{results}");
+    assert!(results.contains("[snippets.\"c-opt-in/snippet\".evidence.run.engine]"), "{results}");
     assert_eq!(engine_folders(base.path()), Vec::<std::path::PathBuf>::new());
 }

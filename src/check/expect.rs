@@ -236,8 +236,10 @@ impl Session<'_> {
         let timeout: Duration = specs.iter().map(|s| s.timeout).sum();
         let argv = vec!["bash".to_string(), "--noprofile".into(), "--norc".into(), "-c".into(), session_script(&steps)];
         let limits = Limits::with_timeout(timeout);
-        let env: Vec<(String, String)> =
-            self.engine.map(|e| vec![("DOCKER_HOST".to_string(), e.docker_host.clone())]).unwrap_or_default();
+        let env: Vec<(String, String)> = self
+            .engine
+            .map(|e| vec![("DOCKER_HOST".to_string(), e.docker_host.clone()), ("PATH".to_string(), e.path.clone())])
+            .unwrap_or_default();
         let access = self.engine.map(|e| &e.access);
         let run = match sandbox::run_with(self.isolation, dir.path(), &argv, &env, &limits, access) {
             Ok(run) => run,

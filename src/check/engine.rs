@@ -97,6 +97,9 @@ impl Engine {
             Ok(())
         })();
         made.map_err(|e| unavailable(format!("cannot create the engine's folder {}: {e}", dir.display())))?;
+        fs::write(dir.join("sock/docker"), limiting_client(&docker))
+            .and_then(|()| fs::set_permissions(dir.join("sock/docker"), fs::Permissions::from_mode(0o755)))
+            .map_err(|e| unavailable(format!("cannot write the limiting docker client: {e}")))?;
         limit_containers(&cgroup_name(&dir));
         let log = fs::File::create(dir.join("dockerd.log"))
             .map_err(|e| unavailable(format!("cannot create the engine's log: {e}")))?;
@@ -173,9 +176,11 @@ impl Engine {
     /// What snippet runs need of the engine: its socket, versions, and the image names
     /// made for them.
     pub fn for_runs(&self, images: Vec<String>) -> EngineRun {
+        let path = std::env::var_os("PATH").unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin".into());
         EngineRun {
             access: EngineAccess { socket_folder: self.socket_folder() },
             docker_host: self.docker_host(),
+            path: format!("{}:{}", self.socket_folder().display(), path.to_string_lossy()),
             docker: self.docker.clone(),
             config: self.dir.join("client"),
             versions: self.versions.clone(),
@@ -270,6 +275,9 @@ pub enum EngineSetting {
 pub struct EngineRun {
     pub access: EngineAccess,
     pub docker_host: String,
+    /// PATH for snippet runs: the socket folder first, where `docker` is the limiting
+    /// client (see [`limiting_client`]).
+    pub path: String,
     docker: PathBuf,
     config: PathBuf,
     pub versions: EngineVersions,
@@ -327,6 +335,33 @@ impl EngineRun {
     pub fn label(&self) -> String {
         format!("docker engine {} (client {})", self.versions.server, self.versions.client)
     }
+}
+
+/// The limits of each container a snippet makes: memory (swap included), processes,
+/// CPUs, and CPU time per process (RLIMIT_CPU, seconds).
+pub const PER_CONTAINER_LIMITS: &str = "--memory=256m --memory-swap=256m --pids-limit=256 --cpus=1 --ulimit=cpu=120";
+
+/// The `docker` that snippet runs call, in the socket folder (first on their PATH): a
+/// shell script that gives `docker run` and `docker create` (and their `container`
+/// forms) [`PER_CONTAINER_LIMITS`] before the snippet's own options, and calls the real
+/// client `docker`. A snippet's own value of one of these flags comes later and wins;
+/// the engine's cgroup still limits all its containers together. A snippet that calls
+/// the client by its full path, or puts global options before `run`, is not given them.
+pub fn limiting_client(docker: &Path) -> String {
+    let real = docker.to_string_lossy().replace('\'', "'\\''");
+    format!(
+        "#!/bin/sh\n\
+         # gen: limits for each container a snippet makes (its own flags come later and win).\n\
+         limits='{PER_CONTAINER_LIMITS}'\n\
+         case \"$1\" in\n\
+         run|create) verb=$1; shift; exec '{real}' \"$verb\" $limits \"$@\" ;;\n\
+         container)\n    \
+             case \"$2\" in\n    \
+             run|create) verb=$2; shift 2; exec '{real}' container \"$verb\" $limits \"$@\" ;;\n    \
+             esac ;;\n\
+         esac\n\
+         exec '{real}' \"$@\"\n"
+    )
 }
 
 /// The limits of all the engine's containers together: memory and processes.

@@ -38,6 +38,9 @@ pub struct RunSpec {
     /// The values the reader fills in (`<command>`, `$CONTAINERID` that the snippet does
     /// not assign itself): a snippet that needs one is not run as written, but skipped.
     pub reader_values: Vec<String>,
+    /// The variables the snippet assigns (`CONTAINERID`): in a post's session, later
+    /// snippets that use them have them.
+    pub assigns: Vec<String>,
     /// What a tool prints when the test machine lacks what it needs (a daemon, a
     /// terminal): a failed run that printed one of these is skipped, with that reason.
     pub unavailable: Vec<Unavailable>,
@@ -170,52 +173,142 @@ pub fn run_snippet_with(
     parent: &std::path::Path,
     engine: Option<&EngineRun>,
 ) -> Outcome {
-    let missing: Vec<&str> =
-        spec.programs.iter().filter(|p| sandbox::find_on_path(p).is_none()).map(String::as_str).collect();
-    if let Some(reason) = not_installed(&missing) {
-        return Outcome::skipped(reason);
-    }
-    if !spec.reader_values.is_empty() {
-        return Outcome::skipped(format!("needs values the reader fills in: {}", spec.reader_values.join(", ")));
-    }
-    let dir = match tempfile::Builder::new().prefix("gen-run-").tempdir_in(parent) {
-        Ok(dir) => dir,
-        Err(e) => return Outcome::inconclusive(format!("cannot create a scratch folder: {e}")),
-    };
-    let argv =
-        vec!["bash".to_string(), "--noprofile".into(), "--norc".into(), "-c".into(), session_script(&spec.steps)];
-    let limits = Limits::with_timeout(spec.timeout);
-    let env: Vec<(String, String)> =
-        engine.map(|e| vec![("DOCKER_HOST".to_string(), e.docker_host.clone())]).unwrap_or_default();
-    let run = match sandbox::run_with(isolation, dir.path(), &argv, &env, &limits, engine.map(|e| &e.access)) {
-        Ok(run) => run,
-        Err(e) => return Outcome::inconclusive(format!("cannot start bash: {e}")),
-    };
-    let outcome = compare(spec, &run.output, run.exit);
-    match spec.unavailable.iter().find(|u| outcome.is_failed() && run.output.contains(&u.message)) {
-        Some(u) => {
-            Outcome::skipped(format!("{} cannot work on the test machine: it printed \"{}\"", u.tool, u.message))
+    let session = Session { isolation, parent, engine };
+    session.run(&[spec]).pop().expect("one outcome per snippet")
+}
+
+/// Where a session of one or more snippets runs: in `isolation`, its scratch folder made
+/// inside `parent`, against `engine` when given.
+pub struct Session<'a> {
+    pub isolation: &'a Isolation,
+    pub parent: &'a std::path::Path,
+    pub engine: Option<&'a EngineRun>,
+}
+
+impl Session<'_> {
+    /// Runs `specs` in order in one shell, as a reader typing along would: what one
+    /// assigns (`CONTAINERID=$(docker run -d …)`) and `cd` carry over to the next. A
+    /// snippet that misses a program or needs a value no earlier snippet of the session
+    /// assigns is skipped (and assigns nothing); a snippet that fails does not stop the
+    /// session: each snippet gets its own outcome, in the order given. The session's
+    /// time limit is the sum of the snippets' own.
+    pub fn run(&self, specs: &[&RunSpec]) -> Vec<Outcome> {
+        let mut outcomes: Vec<Option<Outcome>> = vec![None; specs.len()];
+        let mut assigned: Vec<&str> = Vec::new();
+        let mut included = Vec::new();
+        for (i, spec) in specs.iter().enumerate() {
+            let missing: Vec<&str> =
+                spec.programs.iter().filter(|p| sandbox::find_on_path(p).is_none()).map(String::as_str).collect();
+            if let Some(reason) = not_installed(&missing) {
+                outcomes[i] = Some(Outcome::skipped(reason));
+                continue;
+            }
+            let needed: Vec<&str> = spec
+                .reader_values
+                .iter()
+                .map(String::as_str)
+                .filter(|v| !v.strip_prefix('$').is_some_and(|name| assigned.contains(&name)))
+                .collect();
+            if !needed.is_empty() {
+                outcomes[i] =
+                    Some(Outcome::skipped(format!("needs values the reader fills in: {}", needed.join(", "))));
+                continue;
+            }
+            assigned.extend(spec.assigns.iter().map(String::as_str));
+            included.push(i);
         }
-        None => outcome,
+        if !included.is_empty() {
+            let run: Vec<&RunSpec> = included.iter().map(|&i| specs[i]).collect();
+            for (i, outcome) in included.iter().zip(self.run_included(&run)) {
+                outcomes[*i] = Some(outcome);
+            }
+        }
+        outcomes.into_iter().map(|o| o.expect("every snippet has an outcome")).collect()
+    }
+
+    fn run_included(&self, specs: &[&RunSpec]) -> Vec<Outcome> {
+        let all_inconclusive = |reason: String| specs.iter().map(|_| Outcome::inconclusive(reason.clone())).collect();
+        let dir = match tempfile::Builder::new().prefix("gen-run-").tempdir_in(self.parent) {
+            Ok(dir) => dir,
+            Err(e) => return all_inconclusive(format!("cannot create a scratch folder: {e}")),
+        };
+        let steps: Vec<Step> = specs.iter().flat_map(|s| s.steps.iter().cloned()).collect();
+        let timeout: Duration = specs.iter().map(|s| s.timeout).sum();
+        let argv = vec!["bash".to_string(), "--noprofile".into(), "--norc".into(), "-c".into(), session_script(&steps)];
+        let limits = Limits::with_timeout(timeout);
+        let env: Vec<(String, String)> = self
+            .engine
+            .map(|e| vec![("DOCKER_HOST".to_string(), e.docker_host.clone()), ("PATH".to_string(), e.path.clone())])
+            .unwrap_or_default();
+        let access = self.engine.map(|e| &e.access);
+        let run = match sandbox::run_with(self.isolation, dir.path(), &argv, &env, &limits, access) {
+            Ok(run) => run,
+            Err(e) => return all_inconclusive(format!("cannot start bash: {e}")),
+        };
+        let (printed, leftover) = split_steps(&run.output);
+        let mut first = 0;
+        let mut outcomes = Vec::new();
+        for spec in specs {
+            let last = first + spec.steps.len();
+            let outcome = if first > printed.len() {
+                // The session ended in an earlier snippet: this one never ran.
+                let step = spec.steps.first();
+                let command = step.map_or("", |s| first_line(&s.command));
+                Outcome::from_findings(vec![run_finding(
+                    step,
+                    format!("`{command}`: not run: the session ended in an earlier snippet of the post"),
+                )])
+            } else {
+                let mine = &printed[first..last.min(printed.len())];
+                let ended_here = printed.len() < last;
+                let rest = if ended_here { leftover.as_str() } else { "" };
+                let outcome = compare_printed(spec, mine, rest, run.exit, timeout);
+                let text: String = mine.iter().map(|(out, _)| out.as_str()).chain([rest]).collect();
+                match spec.unavailable.iter().find(|u| outcome.is_failed() && text.contains(&u.message)) {
+                    Some(u) => Outcome::skipped(format!(
+                        "{} cannot work on the test machine: it printed \"{}\"",
+                        u.tool, u.message
+                    )),
+                    None => outcome,
+                }
+            };
+            outcomes.push(outcome);
+            first = last;
+        }
+        outcomes
     }
 }
 
 /// The outcome of a session that printed `output` and ended with `exit`.
+#[cfg(test)]
 fn compare(spec: &RunSpec, output: &str, exit: Exit) -> Outcome {
     let (printed, leftover) = split_steps(output);
+    compare_printed(spec, &printed, &leftover, exit, spec.timeout)
+}
+
+/// The outcome of a snippet whose steps printed `printed` (text and status each; fewer
+/// than its steps when the session ended in it), `leftover` after the last marker, in a
+/// session that ended with `exit` within `timeout`.
+fn compare_printed(
+    spec: &RunSpec,
+    printed: &[(String, i32)],
+    leftover: &str,
+    exit: Exit,
+    timeout: Duration,
+) -> Outcome {
     let mut findings = Vec::new();
     for (i, step) in spec.steps.iter().enumerate() {
         let last = i + 1 == spec.steps.len();
         // A last step that ends the session (`exit 3`) prints no marker: its status is
         // the session's.
         let ended_session = match exit {
-            Exit::Code(code) if last && printed.len() == i => Some((leftover.clone(), code)),
+            Exit::Code(code) if last && printed.len() == i => Some((leftover.to_string(), code)),
             _ => None,
         };
         let Some((actual, status)) = printed.get(i).or(ended_session.as_ref()) else {
             let message = match exit {
                 Exit::TimedOut => {
-                    format!("timed out after {}s; every process it started was killed", spec.timeout.as_secs_f32())
+                    format!("timed out after {}s; every process it started was killed", timeout.as_secs_f32())
                 }
                 Exit::Signal(signal) => format!("killed by signal {signal}{}", signal_hint(signal)),
                 Exit::Code(code) => format!("the session ended (exit {code}) before this command finished"),
@@ -324,6 +417,7 @@ mod tests {
             timeout: Duration::from_secs(1),
             programs: Vec::new(),
             reader_values: Vec::new(),
+            assigns: Vec::new(),
             unavailable: Vec::new(),
         };
         let out = compare(&spec, "hi\n\u{1f}GEN-STEP 0 0\u{1f}\n\u{1f}GEN-STEP 1 1\u{1f}\n", Exit::Code(0));
@@ -345,6 +439,7 @@ mod tests {
             timeout: Duration::from_secs(10),
             programs: Vec::new(),
             reader_values: Vec::new(),
+            assigns: Vec::new(),
             unavailable: Vec::new(),
         };
         assert_eq!(run_snippet(&Isolation::Unsandboxed, &spec), Outcome::passed());
@@ -354,8 +449,35 @@ mod tests {
             timeout: Duration::from_secs(10),
             programs: Vec::new(),
             reader_values: Vec::new(),
+            assigns: Vec::new(),
             unavailable: Vec::new(),
         };
         assert!(run_snippet(&Isolation::Unsandboxed, &wrong).is_failed());
+    }
+
+    #[test]
+    fn a_session_carries_variables_across_snippets_and_goes_on_after_a_failure() {
+        let spec = |steps: Vec<Step>, reader: &[&str], assigns: &[&str]| RunSpec {
+            steps,
+            exit: 0,
+            timeout: Duration::from_secs(10),
+            programs: Vec::new(),
+            reader_values: reader.iter().map(|v| v.to_string()).collect(),
+            assigns: assigns.iter().map(|v| v.to_string()).collect(),
+            unavailable: Vec::new(),
+        };
+        let first = spec(vec![step("X=42", None, 1)], &[], &["X"]);
+        let wrong = spec(vec![step("echo $X", Some("41"), 1)], &["$X"], &[]);
+        let after = spec(vec![step("echo $X", Some("42"), 1)], &["$X"], &[]);
+        let needs = spec(vec![step("echo $Y", None, 1)], &["$Y"], &[]);
+        let dir = std::env::temp_dir();
+        let session = Session { isolation: &Isolation::Unsandboxed, parent: &dir, engine: None };
+        let outcomes = session.run(&[&first, &wrong, &after, &needs]);
+        assert_eq!(outcomes[0], Outcome::passed());
+        assert!(outcomes[1].is_failed(), "{:?}", outcomes[1]);
+        assert_eq!(outcomes[2], Outcome::passed());
+        assert_eq!(outcomes[3], Outcome::skipped("needs values the reader fills in: $Y"));
+        // Alone, the snippet that uses X needs it from the reader.
+        assert_eq!(session.run(&[&after])[0], Outcome::skipped("needs values the reader fills in: $X"));
     }
 }

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use crate::markdown::snippet::analysis::{tools_and_parameters, tools_of};
 use crate::markdown::snippet::{
-    snippet_digest, Command, Detection, OutputCheck, ParameterKind, Snippet, SnippetKind, TestMode,
+    snippet_digest, Command, Detection, OutputCheck, ParameterKind, Snippet, SnippetKind, TestMode, TestedAs,
 };
 use crate::requirement;
 use crate::shell::{self, WordPart};
@@ -59,6 +59,7 @@ pub fn snippet_check(snippet: &Snippet, runs: RunSelection) -> SnippetCheck {
         run,
         syntax,
         shown_failing: shown_failing(snippet, &origin),
+        allow: snippet.allow.clone(),
         digest: snippet.digest.clone(),
     }
 }
@@ -92,7 +93,17 @@ pub fn block_check(file: &std::path::Path, slug: &str, block: &crate::markdown::
         run: None,
         syntax: Vec::new(),
         shown_failing: Vec::new(),
-        digest: snippet_digest(&block.lang, &block.code, "", &TestMode::Check, Duration::ZERO, 0, &[]),
+        allow: Vec::new(),
+        digest: snippet_digest(&TestedAs {
+            lang: &block.lang,
+            code: &block.code,
+            requires: "",
+            test: &TestMode::Check,
+            timeout: Duration::ZERO,
+            exit: 0,
+            shellcheck: &[],
+            allow: &[],
+        }),
     })
 }
 
@@ -227,7 +238,10 @@ fn run_spec(snippet: &Snippet, origin: &Origin) -> RunSpec {
         })
         .collect();
     // A run is a session of its own: what earlier snippets of the post assign is unset.
-    let (_, parameters) = tools_and_parameters(&snippet.commands, &mut HashSet::new());
+    let mut assigned = HashSet::new();
+    let (_, parameters) = tools_and_parameters(&snippet.commands, &mut assigned);
+    let mut assigns: Vec<String> = assigned.into_iter().collect();
+    assigns.sort();
     let reader_values = parameters
         .into_iter()
         .map(|p| match p.kind {
@@ -241,6 +255,7 @@ fn run_spec(snippet: &Snippet, origin: &Origin) -> RunSpec {
         timeout: snippet.timeout,
         programs: snippet.tools.iter().filter(|t| !defines_function(snippet, t)).cloned().collect(),
         reader_values,
+        assigns,
         unavailable: Vec::new(),
     }
 }

@@ -2,7 +2,8 @@
 //! container the machine (`--privileged`, host namespaces, devices, capabilities, the
 //! host's docker socket, bind mounts of host folders) is refused, and a command that
 //! needs an image no recipe makes (it would be pulled) is not run. The arguments are
-//! those the argument check reads ([`SimpleCommand`]).
+//! those the argument check reads ([`SimpleCommand`]). A block opts in to a kind of
+//! refused flag with its fence's `allow` attribute (`allow="privileged"`).
 
 use std::collections::BTreeSet;
 
@@ -11,8 +12,10 @@ use super::args::{SimpleCommand, Word, WordPart};
 /// Why a snippet's docker commands are not run against the engine.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Screened {
-    /// A flag the engine is not given: the flag as written and why.
-    Refused { flag: String, why: &'static str },
+    /// A flag the engine is not given: the flag as written, why, and its kind (what
+    /// `allow=` names to let it through, one of
+    /// [`crate::markdown::snippet::attrs::ENGINE_ALLOWANCES`]).
+    Refused { flag: String, why: &'static str, kind: &'static str },
     /// An image with no local recipe: it would be pulled.
     Unmapped { image: String },
 }
@@ -21,9 +24,10 @@ impl Screened {
     /// The reason a snippet is skipped for.
     pub fn reason(&self) -> String {
         match self {
-            Screened::Refused { flag, why } => {
-                format!("refused by the engine screen: `{flag}` ({why}); not run")
-            }
+            Screened::Refused { flag, why, kind } => format!(
+                "refused by the engine screen: `{flag}` ({why}); not run (a block that means it opts in with \
+                 allow=\"{kind}\")"
+            ),
             Screened::Unmapped { image } => format!(
                 "needs the image `{image}`, which site.toml [engine.images] does not map (images are never pulled)"
             ),
@@ -146,12 +150,26 @@ fn shown(word: &Word) -> String {
 
 /// The first reason not to run `commands` against the engine, if any. `images` are
 /// the names that have a local image; `scratch` is the folder host bind mounts may
-/// come from.
-pub fn screen(commands: &[SimpleCommand], images: &BTreeSet<String>, scratch: &str) -> Option<Screened> {
-    commands.iter().find_map(|c| screen_command(&c.words, images, scratch))
+/// come from; `allowed` the kinds of refused flags the block opts in to.
+pub fn screen(
+    commands: &[SimpleCommand],
+    images: &BTreeSet<String>,
+    scratch: &str,
+    allowed: &[String],
+) -> Option<Screened> {
+    let context = Context { images, scratch, allowed };
+    commands.iter().find_map(|c| screen_command(&c.words, &context))
 }
 
-fn screen_command(words: &[Word], images: &BTreeSet<String>, scratch: &str) -> Option<Screened> {
+/// What a screen goes by: the mapped images, the scratch folder, the kinds allowed.
+struct Context<'a> {
+    images: &'a BTreeSet<String>,
+    scratch: &'a str,
+    allowed: &'a [String],
+}
+
+fn screen_command(words: &[Word], context: &Context) -> Option<Screened> {
+    let images = context.images;
     // Past `sudo` and the like, the docker word.
     let start = words.iter().position(|w| literal(w).is_some_and(|t| t == "docker" || t.ends_with("/docker")))?;
     let rest = &words[start + 1..];
@@ -171,13 +189,14 @@ fn screen_command(words: &[Word], images: &BTreeSet<String>, scratch: &str) -> O
             let image = rest.get(at..)?.iter().find(|w| !literal(w).is_some_and(|t| t.starts_with('-')))?;
             unmapped(image, images)
         }
-        "run" | "create" => screen_run(&rest[at..], images, scratch),
+        "run" | "create" => screen_run(&rest[at..], context),
         _ => None,
     }
 }
 
 /// `docker run` options up to the image, screened; then the image.
-fn screen_run(words: &[Word], images: &BTreeSet<String>, scratch: &str) -> Option<Screened> {
+fn screen_run(words: &[Word], context: &Context) -> Option<Screened> {
+    let images = context.images;
     let mut i = 0;
     while let Some(word) = words.get(i) {
         let Some(text) = literal(word).filter(|t| t.starts_with('-')) else {
@@ -202,7 +221,8 @@ fn screen_run(words: &[Word], images: &BTreeSet<String>, scratch: &str) -> Optio
             }
             (None, false) => None,
         };
-        if let Some(refused) = refused_option(&name, value.as_deref().unwrap_or(""), scratch) {
+        let refused = refused_option(&name, value.as_deref().unwrap_or(""), context.scratch);
+        if let Some(refused) = refused.filter(|r| !allowed(r, context.allowed)) {
             return Some(refused);
         }
         i += 1;
@@ -210,24 +230,30 @@ fn screen_run(words: &[Word], images: &BTreeSet<String>, scratch: &str) -> Optio
     None
 }
 
+/// Is the refusal of a kind the block opts in to?
+fn allowed(refused: &Screened, allowed: &[String]) -> bool {
+    matches!(refused, Screened::Refused { kind, .. } if allowed.iter().any(|a| a == kind))
+}
+
 fn refused_option(name: &str, value: &str, scratch: &str) -> Option<Screened> {
-    let refuse = |why| Some(Screened::Refused { flag: format!("{name} {value}").trim().to_string(), why });
+    let refuse =
+        |(why, kind)| Some(Screened::Refused { flag: format!("{name} {value}").trim().to_string(), why, kind });
     match name {
-        "--privileged" => refuse("a privileged container is root on the machine"),
-        "--device" => refuse("a host device"),
-        "--cap-add" => refuse("capabilities beyond docker's default set"),
+        "--privileged" => refuse(("a privileged container is root on the machine", "privileged")),
+        "--device" => refuse(("a host device", "device")),
+        "--cap-add" => refuse(("capabilities beyond docker's default set", "cap-add")),
         "--pid" | "--network" | "--net" | "--ipc" | "--uts" | "--userns" | "--cgroupns" if value == "host" => {
-            refuse("the host's namespace")
+            refuse(("the host's namespace", "host-namespace"))
         }
-        "--security-opt" if value.contains("unconfined") => refuse("confinement turned off"),
-        "-v" | "--volume" => bind_source(value.split(':').next().unwrap_or(""), scratch).and_then(&refuse),
+        "--security-opt" if value.contains("unconfined") => refuse(("confinement turned off", "unconfined")),
+        "-v" | "--volume" => bind_source(value.split(':').next().unwrap_or(""), scratch).and_then(refuse),
         "--mount" => {
             let source = value
                 .split(',')
                 .find_map(|kv| kv.strip_prefix("source=").or_else(|| kv.strip_prefix("src=")))
                 .unwrap_or("");
             if value.split(',').any(|kv| kv == "type=bind") {
-                bind_source(source, scratch).and_then(&refuse)
+                bind_source(source, scratch).and_then(refuse)
             } else {
                 None
             }
@@ -237,10 +263,11 @@ fn refused_option(name: &str, value: &str, scratch: &str) -> Option<Screened> {
 }
 
 /// Why a bind mount of `source` is refused: a host path outside the scratch folder (a
-/// named volume, without a slash, is the engine's own).
-fn bind_source(source: &str, scratch: &str) -> Option<&'static str> {
+/// named volume, without a slash, is the engine's own)
+/// and its kind.
+fn bind_source(source: &str, scratch: &str) -> Option<(&'static str, &'static str)> {
     if source.contains("docker.sock") {
-        return Some("the host's docker socket is root on the machine");
+        return Some(("the host's docker socket is root on the machine", "docker-socket"));
     }
     let is_path =
         source.starts_with('/') || source.starts_with('.') || source.starts_with('~') || source.starts_with('$');
@@ -248,7 +275,7 @@ fn bind_source(source: &str, scratch: &str) -> Option<&'static str> {
         || source.starts_with("$(pwd)")
         || source.starts_with('.')
         || (!scratch.is_empty() && source.starts_with(scratch));
-    (is_path && !in_scratch).then_some("a host folder outside the scratch folder")
+    (is_path && !in_scratch).then_some(("a host folder outside the scratch folder", "host-mount"))
 }
 
 fn unmapped(image: &Word, images: &BTreeSet<String>) -> Option<Screened> {
@@ -263,10 +290,37 @@ mod tests {
     use super::*;
 
     fn check(line: &str) -> Option<Screened> {
+        check_allowing(line, &[])
+    }
+
+    fn check_allowing(line: &str, allowed: &[&str]) -> Option<Screened> {
         let words: Vec<&str> = line.split_whitespace().collect();
         let command = SimpleCommand::from_texts(&words, 1, 1);
         let images: BTreeSet<String> = ["busybox".to_string(), "ubuntu".to_string()].into();
-        screen(&[command], &images, "/tmp/scratch")
+        let allowed: Vec<String> = allowed.iter().map(|a| a.to_string()).collect();
+        screen(&[command], &images, "/tmp/scratch", &allowed)
+    }
+
+    #[test]
+    fn a_block_opts_in_to_a_kind_of_refused_flag() {
+        assert_eq!(check_allowing("docker run --privileged busybox true", &["privileged"]), None);
+        assert_eq!(check_allowing("docker run -v /:/host busybox true", &["host-mount"]), None);
+        // Only the kind it names.
+        let Some(Screened::Refused { flag, kind, .. }) =
+            check_allowing("docker run --privileged -v /:/host busybox true", &["privileged"])
+        else {
+            panic!()
+        };
+        assert_eq!((flag.as_str(), kind), ("-v /:/host", "host-mount"));
+        let socket = check_allowing("docker run -v /var/run/docker.sock:/s busybox true", &["host-mount"]);
+        assert!(socket.unwrap().reason().contains("opts in with allow=\"docker-socket\""));
+        // Every kind a refusal gives is one the attribute accepts.
+        for line in
+            ["--privileged", "--device /dev/sda", "--cap-add X", "--pid host", "--security-opt seccomp=unconfined"]
+        {
+            let Some(Screened::Refused { kind, .. }) = check(&format!("docker run {line} busybox")) else { panic!() };
+            assert!(crate::markdown::snippet::attrs::ENGINE_ALLOWANCES.contains(&kind), "{kind}");
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use super::args::{ArgsChecker, SimpleCommand};
 use super::engine::{EngineRun, EngineSetting};
-use super::expect::{run_snippet, run_snippet_with, RunSpec};
+use super::expect::{run_snippet, RunSpec, Session};
 use super::lint::{lint, BlockKind};
 use super::plan::Planned;
 use super::requirements::{Probe, Requirement, ToolVersions};
@@ -51,6 +51,9 @@ pub struct SnippetCheck {
     /// The commands the block shows failing on purpose (its output shows an error or a
     /// non-zero status): their argument and shellcheck findings are warnings.
     pub shown_failing: Vec<BlockLines>,
+    /// The screened docker flags it may use against the engine, by kind
+    /// (`allow="privileged"`, see [`crate::markdown::snippet::attrs::ENGINE_ALLOWANCES`]).
+    pub allow: Vec<String>,
     /// Its content digest, recorded with its result for `gen build` to compare (see
     /// [`crate::markdown::snippet::snippet_digest`]).
     pub digest: String,
@@ -288,21 +291,74 @@ fn uses_engine(snippet: &SnippetCheck) -> bool {
     snippet.tools.iter().any(|t| t == "docker")
 }
 
-/// Runs a docker snippet against the engine: screened first (a refused flag or an
-/// unmapped image skips it), then run alone, and what it made removed after it.
-fn run_against_engine(iso: &Isolation, spec: &RunSpec, snippet: &SnippetCheck, engine: &EngineRun) -> Outcome {
-    if let Some(screened) = screen(&snippet.commands, &engine.images, &std::env::temp_dir().to_string_lossy()) {
-        return Outcome::skipped(screened.reason());
+/// Does the snippet run against the engine: it is to be run and calls docker.
+fn runs_on_engine(snippet: &SnippetCheck) -> bool {
+    snippet.run.is_some() && uses_engine(snippet)
+}
+
+/// With an engine, `to_test` and every other snippet that runs on the engine in the
+/// same posts: a post's session is run whole or not at all (a later snippet needs what
+/// an earlier one assigns).
+fn whole_sessions(snippets: &[SnippetCheck], to_test: Vec<usize>) -> Vec<usize> {
+    let posts: BTreeSet<&PathBuf> =
+        to_test.iter().filter(|&&i| runs_on_engine(&snippets[i])).map(|&i| &snippets[i].origin.file).collect();
+    let mut all: BTreeSet<usize> = to_test.into_iter().collect();
+    all.extend(
+        (0..snippets.len()).filter(|&i| runs_on_engine(&snippets[i]) && posts.contains(&snippets[i].origin.file)),
+    );
+    all.into_iter().collect()
+}
+
+/// Runs the engine snippets among `checked` as one session per post (see
+/// [`Session::run`]), a post at a time: each snippet screened first (a refused flag or
+/// an unmapped image skips it, and it is left out of the session), and everything the
+/// post made removed when its session is done, whatever its outcome.
+fn run_engine_sessions(
+    iso: &Isolation,
+    snippets: &[SnippetCheck],
+    checked: &[usize],
+    config: &SiteConfig,
+    engine: &EngineRun,
+) -> BTreeMap<usize, Outcome> {
+    let mut posts: BTreeMap<&PathBuf, Vec<usize>> = BTreeMap::new();
+    for &i in checked.iter().filter(|&&i| runs_on_engine(&snippets[i])) {
+        posts.entry(&snippets[i].origin.file).or_default().push(i);
     }
-    let _turn = engine.exclusive.lock().unwrap_or_else(|e| e.into_inner());
-    let outcome = run_snippet_with(iso, spec, &std::env::temp_dir(), Some(engine));
-    engine.reset();
-    outcome
+    let scratch = std::env::temp_dir();
+    let mut outcomes = BTreeMap::new();
+    for members in posts.into_values() {
+        let mut specs = Vec::new();
+        let mut runs = Vec::new();
+        for i in members {
+            let snippet = &snippets[i];
+            match screen(&snippet.commands, &engine.images, &scratch.to_string_lossy(), &snippet.allow) {
+                Some(screened) => {
+                    outcomes.insert(i, Outcome::skipped(screened.reason()));
+                }
+                None => {
+                    let spec = snippet.run.clone().expect("an engine snippet is run");
+                    specs.push(spec.with_unavailable(&config.tools));
+                    runs.push(i);
+                }
+            }
+        }
+        if runs.is_empty() {
+            continue;
+        }
+        let _turn = engine.exclusive.lock().unwrap_or_else(|e| e.into_inner());
+        let session = Session { isolation: iso, parent: &scratch, engine: Some(engine) };
+        let results = session.run(&specs.iter().collect::<Vec<_>>());
+        engine.reset();
+        outcomes.extend(runs.into_iter().zip(results));
+    }
+    outcomes
 }
 
 fn content_fingerprint(snippet: &SnippetCheck) -> String {
     let exclude = snippet.script.as_ref().map(|s| s.exclude.join(",")).unwrap_or_default();
-    format!("{}\n{}\n{:?}\n{:?}\n{exclude}", snippet.language, snippet.text, snippet.requirements, snippet.run)
+    // `allow` only when given: the keys of snippets without it are as before it existed.
+    let allow = if snippet.allow.is_empty() { String::new() } else { format!("\nallow={}", snippet.allow.join(",")) };
+    format!("{}\n{}\n{:?}\n{:?}\n{exclude}{allow}", snippet.language, snippet.text, snippet.requirements, snippet.run)
 }
 
 fn tool_names(snippet: &SnippetCheck) -> Vec<String> {
@@ -404,8 +460,11 @@ pub fn run_suite(
     let mut notes = Vec::new();
     let planned: Vec<Planned> = snippets.iter().map(SnippetCheck::planned).collect();
     let RunKeys { versions, snippets: keys } = keys_of(&planned, config, options);
-    let to_test: Vec<usize> =
+    let mut to_test: Vec<usize> =
         (0..snippets.len()).filter(|&i| needs_test(results, &snippets[i].id, &keys[i].key, options.retest)).collect();
+    if let EngineSetting::Ready(_) = &options.engine {
+        to_test = whole_sessions(snippets, to_test);
+    }
 
     // Requirements first: a skipped snippet is not checked further.
     let requirement_outcomes: BTreeMap<usize, Outcome> =
@@ -426,6 +485,11 @@ pub fn run_suite(
     }
     notes.extend(isolation_note(config, options));
 
+    // The engine's sessions first, a post at a time.
+    let engine_outcomes = match (&options.engine, isolation) {
+        (EngineSetting::Ready(engine), Some(iso)) => run_engine_sessions(iso, snippets, &checked, config, engine),
+        _ => BTreeMap::new(),
+    };
     let checker = isolation.map(|iso| ArgsChecker::with_clients(&config.tools, versions.all_clients().clone(), iso));
     let shellcheck_version = versions.version_of("shellcheck");
     let check_one = |i: usize| -> (Outcome, Evidence) {
@@ -451,7 +515,7 @@ pub fn run_suite(
         if let (Some(spec), Some(iso)) = (&snippet.run, isolation) {
             let spec = spec.clone().with_unavailable(&config.tools);
             let (outcome, engine) = match (&options.engine, uses_engine(snippet)) {
-                (EngineSetting::Ready(engine), true) => (run_against_engine(iso, &spec, snippet, engine), Some(engine)),
+                (EngineSetting::Ready(engine), true) => (engine_outcomes[&i].clone(), Some(engine)),
                 (EngineSetting::Unavailable(reason), true) => (Outcome::skipped(reason.clone()), None),
                 _ => (run_snippet(iso, &spec), None),
             };

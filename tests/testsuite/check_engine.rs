@@ -149,3 +149,67 @@ fn a_run_killed_halfway_is_cleaned_up_by_the_next() {
     assert_eq!(mounts_under(base.path()), Vec::<String>::new());
     assert_eq!(engine_folders(base.path()), Vec::<std::path::PathBuf>::new());
 }
+
+#[test]
+fn a_posts_snippets_run_as_one_session_and_its_containers_go_with_it() {
+    if !engine_available() || !crate::harness::require_program("bwrap") {
+        return;
+    }
+    let site = TestSite::fixture("engine-session");
+    let base = tempfile::tempdir().unwrap();
+    let env = [("GEN_ENGINE_DIR", base.path().to_str().unwrap())];
+    let stdout = site.run_with_env(&env, &["test", "--engine", "docker"]).failure().stdout();
+    // The second block uses the CONTAINERID the first one set; the block after the
+    // failed one still runs in the same session (its container is there); the second
+    // post sees neither the first one's containers nor its variables.
+    assert_contains(
+        &stdout,
+        &["a-first.md:27:3: run RUN: `docker ps --format '{{.Names}}'` printed something else", "-right\n+left"],
+    );
+    // A block that opts in with allow="host-mount" runs; the same without it is refused.
+    assert_contains(
+        &stdout,
+        &[
+            "(c-opt-in/snippet-2): refused by the engine screen: `-v /usr:/host-usr:ro`",
+            "opts in with allow=\"host-mount\"",
+        ],
+    );
+    assert!(!stdout.contains("c-opt-in/snippet):"), "{stdout}");
+    assert_eq!(stdout.lines().last(), Some("5 passed, 1 failed, 1 skipped"), "{stdout}");
+    let results = site.read("snippet-results.toml");
+    assert!(results.contains("[snippets.\"a-first/snippet-2\".evidence.run.engine]"), "{results}");
+    assert!(results.contains("[snippets.\"c-opt-in/snippet\".evidence.run.engine]"), "{results}");
+    assert_eq!(engine_folders(base.path()), Vec::<std::path::PathBuf>::new());
+}
+
+#[test]
+fn each_container_gets_the_limits_and_each_snippet_its_time_limit() {
+    if !engine_available() || !crate::harness::require_program("bwrap") {
+        return;
+    }
+    // `docker inspect` through the private socket, from the snippet itself: the
+    // containers it made with `docker run` and `docker container create` got the limits.
+    let site = TestSite::fixture("engine-session")
+        .remove("content/posts")
+        .post(
+            "limits",
+            "2020-01-01",
+            "```console {timeout=\"60\"}\n\
+             $ docker run -d --name limited busybox sleep 60 > /dev/null\n\
+             $ docker inspect --format '{{.HostConfig.Memory}} {{.HostConfig.PidsLimit}} {{.HostConfig.NanoCpus}} \
+             {{range .HostConfig.Ulimits}}{{.Name}}={{.Hard}}{{end}}' limited\n\
+             268435456 256 1000000000 cpu=120\n\
+             $ docker container create --name made busybox true > /dev/null\n\
+             $ docker inspect --format '{{.HostConfig.Memory}} {{.HostConfig.PidsLimit}}' made\n\
+             268435456 256\n\
+             ```\n",
+        )
+        .post("slowpoke", "2020-01-02", "```console {timeout=\"2\"}\n$ docker run --rm busybox sleep 30\n```\n");
+    let base = tempfile::tempdir().unwrap();
+    let env = [("GEN_ENGINE_DIR", base.path().to_str().unwrap())];
+    let stdout = site.run_with_env(&env, &["test", "--engine", "docker"]).failure().stdout();
+    assert_contains(&stdout, &["slowpoke.md:6:3: run RUN: `docker run --rm busybox sleep 30`: timed out after 2s"]);
+    assert_eq!(stdout.lines().last(), Some("1 passed, 1 failed, 0 skipped"), "{stdout}");
+    assert_eq!(engine_folders(base.path()), Vec::<std::path::PathBuf>::new());
+    assert_eq!(processes_naming(base.path()), Vec::<u32>::new());
+}

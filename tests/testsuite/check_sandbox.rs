@@ -26,7 +26,15 @@ fn spec(commands: &[(&str, Option<&str>)], timeout: Duration) -> RunSpec {
         .enumerate()
         .map(|(i, (c, e))| Step { command: c.to_string(), expected: e.map(Into::into), line: i + 1, column: 1 })
         .collect();
-    RunSpec { steps, exit: 0, timeout, programs: Vec::new(), reader_values: Vec::new(), unavailable: Vec::new() }
+    RunSpec {
+        steps,
+        exit: 0,
+        timeout,
+        programs: Vec::new(),
+        reader_values: Vec::new(),
+        assigns: Vec::new(),
+        unavailable: Vec::new(),
+    }
 }
 
 fn messages(outcome: &Outcome) -> Vec<String> {

@@ -325,7 +325,7 @@ fn unknown_attribute_is_located() {
     let site = TestSite::fixture("invalid/snippet-attribute");
     site.run(&["build"]).failure().stderr_matches(snapbox::str![[r#"
 error: content/posts/broken.md:7:36: unknown snippet attribute `tset`
-  help: the attributes are: requires, test, id, timeout, exit, output, skip, shellcheck
+  help: the attributes are: requires, test, id, timeout, exit, output, skip, shellcheck, allow
 
 "#]]);
     assert!(!site.path("public").exists());

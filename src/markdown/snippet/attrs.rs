@@ -1,12 +1,18 @@
 //! Fence attributes of snippets, Hugo-style: `{requires="docker 1.3+", test="run",
 //! id="list-containers", timeout="30s", exit=1, output="silent",
-//! shellcheck="SC2086,SC2046"}` (commas optional, values quoted or bare).
+//! shellcheck="SC2086,SC2046", allow="privileged"}` (commas optional, values quoted or
+//! bare).
 //! Every mistake is an error located by its byte offset in the attribute text.
 
 use std::time::Duration;
 
 /// The keys a snippet fence accepts.
-pub const KNOWN_KEYS: &[&str] = &["requires", "test", "id", "timeout", "exit", "output", "skip", "shellcheck"];
+pub const KNOWN_KEYS: &[&str] = &["requires", "test", "id", "timeout", "exit", "output", "skip", "shellcheck", "allow"];
+
+/// What `allow=` may name: the kinds of docker flags the engine screen refuses unless
+/// the block opts in (`gen test --engine docker`).
+pub const ENGINE_ALLOWANCES: &[&str] =
+    &["privileged", "device", "cap-add", "host-namespace", "unconfined", "host-mount", "docker-socket"];
 
 /// How `gen test` treats a snippet.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -61,6 +67,9 @@ pub struct FenceAttrs {
     /// shellcheck codes this snippet excludes, as `SC2086` (written `SC2086` or `2086`,
     /// separated by commas or spaces).
     pub shellcheck: Vec<String>,
+    /// The screened docker flags the block may use against the engine, by kind (one of
+    /// [`ENGINE_ALLOWANCES`] each).
+    pub allow: Vec<String>,
 }
 
 /// A mistake in the attribute text.
@@ -214,6 +223,7 @@ pub fn parse_attrs(text: &str) -> Result<FenceAttrs, AttrError> {
                 })
             }
             ("shellcheck", Some(v)) => attrs.shellcheck = parse_shellcheck_codes(&v)?,
+            ("allow", Some(v)) => attrs.allow = parse_allowances(&v)?,
             _ => unreachable!("every known key is handled"),
         }
     }
@@ -289,6 +299,33 @@ fn read_value(inner: &str, pos: usize, key: &str, base: usize) -> Result<(String
 
 /// `"SC2086, 2046"` → `["SC2086", "SC2046"]`; a word that is not a code is an error at
 /// its offset.
+/// `allow="privileged, host-mount"`: kinds of screened flags, separated by commas or
+/// spaces.
+fn parse_allowances(v: &Located<String>) -> Result<Vec<String>, AttrError> {
+    let mut kinds = Vec::new();
+    let mut offset = 0;
+    for word in v.value.split_inclusive([',', ' ']) {
+        let kind = word.trim_end_matches([',', ' ']);
+        if !kind.is_empty() {
+            if !ENGINE_ALLOWANCES.contains(&kind) {
+                return fail(
+                    v.offset + offset,
+                    format!("`{kind}` is not a kind of screened docker flag"),
+                    format!("`allow` names one or more of: {}", ENGINE_ALLOWANCES.join(", ")),
+                );
+            }
+            if !kinds.iter().any(|k| k == kind) {
+                kinds.push(kind.to_string());
+            }
+        }
+        offset += word.len();
+    }
+    if kinds.is_empty() {
+        return fail(v.offset, "`allow` names nothing", "write e.g. allow=\"privileged\", or remove it");
+    }
+    Ok(kinds)
+}
+
 fn parse_shellcheck_codes(v: &Located<String>) -> Result<Vec<String>, AttrError> {
     let mut codes = Vec::new();
     let mut offset = 0;
@@ -361,6 +398,8 @@ mod tests {
         assert_eq!(parse_attrs("{}").unwrap(), FenceAttrs::default());
         assert_eq!(parse_attrs("{ test='check' }").unwrap().test, Some(TestMode::Check));
         assert_eq!(parse_attrs("{shellcheck=\"SC2086, 2046\"}").unwrap().shellcheck, ["SC2086", "SC2046"]);
+        assert_eq!(parse_attrs("{allow=\"privileged, host-mount\"}").unwrap().allow, ["privileged", "host-mount"]);
+        assert_eq!(parse_attrs("{allow=device}").unwrap().allow, ["device"]);
         assert_eq!(parse_attrs("{output=silent}").unwrap().output, Some(OutputCheck::Silent));
         assert_eq!(parse_attrs("{output=\"shown\"}").unwrap().output, Some(OutputCheck::Shown));
     }
@@ -405,6 +444,8 @@ mod tests {
             ("{test=run skip}", 10, "`skip` contradicts test=\"run\""),
             ("{shellcheck=\"SC2086,nope\"}", 20, "`nope` is not a shellcheck code"),
             ("{shellcheck=\"\"}", 13, "`shellcheck` names no code"),
+            ("{allow=\"privileged,root\"}", 19, "`root` is not a kind of screened docker flag"),
+            ("{allow=\"\"}", 8, "`allow` names nothing"),
         ];
         for (text, offset, message) in cases {
             let e = error(text);

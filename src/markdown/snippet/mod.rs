@@ -314,18 +314,25 @@ impl StatusLookup for NoResults {
     }
 }
 
+/// What a snippet is tested as, for [`snippet_digest`].
+#[derive(Debug, Clone, Copy)]
+pub struct TestedAs<'a> {
+    pub lang: &'a str,
+    pub code: &'a str,
+    /// Its requirements as text ("docker 1.3+").
+    pub requires: &'a str,
+    pub test: &'a TestMode,
+    pub timeout: Duration,
+    pub exit: i32,
+    pub shellcheck: &'a [String],
+    pub allow: &'a [String],
+}
+
 /// The digest of what a snippet is tested as: its language, text, requirements and test
 /// attributes. `gen test` records it with each result; when it differs, the snippet
 /// shows as untested (changed since its last test).
-pub fn snippet_digest(
-    lang: &str,
-    code: &str,
-    requires: &str,
-    test: &TestMode,
-    timeout: Duration,
-    exit: i32,
-    shellcheck: &[String],
-) -> String {
+pub fn snippet_digest(tested: &TestedAs) -> String {
+    let TestedAs { lang, code, requires, test, timeout, exit, shellcheck, allow } = *tested;
     let skip_reason = match test {
         TestMode::Skip { reason } => reason.as_deref().unwrap_or(""),
         _ => "",
@@ -341,7 +348,10 @@ pub fn snippet_digest(
         &shellcheck.join(","),
     ];
     let mut hasher = Sha256::new();
-    for part in parts {
+    // `allow` only when given: the digests of blocks without it are as before it existed.
+    let allow = allow.join(",");
+    let allow = (!allow.is_empty()).then_some(allow.as_str());
+    for part in parts.into_iter().chain(allow) {
         hasher.update(part.len().to_le_bytes());
         hasher.update(part.as_bytes());
     }
@@ -398,6 +408,8 @@ pub struct Snippet {
     pub parameters: Vec<Parameter>,
     /// shellcheck codes this snippet excludes (`shellcheck="SC2086"`), as `SC2086`.
     pub shellcheck_exclude: Vec<String>,
+    /// The screened docker flags it may use against the engine (`allow="privileged"`).
+    pub allow: Vec<String>,
     /// See [`snippet_digest`].
     pub digest: String,
     /// Its last `gen test` result, from the extractor's [`StatusLookup`].
@@ -559,7 +571,16 @@ impl SnippetExtractor {
         let timeout = attrs.timeout.unwrap_or(DEFAULT_TIMEOUT);
         let exit = attrs.exit.unwrap_or(0);
         let requires_text = requires.iter().map(|t| t.requirement.to_string()).collect::<Vec<_>>().join(", ");
-        let digest = snippet_digest(&block.lang, &block.code, &requires_text, &test, timeout, exit, &attrs.shellcheck);
+        let digest = snippet_digest(&TestedAs {
+            lang: &block.lang,
+            code: &block.code,
+            requires: &requires_text,
+            test: &test,
+            timeout,
+            exit,
+            shellcheck: &attrs.shellcheck,
+            allow: &attrs.allow,
+        });
         let status = self.statuses.status(&id, &digest);
         Ok(Some(Snippet {
             id,
@@ -585,6 +606,7 @@ impl SnippetExtractor {
             tools,
             parameters,
             shellcheck_exclude: attrs.shellcheck,
+            allow: attrs.allow,
             digest,
             status,
         }))

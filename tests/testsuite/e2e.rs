@@ -3,6 +3,7 @@
 //! `npm ci --prefix tests/e2e`, or the package folder in `GEN_PLAYWRIGHT_CORE` (CI
 //! installs it outside the tree). Skipped otherwise (failing under GEN_TEST_STRICT=1).
 
+use std::path::Path;
 use std::process::Command;
 
 use crate::harness::{assert_contains, repo_root, require_program, strict, TestSite};
@@ -29,24 +30,19 @@ fn chromium_path() -> String {
     String::from_utf8(out).unwrap().trim().to_string()
 }
 
-#[test]
-fn browser_shows_a_snippet_finding_next_to_its_block_until_fixed() {
-    let Some(playwright) = playwright() else { return };
-    let site = TestSite::bundled_blog();
-    let served = Served::start(&site, &[]);
+/// Runs `tests/e2e/SCRIPT` with `args`, the browser and playwright-core, against
+/// `served`; asserts it succeeded and returns what it printed.
+fn run_browser_script(script: &str, args: &[std::ffi::OsString], served: &Served, playwright: &Path) -> String {
     let output = Command::new("node")
-        .arg(repo_root().join("tests/e2e/live_findings.mjs"))
-        .arg("--url")
-        .arg(format!("http://127.0.0.1:{}/posts/docker-cheat-sheet/", served.port))
-        .arg("--post")
-        .arg(site.path("content/posts/docker-cheat-sheet.md"))
+        .arg(repo_root().join("tests/e2e").join(script))
+        .args(args)
         .arg("--chromium")
         .arg(chromium_path())
         .arg("--playwright")
-        .arg(&playwright)
+        .arg(playwright)
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(
         output.status.success(),
         "the browser run failed ({:?}):\n{stdout}\n{}\ngen serve printed:\n{}",
@@ -54,6 +50,21 @@ fn browser_shows_a_snippet_finding_next_to_its_block_until_fixed() {
         String::from_utf8_lossy(&output.stderr),
         served.log()
     );
+    stdout
+}
+
+#[test]
+fn browser_shows_a_snippet_finding_next_to_its_block_until_fixed() {
+    let Some(playwright) = playwright() else { return };
+    let site = TestSite::bundled_blog();
+    let served = Served::start(&site, &[]);
+    let args = [
+        "--url".into(),
+        format!("http://127.0.0.1:{}/posts/docker-cheat-sheet/", served.port).into(),
+        "--post".into(),
+        site.path("content/posts/docker-cheat-sheet.md").into(),
+    ];
+    let stdout = run_browser_script("live_findings.mjs", &args, &served, &playwright);
     assert_contains(
         &stdout,
         &[
@@ -72,32 +83,17 @@ fn browser_shows_a_snippet_finding_next_to_its_block_until_fixed() {
 #[test]
 fn browser_follows_edits_errors_and_fixes_without_any_action() {
     let Some(playwright) = playwright() else { return };
-    let e2e = repo_root().join("tests/e2e");
-    let chromium = chromium_path();
     let site = TestSite::bundled_blog();
     let served = Served::start(&site, &[]);
-    let output = Command::new("node")
-        .arg(e2e.join("live_reload.mjs"))
-        .arg("--url")
-        .arg(format!("http://127.0.0.1:{}/posts/docker-cheat-sheet/", served.port))
-        .arg("--post")
-        .arg(site.path("content/posts/docker-cheat-sheet.md"))
-        .arg("--css")
-        .arg(site.path("themes/default/static/style.css"))
-        .arg("--chromium")
-        .arg(&chromium)
-        .arg("--playwright")
-        .arg(&playwright)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "the browser run failed ({:?}):\n{stdout}\n{}\ngen serve printed:\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr),
-        served.log()
-    );
+    let args = [
+        "--url".into(),
+        format!("http://127.0.0.1:{}/posts/docker-cheat-sheet/", served.port).into(),
+        "--post".into(),
+        site.path("content/posts/docker-cheat-sheet.md").into(),
+        "--css".into(),
+        site.path("themes/default/static/style.css").into(),
+    ];
+    let stdout = run_browser_script("live_reload.mjs", &args, &served, &playwright);
     assert_contains(
         &stdout,
         &[
@@ -136,8 +132,6 @@ const READER_PAGES: &[&str] = &[
 #[test]
 fn reader_sees_pages_that_fit_phones_and_code_that_works() {
     let Some(playwright) = playwright() else { return };
-    let e2e = repo_root().join("tests/e2e");
-    let chromium = chromium_path();
     let site = TestSite::bundled_blog();
     // One snippet failed its last test, with a finding to show.
     let results = std::fs::read_to_string(repo_root().join("snippet-results.toml")).unwrap();
@@ -146,29 +140,26 @@ fn reader_sees_pages_that_fit_phones_and_code_that_works() {
     let failed = "[snippets.\"docker-cheat-sheet/copy-files-from-a-container\"]\nstatus = \"failed\"\nfindings = [\"E2E finding: docker rejected the flag\"]\n";
     let site = site.write("snippet-results.toml", &results.replacen(passed, failed, 1));
     let served = Served::start(&site, &[]);
-    let output = Command::new("node")
-        .arg(e2e.join("reader.mjs"))
-        .args(["--failed-page", "/posts/docker-cheat-sheet/", "--finding", "E2E finding: docker rejected the flag"])
-        .args(["--plain-page", "/posts/enable-apache-on-mountain-lion/", "--plain-button", "Copy the Apache config"])
-        .args(["--anchor-page", "/posts/docker-cheat-sheet/"])
-        .arg("--url")
-        .arg(format!("http://127.0.0.1:{}", served.port))
-        .arg("--pages")
-        .arg(READER_PAGES.join(","))
-        .arg("--chromium")
-        .arg(&chromium)
-        .arg("--playwright")
-        .arg(&playwright)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "the browser run failed ({:?}):\n{stdout}\n{}\ngen serve printed:\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr),
-        served.log()
-    );
+    let args: Vec<std::ffi::OsString> = [
+        "--failed-page",
+        "/posts/docker-cheat-sheet/",
+        "--finding",
+        "E2E finding: docker rejected the flag",
+        "--plain-page",
+        "/posts/enable-apache-on-mountain-lion/",
+        "--plain-button",
+        "Copy the Apache config",
+        "--anchor-page",
+        "/posts/docker-cheat-sheet/",
+        "--url",
+        &format!("http://127.0.0.1:{}", served.port),
+        "--pages",
+        &READER_PAGES.join(","),
+    ]
+    .iter()
+    .map(Into::into)
+    .collect();
+    let stdout = run_browser_script("reader.mjs", &args, &served, &playwright);
     let mut expected: Vec<String> = Vec::new();
     for width in [320, 390, 1280] {
         for scheme in ["light", "dark"] {

@@ -1,6 +1,6 @@
 //! `gen build`: what it writes, in which order, and how.
 
-use crate::harness::{assert_contains, assert_not_contains, TestSite};
+use crate::harness::{assert_contains, assert_not_contains, file_contents, TestSite};
 
 #[test]
 fn builds_home_posts_and_assets() {
@@ -153,24 +153,10 @@ fn two_builds_are_byte_identical() {
 fn failed_build_leaves_previous_output_whole() {
     let site = TestSite::fixture("basic");
     site.build();
-    let before: Vec<(String, Vec<u8>)> = site
-        .files_under("public")
-        .into_iter()
-        .map(|f| {
-            let b = std::fs::read(site.path(&format!("public/{f}"))).unwrap();
-            (f, b)
-        })
-        .collect();
+    let before = file_contents(&site.path("public"));
     let site = site.write("content/posts/first-post.md", "+++\ntitle = \"Broken\"\ndatee = 2020-01-01\n+++\n");
     site.run(&["build"]).failure().stderr_contains("content/posts/first-post.md:3:1");
-    let after: Vec<(String, Vec<u8>)> = site
-        .files_under("public")
-        .into_iter()
-        .map(|f| {
-            let b = std::fs::read(site.path(&format!("public/{f}"))).unwrap();
-            (f, b)
-        })
-        .collect();
+    let after = file_contents(&site.path("public"));
     assert_eq!(before, after, "the previous output changed");
     let stray = site.staging_folders();
     assert!(stray.is_empty(), "staging folders left behind: {stray:?}");

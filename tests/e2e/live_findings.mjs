@@ -12,28 +12,14 @@
 // or "FAIL: ..."; the exit status is 0 only if all passed. The post is restored.
 
 import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-
-function arg(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i >= 0 && i + 1 < process.argv.length) return process.argv[i + 1];
-  if (fallback !== undefined) return fallback;
-  console.error(`missing --${name}`);
-  process.exit(2);
-}
+import { arg, bound, check, finish, launchChromium, waiter } from "./common.mjs";
 
 const url = arg("url");
 const postFile = arg("post");
-const executablePath = arg("chromium", "/usr/bin/chromium");
 const WAIT = Number(arg("wait-ms", "60000"));
-const playwrightDir = arg("playwright", "");
-const { chromium } = playwrightDir ? await import(pathToFileURL(join(playwrightDir, "index.mjs")).href) : await import("playwright-core");
 
-const watchdog = setTimeout(() => {
-  console.log("FAIL: the run took longer than its bound");
-  process.exit(3);
-}, 4 * WAIT);
+// A hard bound on the whole run, whatever happens.
+const watchdog = bound(4 * WAIT);
 
 const original = readFileSync(postFile, "utf8");
 const ORIGINAL_LINE = "$ CONTAINERID=$(docker run --rm -t -i $image_id /bin/bash)";
@@ -41,34 +27,10 @@ const BROKEN_LINE = "$ CONTAINERID = $(docker run -rm busybox)";
 const FIXED_LINE = "$ CONTAINERID=$(docker run --rm busybox)";
 const lines = original.split("\n");
 const lineNumber = lines.indexOf(ORIGINAL_LINE) + 1;
-let passed = 0;
-let failed = 0;
 
-function check(ok, what, detail = "") {
-  if (ok) {
-    passed += 1;
-    console.log(`ok: ${what}`);
-  } else {
-    failed += 1;
-    console.log(`FAIL: ${what}${detail ? `: ${detail}` : ""}`);
-  }
-}
+const waitFor = waiter(WAIT);
 
-async function waitFor(page, what, fn, argument) {
-  try {
-    await page.waitForFunction(fn, argument, { timeout: WAIT, polling: 50 });
-    return true;
-  } catch (e) {
-    check(false, what, String(e).split("\n")[0]);
-    return false;
-  }
-}
-
-const browser = await chromium.launch({
-  executablePath,
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
+const browser = await launchChromium();
 
 try {
   if (lineNumber === 0) throw new Error(`the post has no line ${ORIGINAL_LINE}`);
@@ -127,5 +89,4 @@ try {
   await browser.close();
   clearTimeout(watchdog);
 }
-console.log(`e2e: ${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish("e2e");

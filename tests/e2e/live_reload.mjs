@@ -10,68 +10,27 @@
 // is 0 only if all passed. Files are restored at the end.
 
 import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-
-function arg(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i >= 0 && i + 1 < process.argv.length) return process.argv[i + 1];
-  if (fallback !== undefined) return fallback;
-  console.error(`missing --${name}`);
-  process.exit(2);
-}
+import { arg, bound, check, finish, launchChromium, waiter } from "./common.mjs";
 
 const url = arg("url");
 const postFile = arg("post");
 const cssFile = arg("css");
-const executablePath = arg("chromium", "/usr/bin/chromium");
 const screenshots = arg("screenshots", "");
 const WAIT = Number(arg("wait-ms", "60000"));
-// playwright-core from --playwright (the package's folder), else from tests/e2e/node_modules.
-const playwrightDir = arg("playwright", "");
-const { chromium } = playwrightDir ? await import(pathToFileURL(join(playwrightDir, "index.mjs")).href) : await import("playwright-core");
 
 // A hard bound on the whole run, whatever happens.
-const watchdog = setTimeout(() => {
-  console.log("FAIL: the run took longer than its bound");
-  process.exit(3);
-}, 6 * WAIT);
+const watchdog = bound(6 * WAIT);
 
 const originalPost = readFileSync(postFile, "utf8");
 const originalCss = readFileSync(cssFile, "utf8");
-let passed = 0;
-let failed = 0;
 
-function check(ok, what, detail = "") {
-  if (ok) {
-    passed += 1;
-    console.log(`ok: ${what}`);
-  } else {
-    failed += 1;
-    console.log(`FAIL: ${what}${detail ? `: ${detail}` : ""}`);
-  }
-}
-
-async function waitFor(page, what, fn, argument) {
-  try {
-    await page.waitForFunction(fn, argument, { timeout: WAIT, polling: 50 });
-    return true;
-  } catch (e) {
-    check(false, what, String(e).split("\n")[0]);
-    return false;
-  }
-}
+const waitFor = waiter(WAIT);
 
 async function shot(page, name) {
   if (screenshots) await page.screenshot({ path: `${screenshots}/${name}.png` });
 }
 
-const browser = await chromium.launch({
-  executablePath,
-  headless: true,
-  // playwright gives each launch a fresh temporary --user-data-dir.
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
+const browser = await launchChromium();
 
 try {
   const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
@@ -125,5 +84,4 @@ try {
   await browser.close();
   clearTimeout(watchdog);
 }
-console.log(`e2e: ${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish("e2e");

@@ -11,20 +11,10 @@
 // --plain-button NAME also copies the plain code block of page P whose button is NAME;
 // --anchor-page P checks the heading anchors of page P on a touch screen.
 
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-
-function arg(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i >= 0 && i + 1 < process.argv.length) return process.argv[i + 1];
-  if (fallback !== undefined) return fallback;
-  console.error(`missing --${name}`);
-  process.exit(2);
-}
+import { arg, bound, check, finish, launchChromium } from "./common.mjs";
 
 const base = arg("url").replace(/\/$/, "");
 const pages = arg("pages").split(",");
-const executablePath = arg("chromium", "/usr/bin/chromium");
 const screenshots = arg("screenshots", "");
 // A page with a failed snippet and a line of its findings: shown without hover.
 const failedPage = arg("failed-page", "");
@@ -34,31 +24,12 @@ const plainPage = arg("plain-page", "");
 const plainButton = arg("plain-button", "Copy the code");
 // A page with an h2 heading, for its `#` anchor.
 const anchorPage = arg("anchor-page", "");
-const playwrightDir = arg("playwright", "");
-const { chromium } = playwrightDir ? await import(pathToFileURL(join(playwrightDir, "index.mjs")).href) : await import("playwright-core");
 
-const watchdog = setTimeout(() => {
-  console.log("FAIL: the run took longer than its bound");
-  process.exit(3);
-}, 240000);
+// A hard bound on the whole run, whatever happens.
+const watchdog = bound(240000);
 
-let passed = 0;
-let failed = 0;
-function check(ok, what, detail = "") {
-  if (ok) {
-    passed += 1;
-    console.log(`ok: ${what}`);
-  } else {
-    failed += 1;
-    console.log(`FAIL: ${what}${detail ? `: ${detail}` : ""}`);
-  }
-}
 
-const browser = await chromium.launch({
-  executablePath,
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
+const browser = await launchChromium();
 
 try {
   // 1. No page is wider than the window, from a small phone to a desktop, light and dark.
@@ -172,5 +143,4 @@ try {
   await browser.close();
   clearTimeout(watchdog);
 }
-console.log(`reader: ${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish("reader");

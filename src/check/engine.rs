@@ -163,14 +163,7 @@ impl Engine {
     /// A docker client command against this engine only (gen's own calls, outside the
     /// sandbox: image imports, cleanup).
     pub fn docker(&self) -> Command {
-        let mut command = Command::new(&self.docker);
-        command
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into()))
-            .env("DOCKER_HOST", self.docker_host())
-            .env("DOCKER_CONFIG", self.dir.join("client"))
-            .stdin(Stdio::null());
-        command
+        client_command(&self.docker, &self.docker_host(), &self.dir.join("client"))
     }
 
     /// What snippet runs need of the engine: its socket, versions, and the image names
@@ -286,17 +279,22 @@ pub struct EngineRun {
     pub exclusive: std::sync::Arc<Mutex<()>>,
 }
 
+/// The docker client `docker` talking to one private engine only: a clean environment
+/// with PATH, the engine's `DOCKER_HOST` and a client config folder of its own.
+fn client_command(docker: &Path, docker_host: &str, config: &Path) -> Command {
+    let mut command = Command::new(docker);
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into()))
+        .env("DOCKER_HOST", docker_host)
+        .env("DOCKER_CONFIG", config)
+        .stdin(Stdio::null());
+    command
+}
+
 impl EngineRun {
     fn docker(&self, args: &[&str]) -> Option<String> {
-        let out = Command::new(&self.docker)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into()))
-            .env("DOCKER_HOST", &self.docker_host)
-            .env("DOCKER_CONFIG", &self.config)
-            .args(args)
-            .stdin(Stdio::null())
-            .output()
-            .ok()?;
+        let out = client_command(&self.docker, &self.docker_host, &self.config).args(args).output().ok()?;
         Some(String::from_utf8_lossy(&out.stdout).into_owned())
     }
 

@@ -88,6 +88,19 @@ pub struct PostInputs<'a> {
     pub unlabelled: UnlabelledBlocks,
 }
 
+impl<'a> PostInputs<'a> {
+    /// The inputs for the site of `config`: its `[snippets]` setting says how code blocks
+    /// with no language are read.
+    pub fn new(
+        highlighter: &'a Highlighter,
+        links: &'a LinkIndex,
+        statuses: &'a Statuses,
+        config: &SiteConfig,
+    ) -> PostInputs<'a> {
+        PostInputs { highlighter, links, statuses, unlabelled: UnlabelledBlocks::of(&config.snippets) }
+    }
+}
+
 /// Renders each post's Markdown, in parallel; links to other posts' files become their
 /// URLs, and the post's snippets are extracted in the same pass. Snippet errors (bad
 /// attributes or requirements) of every post are collected.
@@ -224,8 +237,7 @@ pub fn test_inputs(
     let scheduled = left_out.iter().any(|p| p.front_matter.date > now);
     let links =
         LinkIndex::new(&sources, &Urls::new(&config)).with_unpublished(left_out.iter().map(|p| p.path.as_path()));
-    let inputs =
-        PostInputs { highlighter, links: &links, statuses, unlabelled: UnlabelledBlocks::of(&config.snippets) };
+    let inputs = PostInputs::new(highlighter, &links, statuses, &config);
     let mut posts = Vec::new();
     for post in render_each(PostPass::ExtractOnly, sources, &inputs) {
         match post {
@@ -395,12 +407,7 @@ fn plan_site(
         LinkIndex::new(&sources, &Urls::new(&config)).with_unpublished(left_out.iter().map(|p| p.path.as_path()));
     drop(left_out);
     let statuses = load_statuses(root)?;
-    let inputs = PostInputs {
-        highlighter,
-        links: &links,
-        statuses: &statuses,
-        unlabelled: UnlabelledBlocks::of(&config.snippets),
-    };
+    let inputs = PostInputs::new(highlighter, &links, &statuses, &config);
     let mut posts = render_posts_for(PostPass::DropMarkdown, sources, &inputs)?;
     links.check_and_fix(&mut posts)?;
     let model = site::build_site_model_at(posts, &config, now)?;

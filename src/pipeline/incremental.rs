@@ -27,7 +27,7 @@ use crate::config::{SiteConfig, CONFIG_FILE};
 use crate::content::PostDate;
 use crate::content::{self, PostSource, CONTENT_DIR};
 use crate::error::{display_path, Diagnostic, Errors, Result};
-use crate::markdown::snippet::{Snippet, UnlabelledBlocks};
+use crate::markdown::snippet::Snippet;
 use crate::markdown::Highlighter;
 use crate::render::context::PostSummary;
 use crate::render::{self, Templates, SITE_TEMPLATES_DIR};
@@ -584,8 +584,7 @@ impl SiteCache {
             fresh.into_iter().filter(|(s, _)| selected(s)).unzip();
         let rendered_count = sources.len();
         let statuses: Statuses = results.clone();
-        let inputs =
-            PostInputs { highlighter, links, statuses: &statuses, unlabelled: UnlabelledBlocks::of(&config.snippets) };
+        let inputs = PostInputs::new(highlighter, links, &statuses, config);
         let rendered = render_posts(sources, &inputs)?;
         for (post, stamp) in rendered.into_iter().zip(stamps) {
             self.keep(post, stamp);

@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 
 use crate::config::SiteConfig;
 use crate::content::{self, PostSource};
-use crate::markdown::snippet::UnlabelledBlocks;
 use crate::markdown::Highlighter;
 use crate::pipeline::{render_posts, BuiltSite, PostInputs, Statuses};
 use crate::render::context::PostSummary;
@@ -71,12 +70,7 @@ pub fn rebuild_bodies(last: &mut LastBuild, files: &[PathBuf], cx: &Inputs) -> O
         sources.push((i, source));
     }
     let (positions, sources): (Vec<usize>, Vec<PostSource>) = sources.into_iter().unzip();
-    let inputs = PostInputs {
-        highlighter: cx.highlighter,
-        links: cx.links,
-        statuses: cx.statuses,
-        unlabelled: UnlabelledBlocks::of(&cx.config.snippets),
-    };
+    let inputs = PostInputs::new(cx.highlighter, cx.links, cx.statuses, cx.config);
     let fresh = render_posts(sources, &inputs).ok()?;
     let body_only = positions.iter().zip(&fresh).all(|(&i, new)| {
         let old = &last.model.posts[i].rendered;
